@@ -1,0 +1,95 @@
+/* Objects behind HINTERNET handles, and the handle table that names them. */
+#ifndef WINHTTP_HANDLE_H
+#define WINHTTP_HANDLE_H
+
+#include <windows.h>
+#include "winhttp.h"
+
+enum object_type
+{
+    OBJECT_SESSION   = WINHTTP_HANDLE_TYPE_SESSION,
+    OBJECT_CONNECT   = WINHTTP_HANDLE_TYPE_CONNECT,
+    OBJECT_REQUEST   = WINHTTP_HANDLE_TYPE_REQUEST,
+    OBJECT_WEBSOCKET = WINHTTP_HANDLE_TYPE_WEBSOCKET,
+    OBJECT_RESOLVER  = WINHTTP_HANDLE_TYPE_PROXY_RESOLVER,
+};
+
+/* Bit of an object type in a set of types (option tables use these). */
+#define TYPE_BIT(type) (1u << (type))
+
+/* Settings every handle carries; a child copies its parent's at creation. */
+struct settings
+{
+    int resolve_timeout;
+    int connect_timeout;
+    int send_timeout;
+    int receive_timeout;
+    int receive_response_timeout;
+    DWORD redirect_policy;
+    DWORD max_redirects;
+    DWORD max_response_header_size;
+    DWORD max_response_drain_size;
+    DWORD max_conns_per_server;
+    DWORD max_conns_per_1_0_server;
+    DWORD disabled_features;
+    DWORD enabled_features;
+    DWORD security_flags;
+    DWORD secure_protocols;
+    DWORD autologon_policy;
+    DWORD decompression;
+    DWORD http_protocols;
+};
+
+struct object;
+
+struct object_ops
+{
+    /* The handle was closed: stop what is in flight.  May be NULL. */
+    void (*close)(struct object *obj);
+    /* The last reference went: free the type's own state (not the object). */
+    void (*destroy)(struct object *obj);
+};
+
+struct object
+{
+    const struct object_ops *ops;
+    enum object_type type;
+    LONG refs;
+    HINTERNET handle;
+    struct object *parent;          /* referenced for the child's lifetime */
+    DWORD session_flags;            /* WinHttpOpen's flags (WINHTTP_FLAG_ASYNC) */
+
+    /* status callback: read racily by design (see WinHttpSetStatusCallback) */
+    WINHTTP_STATUS_CALLBACK volatile callback;
+    DWORD volatile notify_mask;
+    DWORD_PTR volatile context;
+
+    struct settings settings;
+};
+
+/* Initialise an object (one reference, owned by the caller). */
+void object_init(struct object *obj, enum object_type type, const struct object_ops *ops,
+                 struct object *parent);
+struct object *object_addref(struct object *obj);
+void object_release(struct object *obj);
+
+/* Enter an object into the handle table; the table takes its own reference.
+ * Returns NULL (ERROR_WINHTTP_OUT_OF_HANDLES) when the table is full. */
+HINTERNET handle_alloc(struct object *obj);
+
+/* Look a handle up and take a reference.  On failure sets the last error
+ * (ERROR_INVALID_HANDLE) and returns NULL. */
+struct object *handle_ref(HINTERNET handle);
+
+/* As handle_ref, and the object must be one of the types in type_bits
+ * (else ERROR_WINHTTP_INCORRECT_HANDLE_TYPE). */
+struct object *handle_ref_typed(HINTERNET handle, unsigned int type_bits);
+
+/* Remove a handle from the table; returns the table's reference (or NULL). */
+struct object *handle_remove(HINTERNET handle);
+
+/* Objects alive (for leak checks in tests and at unload). */
+LONG object_count(void);
+
+
+#endif

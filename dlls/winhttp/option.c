@@ -1,0 +1,311 @@
+/* WinHttpSetOption and WinHttpQueryOption.
+ *
+ * One table says, for each option, on which handle types it may be queried
+ * and set, and how its value is stored.  Plain numeric settings live in
+ * struct settings (inherited by children); the rest have accessors.
+ */
+#include <stddef.h>
+
+#include "request.h"
+
+#define ALL_TYPES (TYPE_BIT(OBJECT_SESSION) | TYPE_BIT(OBJECT_CONNECT) | TYPE_BIT(OBJECT_REQUEST) | \
+                   TYPE_BIT(OBJECT_WEBSOCKET))
+#define SESSION TYPE_BIT(OBJECT_SESSION)
+#define CONNECT TYPE_BIT(OBJECT_CONNECT)
+#define REQUEST TYPE_BIT(OBJECT_REQUEST)
+#define NO_OFFSET ((size_t)-1)
+
+struct option_desc;
+typedef BOOL (*query_fn)(struct object *obj, const struct option_desc *desc, void *buffer, DWORD *size);
+typedef BOOL (*set_fn)(struct object *obj, const struct option_desc *desc, const void *buffer, DWORD size);
+
+struct option_desc
+{
+    DWORD id;
+    const char *name;
+    unsigned int query_types;
+    unsigned int set_types;
+    size_t offset;          /* of a DWORD in struct settings, or NO_OFFSET */
+    query_fn query;
+    set_fn set;
+    DWORD max_value;        /* for settings: largest value accepted (0: any) */
+};
+
+static DWORD *setting_ptr(struct object *obj, const struct option_desc *desc)
+{
+    return (DWORD *)((char *)&obj->settings + desc->offset);
+}
+
+/* Buffer-size protocol for fixed-size values: too small (or NULL) gives
+ * ERROR_INSUFFICIENT_BUFFER and the size needed. */
+static BOOL copy_out(const void *value, DWORD value_size, void *buffer, DWORD *size)
+{
+    if (!buffer || *size < value_size)
+    {
+        *size = value_size;
+        return FAIL(ERROR_INSUFFICIENT_BUFFER, FALSE);
+    }
+    memcpy(buffer, value, value_size);
+    *size = value_size;
+    return TRUE;
+}
+
+/* Strings: the size needed counts the terminator, the size returned on
+ * success does not. */
+static BOOL copy_string_out(const WCHAR *str, void *buffer, DWORD *size)
+{
+    DWORD length = str ? lstrlenW(str) : 0, needed = (length + 1) * sizeof(WCHAR);
+
+    if (!buffer || *size < needed)
+    {
+        *size = needed;
+        return FAIL(ERROR_INSUFFICIENT_BUFFER, FALSE);
+    }
+    if (length) memcpy(buffer, str, length * sizeof(WCHAR));
+    ((WCHAR *)buffer)[length] = 0;
+    *size = length * sizeof(WCHAR);
+    return TRUE;
+}
+
+static BOOL read_dword(const void *buffer, DWORD size, DWORD *value)
+{
+    if (size != sizeof(DWORD)) return FAIL(ERROR_INSUFFICIENT_BUFFER, FALSE);
+    *value = *(const DWORD *)buffer;
+    return TRUE;
+}
+
+/* String options are sized in characters; the value need not be terminated. */
+static BOOL replace_string(WCHAR **slot, const void *buffer, DWORD length)
+{
+    WCHAR *copy = strndupW(buffer ? buffer : L"", buffer ? length : 0);
+
+    if (!copy) return FAIL(ERROR_OUTOFMEMORY, FALSE);
+    heap_free(*slot);
+    *slot = copy;
+    return TRUE;
+}
+
+/* Stored numeric settings. */
+
+static BOOL query_setting(struct object *obj, const struct option_desc *desc, void *buffer, DWORD *size)
+{
+    return copy_out(setting_ptr(obj, desc), sizeof(DWORD), buffer, size);
+}
+
+static BOOL set_setting(struct object *obj, const struct option_desc *desc, const void *buffer, DWORD size)
+{
+    DWORD value;
+
+    if (!read_dword(buffer, size, &value)) return FALSE;
+    if (desc->max_value && value > desc->max_value) return FAIL(ERROR_INVALID_PARAMETER, FALSE);
+    *setting_ptr(obj, desc) = value;
+    return TRUE;
+}
+
+/* Feature switches accumulate: each set adds bits. */
+static BOOL set_feature_bits(struct object *obj, const struct option_desc *desc, const void *buffer, DWORD size)
+{
+    DWORD value;
+
+    if (!read_dword(buffer, size, &value)) return FALSE;
+    if (value & ~desc->max_value) return FAIL(ERROR_INVALID_PARAMETER, FALSE);
+    *setting_ptr(obj, desc) |= value;
+    return TRUE;
+}
+
+/* A connection limit of zero would stall every request. */
+static BOOL set_nonzero(struct object *obj, const struct option_desc *desc, const void *buffer, DWORD size)
+{
+    DWORD value;
+
+    if (!read_dword(buffer, size, &value)) return FALSE;
+    if (!value) return FAIL(ERROR_INVALID_PARAMETER, FALSE);
+    *setting_ptr(obj, desc) = value;
+    return TRUE;
+}
+
+static BOOL set_flag_subset(struct object *obj, const struct option_desc *desc, const void *buffer, DWORD size)
+{
+    DWORD value;
+
+    if (!read_dword(buffer, size, &value)) return FALSE;
+    if (value & ~desc->max_value) return FAIL(ERROR_INVALID_PARAMETER, FALSE);
+    *setting_ptr(obj, desc) = value;
+    return TRUE;
+}
+
+/* Handle identity. */
+
+static BOOL query_context(struct object *obj, const struct option_desc *desc, void *buffer, DWORD *size)
+{
+    DWORD_PTR context = obj->context;
+    return copy_out(&context, sizeof(context), buffer, size);
+}
+
+static BOOL set_context(struct object *obj, const struct option_desc *desc, const void *buffer, DWORD size)
+{
+    if (size != sizeof(DWORD_PTR)) return FAIL(ERROR_INSUFFICIENT_BUFFER, FALSE);
+    obj->context = *(const DWORD_PTR *)buffer;
+    return TRUE;
+}
+
+static BOOL query_callback(struct object *obj, const struct option_desc *desc, void *buffer, DWORD *size)
+{
+    WINHTTP_STATUS_CALLBACK callback = obj->callback;
+    return copy_out(&callback, sizeof(callback), buffer, size);
+}
+
+static BOOL query_handle_type(struct object *obj, const struct option_desc *desc, void *buffer, DWORD *size)
+{
+    DWORD type = obj->type;
+    return copy_out(&type, sizeof(type), buffer, size);
+}
+
+static BOOL query_parent(struct object *obj, const struct option_desc *desc, void *buffer, DWORD *size)
+{
+    HINTERNET parent = obj->parent ? obj->parent->handle : NULL;
+    return copy_out(&parent, sizeof(parent), buffer, size);
+}
+
+static BOOL query_url(struct object *obj, const struct option_desc *desc, void *buffer, DWORD *size)
+{
+    WCHAR *url = request_url(request_from_object(obj));
+    BOOL ret;
+
+    if (!url) return FAIL(ERROR_OUTOFMEMORY, FALSE);
+    ret = copy_string_out(url, buffer, size);
+    heap_free(url);
+    return ret;
+}
+
+static BOOL query_user_agent(struct object *obj, const struct option_desc *desc, void *buffer, DWORD *size)
+{
+    return copy_string_out(session_from_object(obj)->agent, buffer, size);
+}
+
+static BOOL set_user_agent(struct object *obj, const struct option_desc *desc, const void *buffer, DWORD size)
+{
+    if (buffer && contains_crlf(buffer, size)) return FAIL(ERROR_INVALID_PARAMETER, FALSE);
+    return replace_string(&session_from_object(obj)->agent, buffer, size);
+}
+
+/* Credentials given as options, by option id. */
+static WCHAR **credential_slot(struct request *request, DWORD id)
+{
+    switch (id)
+    {
+    case WINHTTP_OPTION_USERNAME:       return &request->username;
+    case WINHTTP_OPTION_PASSWORD:       return &request->password;
+    case WINHTTP_OPTION_PROXY_USERNAME: return &request->proxy_username;
+    default:                            return &request->proxy_password;
+    }
+}
+
+static BOOL query_credential(struct object *obj, const struct option_desc *desc, void *buffer, DWORD *size)
+{
+    return copy_string_out(*credential_slot(request_from_object(obj), desc->id), buffer, size);
+}
+
+static BOOL set_credential(struct object *obj, const struct option_desc *desc, const void *buffer, DWORD size)
+{
+    return replace_string(credential_slot(request_from_object(obj), desc->id), buffer, size);
+}
+
+#define SETTING(field) offsetof(struct settings, field)
+#define TIMEOUT(id, field) { id, #id, SESSION | REQUEST, SESSION | REQUEST, SETTING(field), query_setting, set_setting, 0 }
+
+static const struct option_desc options[] =
+{
+    { WINHTTP_OPTION_CALLBACK, "CALLBACK", ALL_TYPES, 0, NO_OFFSET, query_callback, NULL, 0 },
+    { WINHTTP_OPTION_CONTEXT_VALUE, "CONTEXT_VALUE", ALL_TYPES, ALL_TYPES, NO_OFFSET, query_context, set_context, 0 },
+    { WINHTTP_OPTION_HANDLE_TYPE, "HANDLE_TYPE", ALL_TYPES, 0, NO_OFFSET, query_handle_type, NULL, 0 },
+    { WINHTTP_OPTION_PARENT_HANDLE, "PARENT_HANDLE", ALL_TYPES, 0, NO_OFFSET, query_parent, NULL, 0 },
+    { WINHTTP_OPTION_URL, "URL", REQUEST, 0, NO_OFFSET, query_url, NULL, 0 },
+    { WINHTTP_OPTION_USER_AGENT, "USER_AGENT", SESSION, SESSION, NO_OFFSET, query_user_agent, set_user_agent, 0 },
+    { WINHTTP_OPTION_USERNAME, "USERNAME", REQUEST, REQUEST, NO_OFFSET, query_credential, set_credential, 0 },
+    { WINHTTP_OPTION_PASSWORD, "PASSWORD", REQUEST, REQUEST, NO_OFFSET, query_credential, set_credential, 0 },
+    { WINHTTP_OPTION_PROXY_USERNAME, "PROXY_USERNAME", REQUEST, REQUEST, NO_OFFSET, query_credential, set_credential, 0 },
+    { WINHTTP_OPTION_PROXY_PASSWORD, "PROXY_PASSWORD", REQUEST, REQUEST, NO_OFFSET, query_credential, set_credential, 0 },
+    TIMEOUT(WINHTTP_OPTION_RESOLVE_TIMEOUT, resolve_timeout),
+    TIMEOUT(WINHTTP_OPTION_CONNECT_TIMEOUT, connect_timeout),
+    TIMEOUT(WINHTTP_OPTION_SEND_TIMEOUT, send_timeout),
+    TIMEOUT(WINHTTP_OPTION_RECEIVE_TIMEOUT, receive_timeout),
+    TIMEOUT(WINHTTP_OPTION_RECEIVE_RESPONSE_TIMEOUT, receive_response_timeout),
+    { WINHTTP_OPTION_REDIRECT_POLICY, "REDIRECT_POLICY", SESSION | REQUEST, SESSION | REQUEST,
+      SETTING(redirect_policy), query_setting, set_setting, WINHTTP_OPTION_REDIRECT_POLICY_LAST },
+    { WINHTTP_OPTION_MAX_HTTP_AUTOMATIC_REDIRECTS, "MAX_HTTP_AUTOMATIC_REDIRECTS", SESSION | REQUEST,
+      SESSION | REQUEST, SETTING(max_redirects), query_setting, set_setting, 0 },
+    { WINHTTP_OPTION_MAX_RESPONSE_HEADER_SIZE, "MAX_RESPONSE_HEADER_SIZE", SESSION | REQUEST, SESSION | REQUEST,
+      SETTING(max_response_header_size), query_setting, set_nonzero, 0 },
+    { WINHTTP_OPTION_MAX_RESPONSE_DRAIN_SIZE, "MAX_RESPONSE_DRAIN_SIZE", SESSION | REQUEST, SESSION | REQUEST,
+      SETTING(max_response_drain_size), query_setting, set_setting, 0 },
+    { WINHTTP_OPTION_MAX_CONNS_PER_SERVER, "MAX_CONNS_PER_SERVER", SESSION, SESSION,
+      SETTING(max_conns_per_server), query_setting, set_nonzero, 0 },
+    { WINHTTP_OPTION_MAX_CONNS_PER_1_0_SERVER, "MAX_CONNS_PER_1_0_SERVER", SESSION, SESSION,
+      SETTING(max_conns_per_1_0_server), query_setting, set_nonzero, 0 },
+    { WINHTTP_OPTION_DISABLE_FEATURE, "DISABLE_FEATURE", 0, REQUEST, SETTING(disabled_features), NULL,
+      set_feature_bits, WINHTTP_DISABLE_COOKIES | WINHTTP_DISABLE_REDIRECTS | WINHTTP_DISABLE_AUTHENTICATION |
+      WINHTTP_DISABLE_KEEP_ALIVE },
+    { WINHTTP_OPTION_ENABLE_FEATURE, "ENABLE_FEATURE", 0, SESSION | REQUEST, SETTING(enabled_features), NULL,
+      set_feature_bits, WINHTTP_ENABLE_SSL_REVOCATION | WINHTTP_ENABLE_SSL_REVERT_IMPERSONATION },
+    { WINHTTP_OPTION_SECURITY_FLAGS, "SECURITY_FLAGS", REQUEST, REQUEST, SETTING(security_flags), query_setting,
+      set_flag_subset, SECURITY_FLAG_IGNORE_UNKNOWN_CA | SECURITY_FLAG_IGNORE_CERT_DATE_INVALID |
+      SECURITY_FLAG_IGNORE_CERT_CN_INVALID | SECURITY_FLAG_IGNORE_CERT_WRONG_USAGE },
+    { WINHTTP_OPTION_SECURE_PROTOCOLS, "SECURE_PROTOCOLS", SESSION, SESSION, SETTING(secure_protocols),
+      query_setting, set_flag_subset, WINHTTP_FLAG_SECURE_PROTOCOL_ALL | WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_3 },
+    { WINHTTP_OPTION_AUTOLOGON_POLICY, "AUTOLOGON_POLICY", 0, REQUEST, SETTING(autologon_policy), NULL,
+      set_setting, WINHTTP_AUTOLOGON_SECURITY_LEVEL_HIGH },
+};
+
+static const struct option_desc *find_option(DWORD id)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(options); i++)
+        if (options[i].id == id) return &options[i];
+    return NULL;
+}
+
+BOOL WINAPI WinHttpQueryOption(HINTERNET handle, DWORD option, void *buffer, DWORD *size)
+{
+    const struct option_desc *desc = find_option(option);
+    struct object *obj;
+    BOOL ret;
+
+    TRACE("%p, %lu (%s), %p, %p\n", handle, option, desc ? desc->name : "?", buffer, size);
+
+    if (!(obj = handle_ref(handle))) return FALSE;
+    if (!desc || !desc->query)
+        ret = FAIL(ERROR_WINHTTP_INVALID_OPTION, FALSE);
+    else if (!(TYPE_BIT(obj->type) & desc->query_types))
+        ret = FAIL(ERROR_WINHTTP_INCORRECT_HANDLE_TYPE, FALSE);
+    else if (!size)
+        ret = FAIL(ERROR_INVALID_PARAMETER, FALSE);
+    else
+        ret = desc->query(obj, desc, buffer, size);
+    object_release(obj);
+    if (ret) SetLastError(ERROR_SUCCESS);
+    return ret;
+}
+
+BOOL WINAPI WinHttpSetOption(HINTERNET handle, DWORD option, void *buffer, DWORD size)
+{
+    const struct option_desc *desc = find_option(option);
+    struct object *obj;
+    BOOL ret;
+
+    TRACE("%p, %lu (%s), %p, %lu\n", handle, option, desc ? desc->name : "?", buffer, size);
+
+    if (!(obj = handle_ref(handle))) return FALSE;
+    if (!desc || !desc->set)
+        ret = FAIL(ERROR_WINHTTP_INVALID_OPTION, FALSE);
+    else if (!(TYPE_BIT(obj->type) & desc->set_types))
+        ret = FAIL(ERROR_WINHTTP_INCORRECT_HANDLE_TYPE, FALSE);
+    else if (!buffer && size)
+        ret = FAIL(ERROR_INVALID_PARAMETER, FALSE);
+    else if (!buffer && desc->offset != NO_OFFSET)
+        ret = FAIL(ERROR_INVALID_PARAMETER, FALSE);
+    else
+        ret = desc->set(obj, desc, buffer, size);
+    object_release(obj);
+    if (ret) SetLastError(ERROR_SUCCESS);
+    return ret;
+}

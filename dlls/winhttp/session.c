@@ -1,0 +1,130 @@
+/* Sessions and connections: WinHttpOpen, WinHttpConnect, WinHttpSetTimeouts. */
+#include "session.h"
+
+void settings_init_defaults(struct settings *s)
+{
+    memset(s, 0, sizeof(*s));
+    s->resolve_timeout = 0;                  /* infinite */
+    s->connect_timeout = 60000;
+    s->send_timeout = 30000;
+    s->receive_timeout = 30000;
+    s->receive_response_timeout = 90000;
+    s->redirect_policy = WINHTTP_OPTION_REDIRECT_POLICY_DISALLOW_HTTPS_TO_HTTP;
+    s->max_redirects = 10;
+    s->max_response_header_size = 64 * 1024;
+    s->max_response_drain_size = 1024 * 1024;
+    s->max_conns_per_server = INFINITE;
+    s->max_conns_per_1_0_server = INFINITE;
+    s->secure_protocols = WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_2 | WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_3;
+    s->autologon_policy = WINHTTP_AUTOLOGON_SECURITY_LEVEL_MEDIUM;
+}
+
+static void session_destroy(struct object *obj)
+{
+    struct session *session = session_from_object(obj);
+
+    heap_free(session->agent);
+    heap_free(session->proxy_server);
+    heap_free(session->proxy_bypass);
+}
+
+static const struct object_ops session_ops = { NULL, session_destroy };
+
+static BOOL valid_access_type(DWORD type)
+{
+    return type == WINHTTP_ACCESS_TYPE_DEFAULT_PROXY || type == WINHTTP_ACCESS_TYPE_NO_PROXY ||
+           type == WINHTTP_ACCESS_TYPE_NAMED_PROXY || type == WINHTTP_ACCESS_TYPE_AUTOMATIC_PROXY;
+}
+
+HINTERNET WINAPI WinHttpOpen(LPCWSTR agent, DWORD access_type, LPCWSTR proxy, LPCWSTR bypass, DWORD flags)
+{
+    struct session *session;
+    HINTERNET handle;
+
+    TRACE("%s, %lu, %s, %s, %#lx\n", debugstr_w(agent), access_type, debugstr_w(proxy),
+          debugstr_w(bypass), flags);
+
+    if (!valid_access_type(access_type)) return FAIL(ERROR_INVALID_PARAMETER, NULL);
+    if (access_type != WINHTTP_ACCESS_TYPE_NAMED_PROXY) proxy = bypass = NULL;
+    else if (!proxy || !*proxy) return FAIL(ERROR_INVALID_PARAMETER, NULL);
+
+    if (!(session = heap_alloc_zero(sizeof(*session)))) return FAIL(ERROR_OUTOFMEMORY, NULL);
+    object_init(&session->obj, OBJECT_SESSION, &session_ops, NULL);
+    settings_init_defaults(&session->obj.settings);
+    session->obj.session_flags = flags;
+    session->open_flags = flags;
+    session->access_type = access_type;
+    if ((agent && !(session->agent = strdupW(agent))) ||
+        (proxy && !(session->proxy_server = strdupW(proxy))) ||
+        (bypass && !(session->proxy_bypass = strdupW(bypass))))
+    {
+        object_release(&session->obj);
+        return FAIL(ERROR_OUTOFMEMORY, NULL);
+    }
+    handle = handle_alloc(&session->obj);
+    object_release(&session->obj);
+    TRACE("returning %p\n", handle);
+    if (handle) SetLastError(ERROR_SUCCESS);
+    return handle;
+}
+
+static void connect_destroy(struct object *obj)
+{
+    heap_free(connect_from_object(obj)->host);
+}
+
+static const struct object_ops connect_ops = { NULL, connect_destroy };
+
+HINTERNET WINAPI WinHttpConnect(HINTERNET session_handle, LPCWSTR server, INTERNET_PORT port, DWORD reserved)
+{
+    struct object *session;
+    struct connect *connect;
+    HINTERNET handle = NULL;
+
+    TRACE("%p, %s, %u, %#lx\n", session_handle, debugstr_w(server), port, reserved);
+
+    if (!(session = handle_ref_typed(session_handle, TYPE_BIT(OBJECT_SESSION)))) return NULL;
+    if (!server || !*server || contains_crlf(server, lstrlenW(server)))
+    {
+        object_release(session);
+        return FAIL(ERROR_INVALID_PARAMETER, NULL);
+    }
+    if (!(connect = heap_alloc_zero(sizeof(*connect))))
+    {
+        object_release(session);
+        return FAIL(ERROR_OUTOFMEMORY, NULL);
+    }
+    object_init(&connect->obj, OBJECT_CONNECT, &connect_ops, session);
+    object_release(session);
+    connect->port = port;
+    if (!(connect->host = strdupW(server))) SetLastError(ERROR_OUTOFMEMORY);
+    else if ((handle = handle_alloc(&connect->obj)))
+        notify(&connect->obj, WINHTTP_CALLBACK_STATUS_HANDLE_CREATED, &handle, sizeof(handle));
+    object_release(&connect->obj);
+    TRACE("returning %p\n", handle);
+    if (handle) SetLastError(ERROR_SUCCESS);
+    return handle;
+}
+
+static BOOL valid_timeout(int value)
+{
+    return value >= -1;
+}
+
+BOOL WINAPI WinHttpSetTimeouts(HINTERNET handle, int resolve, int connect, int send, int receive)
+{
+    struct object *obj;
+
+    TRACE("%p, %d, %d, %d, %d\n", handle, resolve, connect, send, receive);
+
+    if (!valid_timeout(resolve) || !valid_timeout(connect) || !valid_timeout(send) || !valid_timeout(receive))
+        return FAIL(ERROR_INVALID_PARAMETER, FALSE);
+    if (!(obj = handle_ref_typed(handle, TYPE_BIT(OBJECT_SESSION) | TYPE_BIT(OBJECT_REQUEST)))) return FALSE;
+    obj->settings.resolve_timeout = resolve;
+    obj->settings.connect_timeout = connect;
+    obj->settings.send_timeout = send;
+    obj->settings.receive_timeout = receive;
+    object_release(obj);
+    SetLastError(ERROR_SUCCESS);
+    return TRUE;
+}

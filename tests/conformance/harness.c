@@ -1,0 +1,67 @@
+/* The conformance test framework: case runner and result lines. */
+#include <stdarg.h>
+#include <string.h>
+
+#include "harness.h"
+
+static const char *current_case;
+static int case_failures;
+
+void harness_check(const char *file, int line, int condition, const char *format, ...)
+{
+    va_list args;
+
+    if (condition) return;
+    case_failures++;
+    printf("FAIL %s %s:%d: ", current_case, file, line);
+    va_start(args, format);
+    vprintf(format, args);
+    va_end(args);
+    printf("\n");
+    fflush(stdout);
+}
+
+void harness_skip(const char *file, int line, const char *format, ...)
+{
+    va_list args;
+
+    printf("skip %s %s:%d: ", current_case, file, line);
+    va_start(args, format);
+    vprintf(format, args);
+    va_end(args);
+    printf("\n");
+}
+
+static int selected(int argc, char **argv, const char *name)
+{
+    if (argc < 2) return 1;
+    for (int i = 1; i < argc; i++)
+        if (!strcmp(argv[i], name)) return 1;
+    return 0;
+}
+
+int harness_main(int argc, char **argv, const struct test_case *cases)
+{
+    int passed = 0, failed = 0;
+
+    setvbuf(stdout, NULL, _IONBF, 0);
+    for (const struct test_case *c = cases; c->name; c++)
+    {
+        if (!selected(argc, argv, c->name)) continue;
+        current_case = c->name;
+        case_failures = 0;
+        c->run();
+        if (case_failures)
+        {
+            printf("FAIL %s (%d failed)\n", c->name, case_failures);
+            failed++;
+        }
+        else
+        {
+            printf("ok %s\n", c->name);
+            passed++;
+        }
+    }
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed ? 1 : 0;
+}

@@ -1,0 +1,209 @@
+/* whget: a small curl-like client over the public WinHTTP API.
+ *
+ *   whget [-v] [-I] [-X METHOD] [-H "Name: value"]... [-d DATA] [-o FILE] URL
+ *
+ * -v prints the request and response headers and the status callback trace
+ * (handle, status name, payload, thread) on stderr.
+ */
+#include <windows.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "winhttp.h"
+
+struct options
+{
+    BOOL verbose, head_only;
+    const WCHAR *method, *data_arg, *output, *url;
+    WCHAR headers[4096];
+};
+
+static BOOL verbose;
+
+static const char *status_name(DWORD status)
+{
+    switch (status)
+    {
+#define NAME(s) case WINHTTP_CALLBACK_STATUS_##s: return #s
+    NAME(RESOLVING_NAME); NAME(NAME_RESOLVED); NAME(CONNECTING_TO_SERVER); NAME(CONNECTED_TO_SERVER);
+    NAME(SENDING_REQUEST); NAME(REQUEST_SENT); NAME(RECEIVING_RESPONSE); NAME(RESPONSE_RECEIVED);
+    NAME(CLOSING_CONNECTION); NAME(CONNECTION_CLOSED); NAME(HANDLE_CREATED); NAME(HANDLE_CLOSING);
+    NAME(DETECTING_PROXY); NAME(REDIRECT); NAME(INTERMEDIATE_RESPONSE); NAME(SECURE_FAILURE);
+    NAME(HEADERS_AVAILABLE); NAME(DATA_AVAILABLE); NAME(READ_COMPLETE); NAME(WRITE_COMPLETE);
+    NAME(REQUEST_ERROR); NAME(SENDREQUEST_COMPLETE);
+#undef NAME
+    default: return "?";
+    }
+}
+
+static void print_payload(DWORD status, void *info, DWORD length)
+{
+    switch (status)
+    {
+    case WINHTTP_CALLBACK_STATUS_HANDLE_CREATED:
+    case WINHTTP_CALLBACK_STATUS_HANDLE_CLOSING:
+        fprintf(stderr, " handle=%p", *(HINTERNET *)info);
+        break;
+    case WINHTTP_CALLBACK_STATUS_RESOLVING_NAME:
+    case WINHTTP_CALLBACK_STATUS_NAME_RESOLVED:
+    case WINHTTP_CALLBACK_STATUS_CONNECTING_TO_SERVER:
+    case WINHTTP_CALLBACK_STATUS_CONNECTED_TO_SERVER:
+    case WINHTTP_CALLBACK_STATUS_REDIRECT:
+        if (info) fprintf(stderr, " %ls", (WCHAR *)info);
+        break;
+    case WINHTTP_CALLBACK_STATUS_REQUEST_SENT:
+    case WINHTTP_CALLBACK_STATUS_RESPONSE_RECEIVED:
+    case WINHTTP_CALLBACK_STATUS_DATA_AVAILABLE:
+    case WINHTTP_CALLBACK_STATUS_INTERMEDIATE_RESPONSE:
+    case WINHTTP_CALLBACK_STATUS_SECURE_FAILURE:
+        if (info) fprintf(stderr, " %lu", *(DWORD *)info);
+        break;
+    case WINHTTP_CALLBACK_STATUS_REQUEST_ERROR:
+    {
+        WINHTTP_ASYNC_RESULT *result = info;
+        fprintf(stderr, " api=%Iu error=%lu", result->dwResult, result->dwError);
+        break;
+    }
+    case WINHTTP_CALLBACK_STATUS_READ_COMPLETE:
+        fprintf(stderr, " bytes=%lu", length);
+        break;
+    }
+}
+
+static void CALLBACK trace_callback(HINTERNET handle, DWORD_PTR context, DWORD status, void *info, DWORD length)
+{
+    fprintf(stderr, "* [thread %04lx] %p %s", GetCurrentThreadId(), handle, status_name(status));
+    print_payload(status, info, length);
+    fprintf(stderr, "\n");
+}
+
+static void usage(void)
+{
+    fprintf(stderr, "usage: whget [-v] [-I] [-X METHOD] [-H \"Name: value\"]... [-d DATA] [-o FILE] URL\n");
+    exit(2);
+}
+
+static void parse_arguments(int argc, WCHAR **argv, struct options *opts)
+{
+    memset(opts, 0, sizeof(*opts));
+    for (int i = 1; i < argc; i++)
+    {
+        const WCHAR *arg = argv[i];
+        if (!wcscmp(arg, L"-v")) opts->verbose = TRUE;
+        else if (!wcscmp(arg, L"-I")) opts->head_only = TRUE;
+        else if (!wcscmp(arg, L"-X") && i + 1 < argc) opts->method = argv[++i];
+        else if (!wcscmp(arg, L"-d") && i + 1 < argc) opts->data_arg = argv[++i];
+        else if (!wcscmp(arg, L"-o") && i + 1 < argc) opts->output = argv[++i];
+        else if (!wcscmp(arg, L"-H") && i + 1 < argc)
+        {
+            wcsncat(opts->headers, argv[++i], ARRAYSIZE(opts->headers) - wcslen(opts->headers) - 3);
+            wcscat(opts->headers, L"\r\n");
+        }
+        else if (arg[0] == '-') usage();
+        else opts->url = arg;
+    }
+    if (!opts->url) usage();
+    if (!opts->method) opts->method = opts->head_only ? L"HEAD" : opts->data_arg ? L"POST" : L"GET";
+}
+
+static int fail(const char *what)
+{
+    DWORD error = GetLastError();
+    fprintf(stderr, "whget: %s failed: error %lu%s\n", what, error,
+            error == ERROR_CALL_NOT_IMPLEMENTED ? " (not implemented yet in this winhttp.dll)" : "");
+    return 1;
+}
+
+static void print_headers(HINTERNET request, DWORD level, const char *prefix)
+{
+    DWORD size = 0;
+    WCHAR *text;
+
+    WinHttpQueryHeaders(request, level, WINHTTP_HEADER_NAME_BY_INDEX, NULL, &size, WINHTTP_NO_HEADER_INDEX);
+    if (GetLastError() != ERROR_INSUFFICIENT_BUFFER || !(text = malloc(size + sizeof(WCHAR)))) return;
+    if (WinHttpQueryHeaders(request, level, WINHTTP_HEADER_NAME_BY_INDEX, text, &size, WINHTTP_NO_HEADER_INDEX))
+    {
+        for (WCHAR *line = wcstok(text, L"\r\n"); line; line = wcstok(NULL, L"\r\n"))
+            fprintf(stderr, "%s %ls\n", prefix, line);
+    }
+    free(text);
+}
+
+static int download(HINTERNET request, FILE *out, BOOL head_only)
+{
+    static char buffer[1 << 16];
+    DWORD read;
+
+    if (head_only) return 0;
+    for (;;)
+    {
+        if (!WinHttpReadData(request, buffer, sizeof(buffer), &read)) return fail("WinHttpReadData");
+        if (!read) return 0;
+        fwrite(buffer, 1, read, out);
+    }
+}
+
+static int run(const struct options *opts, HINTERNET session)
+{
+    WCHAR host[256], path[2048];
+    URL_COMPONENTS url = { sizeof(url) };
+    HINTERNET connect, request;
+    char *data = NULL;
+    DWORD data_length = 0;
+    FILE *out = stdout;
+    int ret;
+
+    url.lpszHostName = host; url.dwHostNameLength = ARRAYSIZE(host);
+    url.lpszUrlPath = path; url.dwUrlPathLength = ARRAYSIZE(path);
+    url.dwExtraInfoLength = 1;
+    if (!WinHttpCrackUrl(opts->url, 0, 0, &url)) return fail("WinHttpCrackUrl");
+    if (url.dwExtraInfoLength) wcsncat(path, url.lpszExtraInfo, url.dwExtraInfoLength);
+
+    if (!(connect = WinHttpConnect(session, host, url.nPort, 0))) return fail("WinHttpConnect");
+    request = WinHttpOpenRequest(connect, opts->method, path, NULL, WINHTTP_NO_REFERER, WINHTTP_DEFAULT_ACCEPT_TYPES,
+                                 url.nScheme == INTERNET_SCHEME_HTTPS ? WINHTTP_FLAG_SECURE : 0);
+    if (!request) { WinHttpCloseHandle(connect); return fail("WinHttpOpenRequest"); }
+
+    if (opts->data_arg)
+    {
+        data_length = WideCharToMultiByte(CP_UTF8, 0, opts->data_arg, -1, NULL, 0, NULL, NULL) - 1;
+        data = malloc(data_length + 1);
+        WideCharToMultiByte(CP_UTF8, 0, opts->data_arg, -1, data, data_length + 1, NULL, NULL);
+    }
+    if (!WinHttpSendRequest(request, opts->headers[0] ? opts->headers : WINHTTP_NO_ADDITIONAL_HEADERS, -1L,
+                            data, data_length, data_length, 0))
+        ret = fail("WinHttpSendRequest");
+    else if (!WinHttpReceiveResponse(request, NULL))
+        ret = fail("WinHttpReceiveResponse");
+    else
+    {
+        if (opts->verbose) print_headers(request, WINHTTP_QUERY_RAW_HEADERS_CRLF | WINHTTP_QUERY_FLAG_REQUEST_HEADERS, ">");
+        if (opts->verbose || opts->head_only) print_headers(request, WINHTTP_QUERY_RAW_HEADERS_CRLF, "<");
+        if (opts->output && !(out = _wfopen(opts->output, L"wb"))) ret = fail("opening the output file");
+        else ret = download(request, out, opts->head_only);
+        if (out && out != stdout) fclose(out);
+    }
+    free(data);
+    WinHttpCloseHandle(request);
+    WinHttpCloseHandle(connect);
+    return ret;
+}
+
+int wmain(int argc, WCHAR **argv)
+{
+    struct options opts;
+    HINTERNET session;
+    int ret;
+
+    parse_arguments(argc, argv, &opts);
+    verbose = opts.verbose;
+    if (!(session = WinHttpOpen(L"whget/0.1", WINHTTP_ACCESS_TYPE_NO_PROXY, NULL, NULL, 0)))
+        return fail("WinHttpOpen");
+    if (verbose)
+        WinHttpSetStatusCallback(session, trace_callback, WINHTTP_CALLBACK_FLAG_ALL_NOTIFICATIONS, 0);
+    ret = run(&opts, session);
+    WinHttpCloseHandle(session);
+    if (verbose) Sleep(100); /* let HANDLE_CLOSING callbacks land before exit */
+    return ret;
+}

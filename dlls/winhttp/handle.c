@@ -28,9 +28,6 @@ static unsigned int *free_ring;       /* FIFO of free slot indexes */
 static unsigned int free_head, free_count;
 static LONG live_objects;
 
-{
-}
-
 static HINTERNET encode(unsigned int index, unsigned int generation)
 {
     return (HINTERNET)(ULONG_PTR)(((ULONG)generation << GENERATION_SHIFT) |

@@ -1,5 +1,8 @@
 /* Request objects: WinHttpOpenRequest.  The request state machine (send,
  * receive, read, write) comes with the HTTP engine. */
+#include <stdio.h>
+#include <wchar.h>
+
 #include "request.h"
 
 static void request_destroy(struct object *obj)

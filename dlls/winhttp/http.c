@@ -425,6 +425,11 @@ void http_chunked_free(struct http_chunked_decoder *d)
     d->trailer_count = 0;
 }
 
+uint64_t http_chunked_data_left(const struct http_chunked_decoder *d)
+{
+    return d->state == CHUNK_DATA ? d->chunk_left : 0;
+}
+
 static int hex_value(unsigned char c)
 {
     if (is_digit(c)) return c - '0';

@@ -131,6 +131,9 @@ enum http_result http_chunked_feed(struct http_chunked_decoder *d, const void *i
                                    size_t *in_consumed, void *out, size_t out_cap,
                                    size_t *out_len);
 void http_chunked_free(struct http_chunked_decoder *d);
+/* Data bytes of the current chunk still to come, when the decoder is inside
+ * a chunk's data (0 otherwise): what can be reported available at once. */
+uint64_t http_chunked_data_left(const struct http_chunked_decoder *d);
 
 /* ---- request writer ---- */
 

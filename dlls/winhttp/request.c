@@ -3,7 +3,8 @@
 #include <stdio.h>
 #include <wchar.h>
 
-#include "request.h"
+#include "body.h"
+#include "connection.h"
 
 static void request_destroy(struct object *obj)
 {
@@ -20,6 +21,13 @@ static void request_destroy(struct object *obj)
     heap_free(request->password);
     heap_free(request->proxy_username);
     heap_free(request->proxy_password);
+    heap_free(request->optional);
+    heap_free(request->target_host);
+    header_list_free(&request->headers);
+    http_buf_free(&request->sent_head);
+    response_clear(&request->response);
+    body_free(&request->body);
+    body_discard_connection(request);
 }
 
 static const struct object_ops request_ops = { NULL, request_destroy };
@@ -77,6 +85,9 @@ HINTERNET WINAPI WinHttpOpenRequest(HINTERNET connect_handle, LPCWSTR verb, LPCW
     object_init(&request->obj, OBJECT_REQUEST, &request_ops, connect);
     object_release(connect);
     request->open_flags = flags;
+    request->target_secure = !!(flags & WINHTTP_FLAG_SECURE);
+    InitializeSRWLock(&request->lock);
+    http_buf_init(&request->sent_head);
     request->verb = strdupW(verb && *verb ? verb : L"GET");
     request->path = strdupW(path && *path ? path : L"/");
     request->version = strdupW(version && *version ? version : L"HTTP/1.1");
@@ -109,43 +120,172 @@ WCHAR *request_url(struct request *request)
     return url;
 }
 
-/* The request state machine lands with the HTTP/1.1 engine. */
+
+struct request *request_enter(HINTERNET handle)
+{
+    struct object *obj = handle_ref_typed(handle, TYPE_BIT(OBJECT_REQUEST));
+    struct request *request;
+
+    if (!obj) return NULL;
+    request = request_from_object(obj);
+    AcquireSRWLockExclusive(&request->lock);
+    return request;
+}
+
+void request_leave(struct request *request)
+{
+    ReleaseSRWLockExclusive(&request->lock);
+    object_release(&request->obj);
+}
+
+/* Ends an API call: the error (if any) becomes the last error. */
+static BOOL leave_with(struct request *request, DWORD error)
+{
+    request_leave(request);
+    SetLastError(error);
+    return !error;
+}
+
+static DWORD add_headers_text(struct request *request, const WCHAR *headers, DWORD length)
+{
+    if (!headers) return ERROR_SUCCESS;
+    if (length == ~0u) length = lstrlenW(headers);
+    return header_list_apply_text(&request->headers, headers, length,
+                                  WINHTTP_ADDREQ_FLAG_ADD | WINHTTP_ADDREQ_FLAG_REPLACE);
+}
 
 BOOL WINAPI WinHttpSendRequest(HINTERNET handle, LPCWSTR headers, DWORD headers_length, LPVOID optional,
                                DWORD optional_length, DWORD total_length, DWORD_PTR context)
 {
-    TRACE("%p, %s, %lu, %p, %lu, %lu, %Ix\n", handle, debugstr_wn(headers, headers_length == ~0u ? -1 : (int)headers_length),
-          headers_length, optional, optional_length, total_length, context);
-    NOT_IMPLEMENTED(FALSE);
+    struct request *request;
+    DWORD error;
+
+    TRACE("%p, %s, %lu, %p, %lu, %lu, %Ix\n", handle,
+          debugstr_wn(headers, headers_length == ~0u ? -1 : (int)headers_length), headers_length, optional,
+          optional_length, total_length, context);
+
+    if (!(request = request_enter(handle))) return FALSE;
+    if (request->obj.session_flags & WINHTTP_FLAG_ASYNC)
+    {
+        FIXME("asynchronous requests are not implemented yet\n");
+        return leave_with(request, ERROR_CALL_NOT_IMPLEMENTED);
+    }
+    if ((optional_length && !optional) || total_length < optional_length)
+        return leave_with(request, ERROR_INVALID_PARAMETER);
+    if ((error = add_headers_text(request, headers, headers_length))) return leave_with(request, error);
+
+    request->obj.context = context;
+    request->total_length = total_length;
+    request->written = 0;
+    request->redirects = 0;
+    heap_free(request->optional);
+    request->optional = NULL;
+    request->optional_length = 0;
+    if (optional_length)
+    {
+        if (!(request->optional = heap_alloc(optional_length))) return leave_with(request, ERROR_OUTOFMEMORY);
+        memcpy(request->optional, optional, optional_length);
+        request->optional_length = optional_length;
+    }
+    error = request_send(request, request->optional, request->optional_length);
+    if (!error)
+    {
+        request->state = request->written < total_length ? REQUEST_SENDING_BODY : REQUEST_SENT;
+        notify(&request->obj, WINHTTP_CALLBACK_STATUS_SENDREQUEST_COMPLETE, NULL, 0);
+    }
+    else request->state = REQUEST_OPEN;
+    return leave_with(request, error);
 }
 
 BOOL WINAPI WinHttpWriteData(HINTERNET handle, LPCVOID buffer, DWORD size, LPDWORD written)
 {
+    struct request *request;
+    DWORD error;
+
     TRACE("%p, %p, %lu, %p\n", handle, buffer, size, written);
-    NOT_IMPLEMENTED(FALSE);
+
+    if (!(request = request_enter(handle))) return FALSE;
+    if (request->state != REQUEST_SENDING_BODY && request->state != REQUEST_SENT)
+        return leave_with(request, ERROR_WINHTTP_INCORRECT_HANDLE_STATE);
+    if (!buffer && size) return leave_with(request, ERROR_INVALID_PARAMETER);
+    error = size ? connection_send(request->conn, buffer, size, request->obj.settings.send_timeout) : 0;
+    if (!error)
+    {
+        request->written += size;
+        if (written) *written = size;
+        if (request->written >= request->total_length) request->state = REQUEST_SENT;
+    }
+    return leave_with(request, error);
 }
 
 BOOL WINAPI WinHttpReceiveResponse(HINTERNET handle, LPVOID reserved)
 {
+    struct request *request;
+    DWORD error;
+
     TRACE("%p, %p\n", handle, reserved);
-    NOT_IMPLEMENTED(FALSE);
+
+    if (!(request = request_enter(handle))) return FALSE;
+    if (request->state != REQUEST_SENT && request->state != REQUEST_SENDING_BODY)
+        return leave_with(request, ERROR_WINHTTP_INCORRECT_HANDLE_STATE);
+    if (request->written < request->total_length)
+        return leave_with(request, ERROR_WINHTTP_INCORRECT_HANDLE_STATE);
+    error = request_receive(request);
+    request->state = error ? REQUEST_OPEN : REQUEST_RESPONSE;
+    if (!error) notify(&request->obj, WINHTTP_CALLBACK_STATUS_HEADERS_AVAILABLE, NULL, 0);
+    return leave_with(request, error);
 }
 
 BOOL WINAPI WinHttpQueryDataAvailable(HINTERNET handle, LPDWORD available)
 {
+    struct request *request;
+    DWORD error, count = 0;
+
     TRACE("%p, %p\n", handle, available);
-    NOT_IMPLEMENTED(FALSE);
+
+    if (!(request = request_enter(handle))) return FALSE;
+    if (request->state != REQUEST_RESPONSE) return leave_with(request, ERROR_WINHTTP_INCORRECT_HANDLE_STATE);
+    error = body_available(request, &count);
+    if (!error && available) *available = count;
+    TRACE("%lu available\n", count);
+    return leave_with(request, error);
 }
 
 BOOL WINAPI WinHttpReadData(HINTERNET handle, LPVOID buffer, DWORD size, LPDWORD read)
 {
+    struct request *request;
+    DWORD error, count = 0;
+
     TRACE("%p, %p, %lu, %p\n", handle, buffer, size, read);
-    NOT_IMPLEMENTED(FALSE);
+
+    if (!(request = request_enter(handle))) return FALSE;
+    if (request->state != REQUEST_RESPONSE) return leave_with(request, ERROR_WINHTTP_INCORRECT_HANDLE_STATE);
+    if (!buffer && size) return leave_with(request, ERROR_INVALID_PARAMETER);
+    error = body_read(request, buffer, size, &count);
+    if (read) *read = count;
+    return leave_with(request, error);
 }
 
 DWORD WINAPI WinHttpReadDataEx(HINTERNET handle, LPVOID buffer, DWORD size, LPDWORD read, ULONGLONG flags,
                                DWORD property_size, PVOID property)
 {
+    struct request *request;
+    DWORD error, total = 0, count;
+
     TRACE("%p, %p, %lu, %p, %#I64x, %lu, %p\n", handle, buffer, size, read, flags, property_size, property);
-    NOT_IMPLEMENTED(ERROR_CALL_NOT_IMPLEMENTED);
+
+    if (flags & ~(ULONGLONG)WINHTTP_READ_DATA_EX_FLAG_FILL_BUFFER)
+        return FAIL(ERROR_INVALID_PARAMETER, ERROR_INVALID_PARAMETER);
+    if (!(request = request_enter(handle))) return GetLastError();
+    if (request->state != REQUEST_RESPONSE) error = ERROR_WINHTTP_INCORRECT_HANDLE_STATE;
+    else if (!buffer && size) error = ERROR_INVALID_PARAMETER;
+    else do
+    {
+        /* FILL_BUFFER: keep reading until the buffer is full or the body ends */
+        error = body_read(request, (char *)buffer + total, size - total, &count);
+        total += count;
+    } while (!error && count && total < size && (flags & WINHTTP_READ_DATA_EX_FLAG_FILL_BUFFER));
+    if (read) *read = total;
+    leave_with(request, error);
+    return error;
 }

@@ -26,6 +26,7 @@ static void session_destroy(struct object *obj)
     heap_free(session->agent);
     heap_free(session->proxy_server);
     heap_free(session->proxy_bypass);
+    pool_destroy(&session->pool);
 }
 
 static const struct object_ops session_ops = { NULL, session_destroy };
@@ -54,6 +55,7 @@ HINTERNET WINAPI WinHttpOpen(LPCWSTR agent, DWORD access_type, LPCWSTR proxy, LP
     session->obj.session_flags = flags;
     session->open_flags = flags;
     session->access_type = access_type;
+    pool_init(&session->pool);
     if ((agent && !(session->agent = strdupW(agent))) ||
         (proxy && !(session->proxy_server = strdupW(proxy))) ||
         (bypass && !(session->proxy_bypass = strdupW(bypass))))

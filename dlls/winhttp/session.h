@@ -3,6 +3,7 @@
 #define WINHTTP_SESSION_H
 
 #include "winhttp_private.h"
+#include "pool.h"
 
 struct session
 {
@@ -12,6 +13,7 @@ struct session
     WCHAR *proxy_server;
     WCHAR *proxy_bypass;
     DWORD open_flags;
+    struct pool pool;           /* keep-alive connections */
 };
 
 struct connect

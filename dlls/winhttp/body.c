@@ -1,0 +1,263 @@
+/* Response bodies: Content-Length, chunked and close-delimited framing over
+ * the connection's read buffer.  The socket is always read in large blocks,
+ * whatever size the caller asks for: under Wine each socket call is a round
+ * trip to wineserver, so the number of calls decides speed. */
+#include "body.h"
+#include "connection.h"
+
+DWORD http_result_to_error(enum http_result result)
+{
+    switch (result)
+    {
+    case HTTP_NEED_MORE:
+    case HTTP_DONE:                     return ERROR_SUCCESS;
+    case HTTP_ERR_HEADER_SIZE_OVERFLOW: return ERROR_WINHTTP_HEADER_SIZE_OVERFLOW;
+    case HTTP_ERR_NO_MEMORY:            return ERROR_OUTOFMEMORY;
+    case HTTP_ERR_INVALID_PARAMETER:    return ERROR_INVALID_PARAMETER;
+    case HTTP_ERR_INVALID_HEADER:       return ERROR_WINHTTP_INVALID_HEADER;
+    default:                            return ERROR_WINHTTP_INVALID_SERVER_RESPONSE;
+    }
+}
+
+static BOOL response_allows_reuse(struct request *request)
+{
+    int i = header_list_find(&request->response.headers, L"Connection", 0);
+    const WCHAR *connection = i >= 0 ? request->response.headers.items[i].value : L"";
+    BOOL http10 = !lstrcmpW(request->response.version, L"HTTP/1.0");
+
+    if (request->obj.settings.disabled_features & WINHTTP_DISABLE_KEEP_ALIVE) return FALSE;
+    if (request->body.framing.kind == HTTP_BODY_CLOSE) return FALSE;
+    if (http10) return !lstrcmpiW(connection, L"Keep-Alive") && request->body.framing.kind != HTTP_BODY_CHUNKED;
+    return lstrcmpiW(connection, L"close") != 0;
+}
+
+void body_discard_connection(struct request *request)
+{
+    struct connection *conn = request->conn;
+    struct session *session = request_session(request);
+
+    if (!conn) return;
+    request->conn = NULL;
+    pool_release(&session->pool, conn->host, conn->port, conn->secure, NULL, FALSE);
+    connection_close(conn);
+}
+
+void body_release_connection(struct request *request, BOOL keep)
+{
+    struct connection *conn = request->conn;
+    struct session *session = request_session(request);
+
+    if (!conn) return;
+    /* bytes past the body would be a pipelining desync: never reuse then */
+    if (keep && !connection_buffered(conn))
+    {
+        request->conn = NULL;
+        pool_release(&session->pool, conn->host, conn->port, conn->secure, conn, TRUE);
+        return;
+    }
+    notify(&request->obj, WINHTTP_CALLBACK_STATUS_CLOSING_CONNECTION, NULL, 0);
+    body_discard_connection(request);
+    notify(&request->obj, WINHTTP_CALLBACK_STATUS_CONNECTION_CLOSED, NULL, 0);
+}
+
+static void finish(struct request *request)
+{
+    struct body_reader *body = &request->body;
+
+    if (body->done) return;
+    body->done = TRUE;
+    if (body->chunked_active)
+    {
+        /* trailers become queryable with WINHTTP_QUERY_FLAG_TRAILERS */
+        for (size_t i = 0; i < body->chunked.trailer_count; i++)
+        {
+            const struct http_header *t = &body->chunked.trailers[i];
+            WCHAR *name = heap_alloc((t->name_len + 1) * sizeof(WCHAR));
+            WCHAR *value = heap_alloc((t->value_len + 1) * sizeof(WCHAR));
+            if (name && value)
+            {
+                MultiByteToWideChar(CP_ACP, 0, t->name, (int)t->name_len + 1, name, (int)t->name_len + 1);
+                MultiByteToWideChar(CP_ACP, 0, t->value, (int)t->value_len + 1, value, (int)t->value_len + 1);
+                header_list_append(&request->response.trailers, name, value);
+            }
+            heap_free(name);
+            heap_free(value);
+        }
+    }
+    body_release_connection(request, response_allows_reuse(request));
+}
+
+DWORD body_start(struct request *request, const struct http_response_head *head)
+{
+    struct body_reader *body = &request->body;
+    enum http_result result;
+
+    body_free(body);
+    memset(body, 0, sizeof(*body));
+    result = http_body_framing(head, http_request_kind_of(request->verb), &body->framing);
+    if (result != HTTP_DONE) return http_result_to_error(result);
+    body->left = body->framing.length;
+    if (body->framing.kind == HTTP_BODY_CHUNKED)
+    {
+        http_chunked_init(&body->chunked, 0);
+        body->chunked_active = TRUE;
+    }
+    TRACE("framing %d length %I64u\n", body->framing.kind, body->framing.length);
+    if (body->framing.kind == HTTP_BODY_NONE || (body->framing.kind == HTTP_BODY_LENGTH && !body->left))
+        finish(request);
+    return ERROR_SUCCESS;
+}
+
+void body_free(struct body_reader *body)
+{
+    if (body->chunked_active) http_chunked_free(&body->chunked);
+    body->chunked_active = FALSE;
+}
+
+/* More raw bytes into the connection buffer; the end of the stream before
+ * the end of the body is an error unless the body is close-delimited. */
+static DWORD receive_more(struct request *request)
+{
+    size_t received;
+    DWORD error = connection_fill(request->conn, request->obj.settings.receive_timeout, &received);
+
+    if (error) return error;
+    if (received) return ERROR_SUCCESS;
+    if (request->body.framing.kind == HTTP_BODY_CLOSE)
+    {
+        finish(request);
+        return ERROR_SUCCESS;
+    }
+    return ERROR_WINHTTP_CONNECTION_ERROR;
+}
+
+/* Chunked: decode from the connection buffer into the caller's buffer. */
+static DWORD read_chunked(struct request *request, char *buffer, DWORD size, DWORD *read)
+{
+    struct connection *conn = request->conn;
+
+    *read = 0;
+    while (!request->body.done && !*read)
+    {
+        size_t consumed, produced;
+        enum http_result result;
+
+        if (!connection_buffered(conn))
+        {
+            DWORD error = receive_more(request);
+            if (error) return error;
+            continue;
+        }
+        result = http_chunked_feed(&request->body.chunked, conn->buffer + conn->start, connection_buffered(conn),
+                                   &consumed, buffer, size, &produced);
+        conn->start += consumed;
+        *read = (DWORD)produced;
+        if (result == HTTP_DONE) finish(request);
+        else if (result != HTTP_NEED_MORE) return http_result_to_error(result);
+    }
+    return ERROR_SUCCESS;
+}
+
+/* Content-Length and close-delimited bodies: from the buffer, or, for reads
+ * at least as large as the buffer, straight from the socket. */
+static DWORD read_plain(struct request *request, char *buffer, DWORD size, DWORD *read)
+{
+    struct body_reader *body = &request->body;
+    struct connection *conn = request->conn;
+    BOOL bounded = body->framing.kind == HTTP_BODY_LENGTH;
+    uint64_t want = bounded && body->left < size ? body->left : size;
+
+    *read = 0;
+    if (!connection_buffered(conn) && want >= CONNECTION_BUFFER_SIZE)
+    {
+        size_t received;
+        DWORD error = connection_recv(conn, buffer, (size_t)want, request->obj.settings.receive_timeout, &received);
+        if (error) return error;
+        if (!received)
+        {
+            if (bounded) return ERROR_WINHTTP_CONNECTION_ERROR;
+            finish(request);
+            return ERROR_SUCCESS;
+        }
+        *read = (DWORD)received;
+    }
+    else
+    {
+        if (!connection_buffered(conn))
+        {
+            DWORD error = receive_more(request);
+            if (error || body->done) return error;
+        }
+        *read = (DWORD)min(want, connection_buffered(conn));
+        memcpy(buffer, conn->buffer + conn->start, *read);
+        conn->start += *read;
+    }
+    if (bounded && !(body->left -= *read)) finish(request);
+    return ERROR_SUCCESS;
+}
+
+DWORD body_read(struct request *request, void *buffer, DWORD size, DWORD *read)
+{
+    *read = 0;
+    if (request->body.done || !size) return ERROR_SUCCESS;
+    if (request->body.framing.kind == HTTP_BODY_CHUNKED) return read_chunked(request, buffer, size, read);
+    return read_plain(request, buffer, size, read);
+}
+
+DWORD body_available(struct request *request, DWORD *available)
+{
+    struct body_reader *body = &request->body;
+    struct connection *conn = request->conn;
+    DWORD error;
+
+    *available = 0;
+    if (body->done) return ERROR_SUCCESS;
+    if (body->framing.kind == HTTP_BODY_CHUNKED)
+    {
+        /* what is buffered is encoded: report the current chunk's bytes at hand */
+        while (!body->done && !*available)
+        {
+            uint64_t in_chunk = http_chunked_data_left(&body->chunked);
+
+            if (in_chunk && connection_buffered(conn))
+            {
+                *available = (DWORD)min(in_chunk, connection_buffered(conn));
+                break;
+            }
+            if (connection_buffered(conn))
+            {
+                /* step the decoder past size lines without producing data */
+                size_t consumed, produced;
+                char scratch[1];
+                enum http_result result = http_chunked_feed(&body->chunked, conn->buffer + conn->start,
+                                                            connection_buffered(conn), &consumed, scratch, 0,
+                                                            &produced);
+                conn->start += consumed;
+                if (result == HTTP_DONE) { finish(request); break; }
+                if (result != HTTP_NEED_MORE) return http_result_to_error(result);
+                if (consumed) continue;
+            }
+            if ((error = receive_more(request))) return error;
+        }
+        return ERROR_SUCCESS;
+    }
+    if (!connection_buffered(conn) && (error = receive_more(request))) return error;
+    if (body->done) return ERROR_SUCCESS;
+    *available = (DWORD)connection_buffered(conn);
+    if (body->framing.kind == HTTP_BODY_LENGTH && body->left < *available) *available = (DWORD)body->left;
+    return ERROR_SUCCESS;
+}
+
+DWORD body_drain(struct request *request, DWORD limit)
+{
+    char scratch[4096];
+    DWORD read, drained = 0, error;
+
+    while (!request->body.done)
+    {
+        if (drained >= limit) return ERROR_WINHTTP_RESPONSE_DRAIN_OVERFLOW;
+        if ((error = body_read(request, scratch, sizeof(scratch), &read))) return error;
+        drained += read;
+    }
+    return ERROR_SUCCESS;
+}

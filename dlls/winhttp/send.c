@@ -1,0 +1,440 @@
+/* The request state machine: send the request, receive the response head,
+ * follow redirects; then the body is read by body.c.  Synchronous calls run
+ * it on the caller's thread; the async engine will run the same steps as
+ * tasks on the request's queue. */
+#include <stdio.h>
+#include <wchar.h>
+
+#include "body.h"
+#include "connection.h"
+
+static const WCHAR *target_host(struct request *r) { return r->target_host ? r->target_host : request_connect(r)->host; }
+
+static INTERNET_PORT target_port(struct request *r)
+{
+    INTERNET_PORT port = r->target_host ? r->target_port : request_connect(r)->port;
+    if (port == INTERNET_DEFAULT_PORT)
+        port = r->target_secure ? INTERNET_DEFAULT_HTTPS_PORT : INTERNET_DEFAULT_HTTP_PORT;
+    return port;
+}
+
+void response_clear(struct response *response)
+{
+    heap_free(response->status_text);
+    heap_free(response->version);
+    heap_free(response->raw);
+    header_list_free(&response->headers);
+    header_list_free(&response->trailers);
+    memset(response, 0, sizeof(*response));
+}
+
+/* ---- the request head ---------------------------------------------------- */
+
+static BOOL has_header(struct request *r, const WCHAR *name)
+{
+    return header_list_find(&r->headers, name, 0) >= 0;
+}
+
+static DWORD add_default(struct http_buf *head, struct request *r, const WCHAR *name, const WCHAR *value)
+{
+    if (has_header(r, name)) return ERROR_SUCCESS;
+    return http_result_to_error(http_write_header(head, name, value));
+}
+
+static DWORD write_host(struct http_buf *head, struct request *r)
+{
+    INTERNET_PORT port = target_port(r);
+    INTERNET_PORT default_port = r->target_secure ? INTERNET_DEFAULT_HTTPS_PORT : INTERNET_DEFAULT_HTTP_PORT;
+    const WCHAR *host = target_host(r);
+    BOOL bracket = wcschr(host, ':') && host[0] != '[';
+    WCHAR value[300];
+
+    if (lstrlenW(host) > 256) return ERROR_WINHTTP_INVALID_URL;
+    if (port == default_port) swprintf(value, ARRAY_SIZE(value), L"%ls%ls%ls", bracket ? L"[" : L"", host, bracket ? L"]" : L"");
+    else swprintf(value, ARRAY_SIZE(value), L"%ls%ls%ls:%u", bracket ? L"[" : L"", host, bracket ? L"]" : L"", port);
+    return add_default(head, r, L"Host", value);
+}
+
+static DWORD write_accept(struct http_buf *head, struct request *r)
+{
+    DWORD error = ERROR_SUCCESS;
+
+    if (!r->accept_types) return ERROR_SUCCESS;
+    for (WCHAR **type = r->accept_types; *type && !error; type++)
+        if (**type) error = http_result_to_error(http_write_header(head, L"Accept", *type));
+    return error;
+}
+
+static BOOL verb_has_body(const WCHAR *verb)
+{
+    return !lstrcmpW(verb, L"POST") || !lstrcmpW(verb, L"PUT");
+}
+
+static DWORD build_head(struct request *r, struct http_buf *head)
+{
+    struct session *session = request_session(r);
+    DWORD error;
+    WCHAR length[24];
+
+    http_buf_free(head);
+    http_buf_init(head);
+    if ((error = http_result_to_error(http_write_request_line(head, r->verb, r->path, r->version,
+                                                              r->open_flags))))
+        return error;
+    if (r->obj.settings.disabled_features & WINHTTP_DISABLE_KEEP_ALIVE)
+        error = add_default(head, r, L"Connection", L"Close");
+    else
+        error = add_default(head, r, L"Connection", L"Keep-Alive");
+    if (!error && r->accept_types && !has_header(r, L"Accept")) error = write_accept(head, r);
+    if (!error && r->referrer && *r->referrer) error = add_default(head, r, L"Referer", r->referrer);
+    if (!error && session->agent && *session->agent) error = add_default(head, r, L"User-Agent", session->agent);
+    if (!error && (r->total_length || verb_has_body(r->verb)))
+    {
+        swprintf(length, ARRAY_SIZE(length), L"%lu", r->total_length);
+        error = add_default(head, r, L"Content-Length", length);
+    }
+    if (!error) error = write_host(head, r);
+    for (size_t i = 0; !error && i < r->headers.count; i++)
+        error = http_result_to_error(http_write_header(head, r->headers.items[i].name, r->headers.items[i].value));
+    if (!error) error = http_result_to_error(http_buf_append(head, "\r\n", 2));
+    return error;
+}
+
+/* ---- connection and sending ------------------------------------------------ */
+
+static DWORD get_connection(struct request *r)
+{
+    struct session *session = request_session(r);
+    DWORD error;
+
+    r->conn_reused = FALSE;
+    if ((error = pool_acquire(&session->pool, target_host(r), target_port(r), r->target_secure,
+                              r->obj.settings.max_conns_per_server, r->obj.settings.connect_timeout, &r->conn)))
+        return error;
+    if (r->conn)
+    {
+        r->conn_reused = TRUE;
+        return ERROR_SUCCESS;
+    }
+    if (r->target_secure)
+    {
+        FIXME("https is not implemented yet\n");
+        pool_release(&session->pool, target_host(r), target_port(r), TRUE, NULL, FALSE);
+        return ERROR_WINHTTP_SECURE_FAILURE;
+    }
+    error = connection_open(&r->obj, target_host(r), target_port(r), r->target_secure, &r->conn);
+    if (error) pool_release(&session->pool, target_host(r), target_port(r), r->target_secure, NULL, FALSE);
+    return error;
+}
+
+/* Head and initial body in one send when they fit in one buffer. */
+static DWORD send_head(struct request *r, const void *optional, DWORD optional_length)
+{
+    int timeout = r->obj.settings.send_timeout;
+    DWORD error, sent;
+
+    notify(&r->obj, WINHTTP_CALLBACK_STATUS_SENDING_REQUEST, NULL, 0);
+    if (optional_length && optional_length <= 64 * 1024)
+    {
+        size_t head_length = r->sent_head.len;
+        if ((error = http_result_to_error(http_buf_append(&r->sent_head, optional, optional_length)))) return error;
+        error = connection_send(r->conn, r->sent_head.data, r->sent_head.len, timeout);
+        r->sent_head.len = head_length;     /* keep only the head for queries */
+    }
+    else
+    {
+        error = connection_send(r->conn, r->sent_head.data, r->sent_head.len, timeout);
+        if (!error && optional_length) error = connection_send(r->conn, optional, optional_length, timeout);
+    }
+    if (error) return error;
+    sent = (DWORD)r->sent_head.len + optional_length;
+    notify(&r->obj, WINHTTP_CALLBACK_STATUS_REQUEST_SENT, &sent, sizeof(sent));
+    return ERROR_SUCCESS;
+}
+
+static void drop_connection(struct request *r)
+{
+    body_release_connection(r, FALSE);
+}
+
+DWORD request_send(struct request *r, const void *optional, DWORD optional_length)
+{
+    DWORD error;
+
+    response_clear(&r->response);
+    body_free(&r->body);
+    memset(&r->body, 0, sizeof(r->body));
+    if ((error = build_head(r, &r->sent_head))) return error;
+    if (!r->conn && (error = get_connection(r))) return error;
+    error = send_head(r, optional, optional_length);
+    if (error && r->conn_reused)
+    {
+        /* a pooled connection the server had closed: once more on a new one */
+        TRACE("reused connection failed (%lu), retrying on a new one\n", error);
+        drop_connection(r);
+        if ((error = get_connection(r))) return error;
+        error = send_head(r, optional, optional_length);
+    }
+    if (error) drop_connection(r);
+    r->written = optional_length;
+    return error;
+}
+
+/* ---- the response head -------------------------------------------------- */
+
+static WCHAR *widen(const char *str, size_t length)
+{
+    int count = MultiByteToWideChar(CP_ACP, 0, str, (int)length, NULL, 0);
+    WCHAR *out = heap_alloc((count + 1) * sizeof(WCHAR));
+
+    if (!out) return NULL;
+    MultiByteToWideChar(CP_ACP, 0, str, (int)length, out, count);
+    out[count] = 0;
+    return out;
+}
+
+static DWORD store_response(struct request *r, const struct http_response_head *head, const char *raw,
+                            size_t raw_length)
+{
+    struct response *response = &r->response;
+    char version[16];
+
+    response_clear(response);
+    response->status = head->status;
+    snprintf(version, sizeof(version), "HTTP/%u.%u", head->version_major, head->version_minor);
+    response->version = widen(version, strlen(version));
+    response->status_text = widen(head->reason, head->reason_len);
+    /* the raw head without its final blank line */
+    while (raw_length && (raw[raw_length - 1] == '\r' || raw[raw_length - 1] == '\n')) raw_length--;
+    response->raw = widen(raw, raw_length);
+    if (!response->version || !response->status_text || !response->raw) return ERROR_OUTOFMEMORY;
+    for (size_t i = 0; i < head->header_count; i++)
+    {
+        WCHAR *name = widen(head->headers[i].name, head->headers[i].name_len);
+        WCHAR *value = widen(head->headers[i].value, head->headers[i].value_len);
+        DWORD error = name && value ? header_list_append(&response->headers, name, value) : ERROR_OUTOFMEMORY;
+        heap_free(name);
+        heap_free(value);
+        if (error) return error;
+    }
+    return ERROR_SUCCESS;
+}
+
+/* Reads one final response head, skipping 1xx interim ones. */
+static DWORD read_head(struct request *r, BOOL *nothing_received)
+{
+    struct http_head_parser parser;
+    struct connection *conn = r->conn;
+    DWORD error = ERROR_SUCCESS, received_total = 0;
+
+    *nothing_received = TRUE;
+    notify(&r->obj, WINHTTP_CALLBACK_STATUS_RECEIVING_RESPONSE, NULL, 0);
+    http_head_parser_init(&parser, r->obj.settings.max_response_header_size);
+    for (;;)
+    {
+        enum http_result result;
+        size_t consumed, received;
+
+        if (!connection_buffered(conn))
+        {
+            if ((error = connection_fill(conn, r->obj.settings.receive_response_timeout, &received))) break;
+            if (!received)
+            {
+                error = ERROR_WINHTTP_INVALID_SERVER_RESPONSE;
+                break;
+            }
+            *nothing_received = FALSE;
+            received_total += (DWORD)received;
+        }
+        *nothing_received = FALSE;
+        result = http_head_parser_feed(&parser, conn->buffer + conn->start, connection_buffered(conn), &consumed);
+        conn->start += consumed;
+        if (result == HTTP_NEED_MORE) continue;
+        if (result != HTTP_DONE)
+        {
+            error = http_result_to_error(result);
+            break;
+        }
+        if (http_status_is_interim(parser.head.status) && parser.head.status != 101)
+        {
+            DWORD status = parser.head.status;
+            notify(&r->obj, WINHTTP_CALLBACK_STATUS_INTERMEDIATE_RESPONSE, &status, sizeof(status));
+            http_head_parser_reset(&parser);
+            continue;
+        }
+        error = store_response(r, &parser.head, parser.block.raw, parser.block.raw_len);
+        if (!error) error = body_start(r, &parser.head);
+        break;
+    }
+    http_head_parser_free(&parser);
+    if (!error)
+        notify(&r->obj, WINHTTP_CALLBACK_STATUS_RESPONSE_RECEIVED, &received_total, sizeof(received_total));
+    return error;
+}
+
+/* ---- redirects ----------------------------------------------------------- */
+
+static BOOL is_redirect(DWORD status)
+{
+    return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+}
+
+/* Resolves Location against the current URL into host, port, security and path. */
+static DWORD apply_location(struct request *r, const WCHAR *location, WCHAR **new_url)
+{
+    WCHAR *current = request_url(r), *url;
+    DWORD length;
+    URL_COMPONENTS uc = { sizeof(uc) };
+    WCHAR *host, *path;
+
+    if (!current) return ERROR_OUTOFMEMORY;
+    if (wcsstr(location, L"://")) url = strdupW(location);
+    else if (location[0] == '/' && location[1] == '/')
+    {
+        length = lstrlenW(location) + 8;
+        url = heap_alloc(length * sizeof(WCHAR));
+        if (url) swprintf(url, length, L"%ls:%ls", r->target_secure ? L"https" : L"http", location);
+    }
+    else
+    {
+        /* relative: against the scheme and authority, or the current directory */
+        WCHAR *cut = wcschr(wcsstr(current, L"://") + 3, '/');
+        length = lstrlenW(current) + lstrlenW(location) + 2;
+        url = heap_alloc(length * sizeof(WCHAR));
+        if (url && cut)
+        {
+            if (location[0] != '/')
+            {
+                WCHAR *end = wcschr(cut, '?');
+                if (end) *end = 0;
+                if ((end = wcsrchr(cut, '/'))) end[1] = 0;
+            }
+            else *cut = 0;
+            swprintf(url, length, L"%ls%ls", current, location);
+        }
+        else if (url) swprintf(url, length, L"%ls/%ls", current, location[0] == '/' ? location + 1 : location);
+    }
+    heap_free(current);
+    if (!url) return ERROR_OUTOFMEMORY;
+
+    uc.dwHostNameLength = uc.dwUrlPathLength = uc.dwExtraInfoLength = ~0u;
+    if (!WinHttpCrackUrl(url, 0, 0, &uc) || !uc.dwHostNameLength)
+    {
+        heap_free(url);
+        return ERROR_WINHTTP_REDIRECT_FAILED;
+    }
+    if (uc.nScheme == INTERNET_SCHEME_HTTP && r->target_secure &&
+        r->obj.settings.redirect_policy == WINHTTP_OPTION_REDIRECT_POLICY_DISALLOW_HTTPS_TO_HTTP)
+    {
+        heap_free(url);
+        return ERROR_WINHTTP_REDIRECT_FAILED;
+    }
+    host = strndupW(uc.lpszHostName, uc.dwHostNameLength);
+    path = heap_alloc((uc.dwUrlPathLength + uc.dwExtraInfoLength + 2) * sizeof(WCHAR));
+    if (!host || !path)
+    {
+        heap_free(host);
+        heap_free(path);
+        heap_free(url);
+        return ERROR_OUTOFMEMORY;
+    }
+    memcpy(path, uc.lpszUrlPath, uc.dwUrlPathLength * sizeof(WCHAR));
+    memcpy(path + uc.dwUrlPathLength, uc.lpszExtraInfo, uc.dwExtraInfoLength * sizeof(WCHAR));
+    path[uc.dwUrlPathLength + uc.dwExtraInfoLength] = 0;
+    if (!path[0]) { path[0] = '/'; path[1] = 0; }
+
+    /* credentials never travel to another origin */
+    if (lstrcmpiW(host, target_host(r)) || uc.nPort != target_port(r) ||
+        (uc.nScheme == INTERNET_SCHEME_HTTPS) != r->target_secure)
+    {
+        int i;
+        while ((i = header_list_find(&r->headers, L"Authorization", 0)) >= 0)
+            header_list_apply(&r->headers, L"Authorization", 13, L"", 0, WINHTTP_ADDREQ_FLAG_REPLACE);
+        (void)i;
+    }
+    heap_free(r->target_host);
+    r->target_host = host;
+    r->target_port = uc.nPort;
+    r->target_secure = uc.nScheme == INTERNET_SCHEME_HTTPS;
+    if (r->target_secure) r->open_flags |= WINHTTP_FLAG_SECURE;
+    else r->open_flags &= ~WINHTTP_FLAG_SECURE;
+    heap_free(r->path);
+    r->path = path;
+    *new_url = url;
+    return ERROR_SUCCESS;
+}
+
+/* 303 turns any method but HEAD into GET; 301/302 turn POST into GET;
+ * 307/308 keep the method and body. */
+static void redirect_method(struct request *r, DWORD status)
+{
+    BOOL to_get = (status == 303 && lstrcmpW(r->verb, L"HEAD") && lstrcmpW(r->verb, L"GET")) ||
+                  ((status == 301 || status == 302) && !lstrcmpW(r->verb, L"POST"));
+    if (!to_get) return;
+    heap_free(r->verb);
+    r->verb = strdupW(L"GET");
+    r->total_length = 0;
+    while (header_list_find(&r->headers, L"Content-Type", 0) >= 0)
+        header_list_apply(&r->headers, L"Content-Type", 12, L"", 0, WINHTTP_ADDREQ_FLAG_REPLACE);
+}
+
+static BOOL should_redirect(struct request *r)
+{
+    if (!is_redirect(r->response.status)) return FALSE;
+    if (r->obj.settings.disabled_features & WINHTTP_DISABLE_REDIRECTS) return FALSE;
+    if (r->obj.settings.redirect_policy == WINHTTP_OPTION_REDIRECT_POLICY_NEVER) return FALSE;
+    return header_list_find(&r->response.headers, L"Location", 0) >= 0;
+}
+
+static DWORD follow_redirect(struct request *r, const void **optional, DWORD *optional_length)
+{
+    int i = header_list_find(&r->response.headers, L"Location", 0);
+    WCHAR *location = strdupW(r->response.headers.items[i].value), *url = NULL;
+    DWORD status = r->response.status, error;
+
+    if (!location) return ERROR_OUTOFMEMORY;
+    if (++r->redirects > r->obj.settings.max_redirects) error = ERROR_WINHTTP_REDIRECT_FAILED;
+    else if (body_drain(r, r->obj.settings.max_response_drain_size)) { drop_connection(r); error = 0; }
+    else error = 0;
+    if (!error && r->conn) drop_connection(r);
+    if (!error) error = apply_location(r, location, &url);
+    heap_free(location);
+    if (error) return error;
+    TRACE("redirect %lu to %s\n", status, debugstr_w(url));
+    notify(&r->obj, WINHTTP_CALLBACK_STATUS_REDIRECT, url, lstrlenW(url));
+    heap_free(url);
+    redirect_method(r, status);
+    if (status != 307 && status != 308)
+    {
+        *optional = NULL;
+        *optional_length = 0;
+    }
+    return request_send(r, *optional, *optional_length);
+}
+
+DWORD request_receive(struct request *r)
+{
+    const void *optional = r->optional;
+    DWORD optional_length = r->optional_length;
+    BOOL nothing;
+    DWORD error;
+
+    for (;;)
+    {
+        error = read_head(r, &nothing);
+        if (error && nothing && r->conn_reused && r->written == r->total_length)
+        {
+            /* the server closed a pooled connection before answering */
+            TRACE("no response on a reused connection, retrying\n");
+            drop_connection(r);
+            if (!(error = request_send(r, optional, optional_length))) error = read_head(r, &nothing);
+        }
+        if (error)
+        {
+            drop_connection(r);
+            return error;
+        }
+        if (!should_redirect(r)) return ERROR_SUCCESS;
+        if ((error = follow_redirect(r, &optional, &optional_length))) return error;
+    }
+}

@@ -77,7 +77,7 @@ static DWORD resolve(struct object *obj, const WCHAR *host, INTERNET_PORT port, 
         name[length - 2] = 0;
         host = name;
     }
-    wsprintfW(service, L"%u", port);
+    swprintf(service, ARRAY_SIZE(service), L"%u", port);
     hints.ai_socktype = SOCK_STREAM;
     hints.ai_protocol = IPPROTO_TCP;
     notify(obj, WINHTTP_CALLBACK_STATUS_RESOLVING_NAME, (void *)host, (lstrlenW(host) + 1) * sizeof(WCHAR));

@@ -103,23 +103,36 @@ HINTERNET WINAPI WinHttpOpenRequest(HINTERNET connect_handle, LPCWSTR verb, LPCW
     return handle;
 }
 
-WCHAR *request_url(struct request *request)
+const WCHAR *request_target_host(struct request *request)
 {
-    struct connect *connect = request_connect(request);
-    BOOL secure = !!(request->open_flags & WINHTTP_FLAG_SECURE);
-    INTERNET_PORT default_port = secure ? INTERNET_DEFAULT_HTTPS_PORT : INTERNET_DEFAULT_HTTP_PORT;
-    BOOL bracket = wcschr(connect->host, ':') && connect->host[0] != '[';
-    size_t length = lstrlenW(connect->host) + lstrlenW(request->path) + 32;
-    WCHAR port[8] = L"", *url;
-
-    if (connect->port != INTERNET_DEFAULT_PORT && connect->port != default_port)
-        swprintf(port, ARRAY_SIZE(port), L":%u", connect->port);
-    if (!(url = heap_alloc(length * sizeof(WCHAR)))) return NULL;
-    swprintf(url, length, L"%ls://%ls%ls%ls%ls%ls%ls", secure ? L"https" : L"http", bracket ? L"[" : L"",
-             connect->host, bracket ? L"]" : L"", port, request->path[0] == '/' ? L"" : L"/", request->path);
-    return url;
+    return request->target_host ? request->target_host : request_connect(request)->host;
 }
 
+INTERNET_PORT request_target_port(struct request *request)
+{
+    INTERNET_PORT port = request->target_host ? request->target_port : request_connect(request)->port;
+
+    if (port == INTERNET_DEFAULT_PORT)
+        port = request->target_secure ? INTERNET_DEFAULT_HTTPS_PORT : INTERNET_DEFAULT_HTTP_PORT;
+    return port;
+}
+
+WCHAR *request_url(struct request *request)
+{
+    const WCHAR *host = request_target_host(request);
+    BOOL secure = request->target_secure;
+    INTERNET_PORT port = request_target_port(request);
+    INTERNET_PORT default_port = secure ? INTERNET_DEFAULT_HTTPS_PORT : INTERNET_DEFAULT_HTTP_PORT;
+    BOOL bracket = wcschr(host, ':') && host[0] != '[';
+    size_t length = lstrlenW(host) + lstrlenW(request->path) + 32;
+    WCHAR port_text[8] = L"", *url;
+
+    if (port != default_port) swprintf(port_text, ARRAY_SIZE(port_text), L":%u", port);
+    if (!(url = heap_alloc(length * sizeof(WCHAR)))) return NULL;
+    swprintf(url, length, L"%ls://%ls%ls%ls%ls%ls%ls", secure ? L"https" : L"http", bracket ? L"[" : L"", host,
+             bracket ? L"]" : L"", port_text, request->path[0] == '/' ? L"" : L"/", request->path);
+    return url;
+}
 
 struct request *request_enter(HINTERNET handle)
 {

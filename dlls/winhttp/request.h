@@ -74,6 +74,11 @@ static inline struct session *request_session(struct request *request)
     return session_from_object(request->obj.parent->parent);
 }
 
+/* Where the request goes now (after any redirects), the port resolved from
+ * INTERNET_DEFAULT_PORT by the scheme. */
+const WCHAR *request_target_host(struct request *request);
+INTERNET_PORT request_target_port(struct request *request);
+
 /* The request's URL as WINHTTP_OPTION_URL reports it (heap string). */
 WCHAR *request_url(struct request *request);
 void response_clear(struct response *response);

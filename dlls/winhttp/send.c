@@ -8,15 +8,6 @@
 #include "body.h"
 #include "connection.h"
 
-static const WCHAR *target_host(struct request *r) { return r->target_host ? r->target_host : request_connect(r)->host; }
-
-static INTERNET_PORT target_port(struct request *r)
-{
-    INTERNET_PORT port = r->target_host ? r->target_port : request_connect(r)->port;
-    if (port == INTERNET_DEFAULT_PORT)
-        port = r->target_secure ? INTERNET_DEFAULT_HTTPS_PORT : INTERNET_DEFAULT_HTTP_PORT;
-    return port;
-}
 
 void response_clear(struct response *response)
 {
@@ -26,6 +17,11 @@ void response_clear(struct response *response)
     header_list_free(&response->headers);
     header_list_free(&response->trailers);
     memset(response, 0, sizeof(*response));
+}
+
+static void drop_connection(struct request *r)
+{
+    body_release_connection(r, FALSE);
 }
 
 /* ---- the request head ---------------------------------------------------- */
@@ -43,9 +39,9 @@ static DWORD add_default(struct http_buf *head, struct request *r, const WCHAR *
 
 static DWORD write_host(struct http_buf *head, struct request *r)
 {
-    INTERNET_PORT port = target_port(r);
+    INTERNET_PORT port = request_target_port(r);
     INTERNET_PORT default_port = r->target_secure ? INTERNET_DEFAULT_HTTPS_PORT : INTERNET_DEFAULT_HTTP_PORT;
-    const WCHAR *host = target_host(r);
+    const WCHAR *host = request_target_host(r);
     BOOL bracket = wcschr(host, ':') && host[0] != '[';
     WCHAR value[300];
 
@@ -108,7 +104,7 @@ static DWORD get_connection(struct request *r)
     DWORD error;
 
     r->conn_reused = FALSE;
-    if ((error = pool_acquire(&session->pool, target_host(r), target_port(r), r->target_secure,
+    if ((error = pool_acquire(&session->pool, request_target_host(r), request_target_port(r), r->target_secure,
                               r->obj.settings.max_conns_per_server, r->obj.settings.connect_timeout, &r->conn)))
         return error;
     if (r->conn)
@@ -119,11 +115,11 @@ static DWORD get_connection(struct request *r)
     if (r->target_secure)
     {
         FIXME("https is not implemented yet\n");
-        pool_release(&session->pool, target_host(r), target_port(r), TRUE, NULL, FALSE);
+        pool_release(&session->pool, request_target_host(r), request_target_port(r), TRUE, NULL, FALSE);
         return ERROR_WINHTTP_SECURE_FAILURE;
     }
-    error = connection_open(&r->obj, target_host(r), target_port(r), r->target_secure, &r->conn);
-    if (error) pool_release(&session->pool, target_host(r), target_port(r), r->target_secure, NULL, FALSE);
+    error = connection_open(&r->obj, request_target_host(r), request_target_port(r), r->target_secure, &r->conn);
+    if (error) pool_release(&session->pool, request_target_host(r), request_target_port(r), r->target_secure, NULL, FALSE);
     return error;
 }
 
@@ -152,20 +148,18 @@ static DWORD send_head(struct request *r, const void *optional, DWORD optional_l
     return ERROR_SUCCESS;
 }
 
-static void drop_connection(struct request *r)
-{
-    body_release_connection(r, FALSE);
-}
 
 DWORD request_send(struct request *r, const void *optional, DWORD optional_length)
 {
     DWORD error;
 
+    /* a connection still attached has an unread body: it cannot carry this */
+    if (r->conn) drop_connection(r);
     response_clear(&r->response);
     body_free(&r->body);
     memset(&r->body, 0, sizeof(r->body));
     if ((error = build_head(r, &r->sent_head))) return error;
-    if (!r->conn && (error = get_connection(r))) return error;
+    if ((error = get_connection(r))) return error;
     error = send_head(r, optional, optional_length);
     if (error && r->conn_reused)
     {
@@ -344,7 +338,7 @@ static DWORD apply_location(struct request *r, const WCHAR *location, WCHAR **ne
     if (!path[0]) { path[0] = '/'; path[1] = 0; }
 
     /* credentials never travel to another origin */
-    if (lstrcmpiW(host, target_host(r)) || uc.nPort != target_port(r) ||
+    if (lstrcmpiW(host, request_target_host(r)) || uc.nPort != request_target_port(r) ||
         (uc.nScheme == INTERNET_SCHEME_HTTPS) != r->target_secure)
     {
         int i;

@@ -39,8 +39,8 @@ void harness_skip(const char *file, int line, const char *format, ...)
 /* Common shapes of checks, printing the values seen. */
 #define ok_bool_err(ret, want_ret, want_err)                                             \
     do {                                                                                 \
-        DWORD err_ = GetLastError();                                                     \
         BOOL ret_ = (ret);                                                               \
+        DWORD err_ = GetLastError();                                                     \
         ok(ret_ == (want_ret) && (ret_ || err_ == (DWORD)(want_err)),                    \
            #ret ": got %d error %lu, want %d error %lu", ret_, err_, (int)(want_ret),    \
            (unsigned long)(want_err));                                                   \

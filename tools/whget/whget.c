@@ -62,7 +62,7 @@ static void print_payload(DWORD status, void *info, DWORD length)
     case WINHTTP_CALLBACK_STATUS_REQUEST_ERROR:
     {
         WINHTTP_ASYNC_RESULT *result = info;
-        fprintf(stderr, " api=%Iu error=%lu", result->dwResult, result->dwError);
+        fprintf(stderr, " api=%lu error=%lu", (unsigned long)result->dwResult, result->dwError);
         break;
     }
     case WINHTTP_CALLBACK_STATUS_READ_COMPLETE:

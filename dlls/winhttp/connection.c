@@ -1,4 +1,6 @@
 /* TCP connections: resolve, connect with a timeout, send, receive. */
+#include <stdio.h>
+
 #include "connection.h"
 
 static BOOL winsock_ready(void)

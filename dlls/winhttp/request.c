@@ -167,6 +167,23 @@ static DWORD add_headers_text(struct request *request, const WCHAR *headers, DWO
                                   WINHTTP_ADDREQ_FLAG_ADD | WINHTTP_ADDREQ_FLAG_REPLACE);
 }
 
+/* The framing the application chose must agree with the call (documented):
+ * no optional data and no Content-Length with its Transfer-Encoding, and a
+ * Content-Length below 2^32 equal to dwTotalLength. */
+static DWORD check_framing(struct request *request, DWORD optional_length, DWORD total_length)
+{
+    int length = header_list_find(&request->headers, L"Content-Length", 0);
+    BOOL chunked = header_list_find(&request->headers, L"Transfer-Encoding", 0) >= 0;
+    WCHAR *end;
+    ULONGLONG value;
+
+    if (chunked) return optional_length || length >= 0 ? ERROR_INVALID_PARAMETER : ERROR_SUCCESS;
+    if (length < 0) return ERROR_SUCCESS;
+    value = wcstoull(request->headers.items[length].value, &end, 10);
+    if (value < 0x100000000ull && value != total_length) return ERROR_INVALID_PARAMETER;
+    return ERROR_SUCCESS;
+}
+
 BOOL WINAPI WinHttpSendRequest(HINTERNET handle, LPCWSTR headers, DWORD headers_length, LPVOID optional,
                                DWORD optional_length, DWORD total_length, DWORD_PTR context)
 {
@@ -186,6 +203,7 @@ BOOL WINAPI WinHttpSendRequest(HINTERNET handle, LPCWSTR headers, DWORD headers_
     if ((optional_length && !optional) || total_length < optional_length)
         return leave_with(request, ERROR_INVALID_PARAMETER);
     if ((error = add_headers_text(request, headers, headers_length))) return leave_with(request, error);
+    if ((error = check_framing(request, optional_length, total_length))) return leave_with(request, error);
 
     request->obj.context = context;
     request->total_length = total_length;
@@ -201,12 +219,9 @@ BOOL WINAPI WinHttpSendRequest(HINTERNET handle, LPCWSTR headers, DWORD headers_
         request->optional_length = optional_length;
     }
     error = request_send(request, request->optional, request->optional_length);
-    if (!error)
-    {
-        request->state = request->written < total_length ? REQUEST_SENDING_BODY : REQUEST_SENT;
-        notify(&request->obj, WINHTTP_CALLBACK_STATUS_SENDREQUEST_COMPLETE, NULL, 0);
-    }
-    else request->state = REQUEST_OPEN;
+    /* completion callbacks (SENDREQUEST_COMPLETE and the like) belong to
+     * asynchronous mode; a synchronous caller gets only the progress ones */
+    request->state = error ? REQUEST_OPEN : request->written < total_length ? REQUEST_SENDING_BODY : REQUEST_SENT;
     return leave_with(request, error);
 }
 
@@ -217,6 +232,7 @@ BOOL WINAPI WinHttpWriteData(HINTERNET handle, LPCVOID buffer, DWORD size, LPDWO
 
     TRACE("%p, %p, %lu, %p\n", handle, buffer, size, written);
 
+    if (written) *written = 0;  /* documented: zeroed before any checking */
     if (!(request = request_enter(handle))) return FALSE;
     if (request->state != REQUEST_SENDING_BODY && request->state != REQUEST_SENT)
         return leave_with(request, ERROR_WINHTTP_INCORRECT_HANDLE_STATE);
@@ -245,7 +261,6 @@ BOOL WINAPI WinHttpReceiveResponse(HINTERNET handle, LPVOID reserved)
         return leave_with(request, ERROR_WINHTTP_INCORRECT_HANDLE_STATE);
     error = request_receive(request);
     request->state = error ? REQUEST_OPEN : REQUEST_RESPONSE;
-    if (!error) notify(&request->obj, WINHTTP_CALLBACK_STATUS_HEADERS_AVAILABLE, NULL, 0);
     return leave_with(request, error);
 }
 
@@ -271,6 +286,7 @@ BOOL WINAPI WinHttpReadData(HINTERNET handle, LPVOID buffer, DWORD size, LPDWORD
 
     TRACE("%p, %p, %lu, %p\n", handle, buffer, size, read);
 
+    if (read) *read = 0;        /* documented: zeroed before any checking */
     if (!(request = request_enter(handle))) return FALSE;
     if (request->state != REQUEST_RESPONSE) return leave_with(request, ERROR_WINHTTP_INCORRECT_HANDLE_STATE);
     if (!buffer && size) return leave_with(request, ERROR_INVALID_PARAMETER);
@@ -287,6 +303,7 @@ DWORD WINAPI WinHttpReadDataEx(HINTERNET handle, LPVOID buffer, DWORD size, LPDW
 
     TRACE("%p, %p, %lu, %p, %#I64x, %lu, %p\n", handle, buffer, size, read, flags, property_size, property);
 
+    if (read) *read = 0;        /* documented: zeroed before any checking */
     if (flags & ~(ULONGLONG)WINHTTP_READ_DATA_EX_FLAG_FILL_BUFFER)
         return FAIL(ERROR_INVALID_PARAMETER, ERROR_INVALID_PARAMETER);
     if (!(request = request_enter(handle))) return GetLastError();

@@ -32,7 +32,8 @@ BOOL WINAPI WinHttpQueryAuthSchemes(HINTERNET handle, LPDWORD supported, LPDWORD
 
     if (!supported || !first || !target) return FAIL(ERROR_INVALID_PARAMETER, FALSE);
     if (!(request = request_enter(handle))) return FALSE;
-    if (request->state != REQUEST_RESPONSE) error = ERROR_WINHTTP_INCORRECT_HANDLE_STATE;
+    /* before a response native fails with ERROR_INVALID_OPERATION, as when no scheme is offered */
+    if (request->state != REQUEST_RESPONSE) error = ERROR_INVALID_OPERATION;
     else
     {
         header = request->response.status == 407 ? L"Proxy-Authenticate" : L"WWW-Authenticate";

@@ -227,17 +227,68 @@ static DWORD copy_raw(const WCHAR *first_line, const struct header_list *list, B
     return error;
 }
 
-static DWORD query_request_line(struct request *request, DWORD level, void *buffer, DWORD *size)
+static WCHAR *widen_utf8(const char *text, size_t length)
 {
-    const char *line = request->sent_head.data;
-    const char *end = line ? memchr(line, '\r', request->sent_head.len) : NULL;
-    WCHAR text[4096];
-    int length;
+    int count = MultiByteToWideChar(CP_UTF8, 0, text, (int)length, NULL, 0);
+    WCHAR *out = heap_alloc((count + 1) * sizeof(WCHAR));
 
-    if (!end) return ERROR_WINHTTP_HEADER_NOT_FOUND;
-    length = MultiByteToWideChar(CP_UTF8, 0, line, (int)(end - line), text, ARRAY_SIZE(text) - 1);
-    text[length] = 0;
-    return copy_raw(text, &request->headers, level == WINHTTP_QUERY_RAW_HEADERS_CRLF, buffer, size);
+    if (!out) return NULL;
+    MultiByteToWideChar(CP_UTF8, 0, text, (int)length, out, count);
+    out[count] = 0;
+    return out;
+}
+
+/* The request headers as a REQUEST_HEADERS query sees them.  Like native,
+ * the headers WinHTTP adds when sending (Host, User-Agent, Connection, ...)
+ * count as request headers: they are read back from the last head sent, and
+ * come first, as on the wire; then the application's own, current list.
+ * The caller frees the list and the request line. */
+static DWORD request_header_view(struct request *request, struct header_list *view, WCHAR **request_line)
+{
+    const char *p = request->sent_head.data, *end = p + request->sent_head.len, *eol;
+    DWORD error = ERROR_SUCCESS;
+
+    memset(view, 0, sizeof(*view));
+    *request_line = NULL;
+    if (!p)
+    {
+        size_t length = lstrlenW(request->verb) + lstrlenW(request->path) + lstrlenW(request->version) + 3;
+        if (!(*request_line = heap_alloc(length * sizeof(WCHAR)))) return ERROR_OUTOFMEMORY;
+        swprintf(*request_line, length, L"%ls %ls %ls", request->verb, request->path, request->version);
+    }
+    else
+    {
+        if (!(eol = memchr(p, '\r', end - p)) || !(*request_line = widen_utf8(p, eol - p))) return ERROR_OUTOFMEMORY;
+        for (p = eol + 2; !error && p < end && (eol = memchr(p, '\r', end - p)) && eol > p; p = eol + 2)
+        {
+            const char *colon = memchr(p, ':', eol - p), *value;
+            WCHAR *name, *wide_value;
+            if (!colon) continue;
+            for (value = colon + 1; value < eol && *value == ' '; value++) ;
+            name = widen_utf8(p, colon - p);
+            wide_value = widen_utf8(value, eol - value);
+            if (!name || !wide_value) error = ERROR_OUTOFMEMORY;
+            else if (header_list_find(&request->headers, name, 0) < 0) /* a default, not the application's */
+                error = header_list_append(view, name, wide_value);
+            heap_free(name);
+            heap_free(wide_value);
+        }
+    }
+    for (size_t i = 0; !error && i < request->headers.count; i++)
+        error = header_list_append(view, request->headers.items[i].name, request->headers.items[i].value);
+    return error;
+}
+
+static DWORD query_request_raw(struct request *request, DWORD level, void *buffer, DWORD *size)
+{
+    struct header_list view;
+    WCHAR *line;
+    DWORD error = request_header_view(request, &view, &line);
+
+    if (!error) error = copy_raw(line, &view, level == WINHTTP_QUERY_RAW_HEADERS_CRLF, buffer, size);
+    header_list_free(&view);
+    heap_free(line);
+    return error;
 }
 
 static DWORD query_special(struct request *request, DWORD level, void *buffer, DWORD *size, BOOL *handled)
@@ -263,7 +314,7 @@ static DWORD query_special(struct request *request, DWORD level, void *buffer, D
         return copy_value(want_request ? request->version : response->version, level, buffer, size);
     case WINHTTP_QUERY_RAW_HEADERS:
     case WINHTTP_QUERY_RAW_HEADERS_CRLF:
-        if (want_request) return query_request_line(request, base, buffer, size);
+        if (want_request) return query_request_raw(request, base, buffer, size);
         swprintf(text, ARRAY_SIZE(text), L"%ls %lu ", response->version, response->status);
         {
             size_t prefix = lstrlenW(text), reason = lstrlenW(response->status_text);
@@ -286,6 +337,7 @@ static DWORD query_headers(struct request *request, DWORD level, const WCHAR *na
                            DWORD *index)
 {
     DWORD base = level & WINHTTP_QUERY_HEADER_MASK, error;
+    struct header_list view = { 0 };
     const struct header_list *list;
     BOOL handled;
     int found;
@@ -304,12 +356,20 @@ static DWORD query_headers(struct request *request, DWORD level, const WCHAR *na
         return ERROR_WINHTTP_INVALID_QUERY_REQUEST;
 
     if (level & WINHTTP_QUERY_FLAG_TRAILERS) list = &request->response.trailers;
-    else if (level & WINHTTP_QUERY_FLAG_REQUEST_HEADERS) list = &request->headers;
+    else if (level & WINHTTP_QUERY_FLAG_REQUEST_HEADERS)
+    {
+        WCHAR *line;
+        if ((error = request_header_view(request, &view, &line))) goto done;
+        heap_free(line);
+        list = &view;
+    }
     else list = &request->response.headers;
 
     found = header_list_find(list, name, index ? *index : 0);
-    if (found < 0) return ERROR_WINHTTP_HEADER_NOT_FOUND;
-    if (!(error = copy_value(list->items[found].value, level, buffer, size)) && index) (*index)++;
+    if (found < 0) error = ERROR_WINHTTP_HEADER_NOT_FOUND;
+    else if (!(error = copy_value(list->items[found].value, level, buffer, size)) && index) (*index)++;
+done:
+    header_list_free(&view);
     return error;
 }
 
@@ -339,15 +399,22 @@ DWORD WINAPI WinHttpQueryHeadersEx(HINTERNET handle, DWORD level, ULONGLONG flag
     const WCHAR *name = NULL;
     WCHAR *wide_name = NULL;
     DWORD base = level & WINHTTP_QUERY_HEADER_MASK, needed, error = ERROR_SUCCESS, matches = 0;
-    BOOL all = base == WINHTTP_QUERY_RAW_HEADERS || base == WINHTTP_QUERY_RAW_HEADERS_CRLF;
-    BOOL unicode = !!(flags & WINHTTP_EXTENDED_HEADER_FLAG_UNICODE);
+    BOOL all = base == WINHTTP_QUERY_EX_ALL_HEADERS;
+    /* documented: Unicode strings unless WINHTTP_QUERY_FLAG_WIRE_ENCODING asks for the wire form */
+    BOOL unicode = !(level & WINHTTP_QUERY_FLAG_WIRE_ENCODING);
+    struct header_list view = { 0 };
 
     TRACE("%p, %#lx, %#I64x, %u, %p, %p, %p, %p, %p, %p\n", handle, level, flags, codepage, index, header_name,
           buffer, size, headers, count);
 
     if (!size || !headers || !count) return FAIL(ERROR_INVALID_PARAMETER, ERROR_INVALID_PARAMETER);
     if (!(request = request_enter(handle))) return GetLastError();
-    if (base == WINHTTP_QUERY_CUSTOM)
+    /* documented: these levels and modifiers have no meaning for the Ex form */
+    if (base == WINHTTP_QUERY_VERSION || base == WINHTTP_QUERY_STATUS_CODE || base == WINHTTP_QUERY_STATUS_TEXT ||
+        base == WINHTTP_QUERY_RAW_HEADERS_CRLF ||
+        (level & (WINHTTP_QUERY_FLAG_NUMBER | WINHTTP_QUERY_FLAG_NUMBER64 | WINHTTP_QUERY_FLAG_SYSTEMTIME)))
+        error = ERROR_INVALID_PARAMETER;
+    else if (base == WINHTTP_QUERY_CUSTOM)
     {
         if (!header_name || !header_name->pwszName) error = ERROR_INVALID_PARAMETER;
         else if (unicode) name = header_name->pwszName;
@@ -365,7 +432,13 @@ DWORD WINAPI WinHttpQueryHeadersEx(HINTERNET handle, DWORD level, ULONGLONG flag
     if (error) goto done;
 
     if (level & WINHTTP_QUERY_FLAG_TRAILERS) list = &request->response.trailers;
-    else if (level & WINHTTP_QUERY_FLAG_REQUEST_HEADERS) list = &request->headers;
+    else if (level & WINHTTP_QUERY_FLAG_REQUEST_HEADERS)
+    {
+        WCHAR *line;
+        if ((error = request_header_view(request, &view, &line))) goto done;
+        heap_free(line);
+        list = &view;
+    }
     else list = &request->response.headers;
 
     /* size the result: the array, then each string in the wanted encoding */
@@ -417,6 +490,7 @@ DWORD WINAPI WinHttpQueryHeadersEx(HINTERNET handle, DWORD level, ULONGLONG flag
         if (index && !all) (*index)++;
     }
 done:
+    header_list_free(&view);
     heap_free(wide_name);
     request_leave(request);
     SetLastError(error);

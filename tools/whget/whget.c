@@ -3,7 +3,8 @@
  *   whget [-v] [-I] [-X METHOD] [-H "Name: value"]... [-d DATA] [-o FILE] URL
  *
  * -v prints the request and response headers and the status callback trace
- * (handle, status name, payload, thread) on stderr.
+ * (handle, status name, payload, thread) on stderr.  A body of more than
+ * 1 MiB written to a file (-o) gets a progress bar on stderr.
  */
 #include <windows.h>
 #include <stdio.h>
@@ -130,17 +131,51 @@ static void print_headers(HINTERNET request, DWORD level, const char *prefix)
     free(text);
 }
 
+/* The body's announced length, or 0 when it has none (chunked, close-delimited). */
+static ULONGLONG content_length(HINTERNET request)
+{
+    ULONGLONG length = 0;
+    DWORD size = sizeof(length);
+
+    if (!WinHttpQueryHeaders(request, WINHTTP_QUERY_CONTENT_LENGTH | WINHTTP_QUERY_FLAG_NUMBER64,
+                             WINHTTP_HEADER_NAME_BY_INDEX, &length, &size, WINHTTP_NO_HEADER_INDEX))
+        return 0;
+    return length;
+}
+
+#define PROGRESS_MIN (1 << 20)
+#define PROGRESS_WIDTH 40
+
+static void show_progress(ULONGLONG done, ULONGLONG total, DWORD start, BOOL last)
+{
+    double seconds = (GetTickCount() - start) / 1000.0, mib = done / 1048576.0;
+    int filled = total ? (int)(done * PROGRESS_WIDTH / total) : 0;
+
+    fprintf(stderr, "\r[%.*s%*s] %3d%% %8.1f MiB %7.1f MiB/s", filled,
+            "########################################", PROGRESS_WIDTH - filled, "",
+            total ? (int)(done * 100 / total) : 0, mib, seconds > 0 ? mib / seconds : 0.0);
+    if (last) fputc('\n', stderr);
+}
+
 static int download(HINTERNET request, FILE *out, BOOL head_only)
 {
     static char buffer[1 << 16];
-    DWORD read;
+    ULONGLONG total = content_length(request), done = 0;
+    BOOL progress = out != stdout && total > PROGRESS_MIN;
+    DWORD read, start = GetTickCount(), shown = start;
 
     if (head_only) return 0;
     for (;;)
     {
         if (!WinHttpReadData(request, buffer, sizeof(buffer), &read)) return fail("WinHttpReadData");
+        if (progress && (!read || GetTickCount() - shown >= 200))
+        {
+            show_progress(done, total, start, !read);
+            shown = GetTickCount();
+        }
         if (!read) return 0;
         fwrite(buffer, 1, read, out);
+        done += read;
     }
 }
 

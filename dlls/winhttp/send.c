@@ -84,7 +84,9 @@ static DWORD build_head(struct request *r, struct http_buf *head)
     if (!error && r->accept_types && !has_header(r, L"Accept")) error = write_accept(head, r);
     if (!error && r->referrer && *r->referrer) error = add_default(head, r, L"Referer", r->referrer);
     if (!error && session->agent && *session->agent) error = add_default(head, r, L"User-Agent", session->agent);
-    if (!error && (r->total_length || verb_has_body(r->verb)))
+    /* with the application's Transfer-Encoding it frames the body itself:
+     * Content-Length must not be present as well (documented) */
+    if (!error && (r->total_length || verb_has_body(r->verb)) && !has_header(r, L"Transfer-Encoding"))
     {
         swprintf(length, ARRAY_SIZE(length), L"%lu", r->total_length);
         error = add_default(head, r, L"Content-Length", length);
@@ -214,12 +216,29 @@ static DWORD store_response(struct request *r, const struct http_response_head *
     return ERROR_SUCCESS;
 }
 
+/* How long the next read of a head may wait: the receive timeout
+ * (WinHttpSetTimeouts: "to receive a response to a request") for each read,
+ * within WINHTTP_OPTION_RECEIVE_RESPONSE_TIMEOUT for the whole head (deadline
+ * 0: none).  0 or less waits forever. */
+static int head_read_timeout(struct request *r, ULONGLONG deadline)
+{
+    int timeout = r->obj.settings.receive_timeout;
+    ULONGLONG now = GetTickCount64();
+    int left;
+
+    if (!deadline) return timeout;
+    left = now >= deadline ? 1 : (int)min(deadline - now, 0x7fffffff);
+    return timeout <= 0 || left < timeout ? left : timeout;
+}
+
 /* Reads one final response head, skipping 1xx interim ones. */
 static DWORD read_head(struct request *r, BOOL *nothing_received)
 {
     struct http_head_parser parser;
     struct connection *conn = r->conn;
     DWORD error = ERROR_SUCCESS, received_total = 0;
+    int whole = r->obj.settings.receive_response_timeout;
+    ULONGLONG deadline = whole > 0 ? GetTickCount64() + whole : 0;
 
     *nothing_received = TRUE;
     notify(&r->obj, WINHTTP_CALLBACK_STATUS_RECEIVING_RESPONSE, NULL, 0);
@@ -231,7 +250,7 @@ static DWORD read_head(struct request *r, BOOL *nothing_received)
 
         if (!connection_buffered(conn))
         {
-            if ((error = connection_fill(conn, r->obj.settings.receive_response_timeout, &received))) break;
+            if ((error = connection_fill(conn, head_read_timeout(r, deadline), &received))) break;
             if (!received)
             {
                 error = ERROR_WINHTTP_INVALID_SERVER_RESPONSE;
@@ -279,7 +298,7 @@ static DWORD apply_location(struct request *r, const WCHAR *location, WCHAR **ne
     WCHAR *current = request_url(r), *url;
     DWORD length;
     URL_COMPONENTS uc = { sizeof(uc) };
-    WCHAR *host, *path;
+    WCHAR *host, *path, *fragment;
 
     if (!current) return ERROR_OUTOFMEMORY;
     if (wcsstr(location, L"://")) url = strdupW(location);
@@ -335,6 +354,7 @@ static DWORD apply_location(struct request *r, const WCHAR *location, WCHAR **ne
     memcpy(path, uc.lpszUrlPath, uc.dwUrlPathLength * sizeof(WCHAR));
     memcpy(path + uc.dwUrlPathLength, uc.lpszExtraInfo, uc.dwExtraInfoLength * sizeof(WCHAR));
     path[uc.dwUrlPathLength + uc.dwExtraInfoLength] = 0;
+    if ((fragment = wcschr(path, '#'))) *fragment = 0;     /* never sent (RFC 9112 section 3.2) */
     if (!path[0]) { path[0] = '/'; path[1] = 0; }
 
     /* credentials never travel to another origin */
@@ -377,6 +397,10 @@ static BOOL should_redirect(struct request *r)
     if (!is_redirect(r->response.status)) return FALSE;
     if (r->obj.settings.disabled_features & WINHTTP_DISABLE_REDIRECTS) return FALSE;
     if (r->obj.settings.redirect_policy == WINHTTP_OPTION_REDIRECT_POLICY_NEVER) return FALSE;
+    /* 307/308 resend the body: one written with WinHttpWriteData is gone,
+     * so the response goes to the caller rather than a request without it */
+    if ((r->response.status == 307 || r->response.status == 308) && r->written > r->optional_length)
+        return FALSE;
     return header_list_find(&r->response.headers, L"Location", 0) >= 0;
 }
 
@@ -416,9 +440,13 @@ DWORD request_receive(struct request *r)
     for (;;)
     {
         error = read_head(r, &nothing);
-        if (error && nothing && r->conn_reused && r->written == r->total_length)
+        if (error && error != ERROR_WINHTTP_TIMEOUT && nothing && r->conn_reused &&
+            r->written == optional_length)
         {
-            /* the server closed a pooled connection before answering */
+            /* the server closed a pooled connection before answering (a slow
+             * server is no reason to send the request twice); only a body
+             * given whole to WinHttpSendRequest can be sent again, not one
+             * written with WinHttpWriteData */
             TRACE("no response on a reused connection, retrying\n");
             drop_connection(r);
             if (!(error = request_send(r, optional, optional_length))) error = read_head(r, &nothing);

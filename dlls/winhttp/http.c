@@ -617,9 +617,12 @@ static int is_line_break(wchar16 c) { return c == '\r' || c == '\n'; }
 static int is_not_token_safe(wchar16 c) { return c <= ' ' || c == 0x7f; }
 static int is_not_name_safe(wchar16 c) { return c <= ' ' || c == 0x7f || c == ':'; }
 
+/* Native WinHTTP also escapes the "unsafe" '<', '>' and '"' (RFC 1738),
+ * in the path and the query alike. */
 static int must_escape(unsigned char c, unsigned flags)
 {
-    return c <= ' ' || c >= 0x7f || ((flags & HTTP_ESCAPE_PERCENT) && c == '%');
+    return c <= ' ' || c >= 0x7f || c == '<' || c == '>' || c == '"' ||
+           ((flags & HTTP_ESCAPE_PERCENT) && c == '%');
 }
 
 enum http_result http_escape_path(struct http_buf *b, const wchar16 *path, unsigned flags)

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "request.h"
+#include "connection.h"
 
 #define ALL_TYPES (TYPE_BIT(OBJECT_SESSION) | TYPE_BIT(OBJECT_CONNECT) | TYPE_BIT(OBJECT_REQUEST) | \
                    TYPE_BIT(OBJECT_WEBSOCKET))
@@ -211,6 +212,27 @@ static BOOL set_credential(struct object *obj, const struct option_desc *desc, c
     return replace_string(credential_slot(request_from_object(obj), desc->id), buffer, size);
 }
 
+/* The two ends of the request's connection, while it has one (from
+ * SendRequest until the body has been read). */
+static BOOL query_connection_info(struct object *obj, const struct option_desc *desc, void *buffer, DWORD *size)
+{
+    struct request *request = request_from_object(obj);
+    WINHTTP_CONNECTION_INFO info;
+    int local = sizeof(info.LocalAddress), remote = sizeof(info.RemoteAddress);
+    DWORD error = ERROR_SUCCESS;
+
+    memset(&info, 0, sizeof(info));
+    info.cbSize = sizeof(info);
+    AcquireSRWLockExclusive(&request->lock);
+    if (!request->conn) error = ERROR_WINHTTP_INCORRECT_HANDLE_STATE;
+    else if (getsockname(request->conn->socket, (struct sockaddr *)&info.LocalAddress, &local) ||
+             getpeername(request->conn->socket, (struct sockaddr *)&info.RemoteAddress, &remote))
+        error = ERROR_WINHTTP_CONNECTION_ERROR;
+    ReleaseSRWLockExclusive(&request->lock);
+    if (error) return FAIL(error, FALSE);
+    return copy_out(&info, sizeof(info), buffer, size);
+}
+
 #define SETTING(field) offsetof(struct settings, field)
 #define TIMEOUT(id, field) { id, #id, SESSION | REQUEST, SESSION | REQUEST, SETTING(field), query_setting, set_setting, 0 }
 
@@ -221,6 +243,7 @@ static const struct option_desc options[] =
     { WINHTTP_OPTION_HANDLE_TYPE, "HANDLE_TYPE", ALL_TYPES, 0, NO_OFFSET, query_handle_type, NULL, 0 },
     { WINHTTP_OPTION_PARENT_HANDLE, "PARENT_HANDLE", ALL_TYPES, 0, NO_OFFSET, query_parent, NULL, 0 },
     { WINHTTP_OPTION_URL, "URL", REQUEST, 0, NO_OFFSET, query_url, NULL, 0 },
+    { WINHTTP_OPTION_CONNECTION_INFO, "CONNECTION_INFO", REQUEST, 0, NO_OFFSET, query_connection_info, NULL, 0 },
     { WINHTTP_OPTION_USER_AGENT, "USER_AGENT", SESSION, SESSION, NO_OFFSET, query_user_agent, set_user_agent, 0 },
     { WINHTTP_OPTION_USERNAME, "USERNAME", REQUEST, REQUEST, NO_OFFSET, query_credential, set_credential, 0 },
     { WINHTTP_OPTION_PASSWORD, "PASSWORD", REQUEST, REQUEST, NO_OFFSET, query_credential, set_credential, 0 },

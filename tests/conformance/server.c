@@ -1,7 +1,7 @@
 /* The scripted HTTP server of the conformance programs (see server.h).
  *
  * One thread accepts; each accepted connection runs its script on a thread
- * of its own.  Sockets are non-blocking and every wait is a select() in
+ * of its own.  Sockets are non-blocking and every wait is a WSAPoll() in
  * short slices that also watches the stop flag, so server_stop() never
  * waits on a client. */
 #include <stdarg.h>
@@ -152,16 +152,13 @@ static enum wait_result wait_socket(struct server *server, SOCKET socket, BOOL w
     for (;;)
     {
         DWORD left = remaining_until(deadline);
-        struct timeval tv = { 0, (left < SLICE_MS ? left : SLICE_MS) * 1000 };
-        fd_set set, errors;
+        WSAPOLLFD poll = { socket, write ? POLLOUT : POLLIN, 0 };
         int n;
 
         if (server->stopping) return STOPPED;
-        FD_ZERO(&set);
-        FD_SET(socket, &set);
-        FD_ZERO(&errors);
-        FD_SET(socket, &errors);
-        n = select(0, write ? NULL : &set, write ? &set : NULL, &errors, &tv);
+        /* one entry per socket: Wine 8's wineserver can assert when a
+         * select() names the same socket in two sets */
+        n = WSAPoll(&poll, 1, (int)(left < SLICE_MS ? left : SLICE_MS));
         if (n != 0) return READY;  /* readable, writable, failed: the next call says which */
         if (!left) return TIMED_OUT;
     }

@@ -12,6 +12,9 @@
 #include "handle.h"
 #include "notify.h"
 
+/* the DLL's module handle (main.c) */
+extern HINSTANCE winhttp_instance;
+
 /* strings */
 WCHAR *strdupW(const WCHAR *str);
 WCHAR *strndupW(const WCHAR *str, size_t length);

@@ -37,7 +37,7 @@ void body_discard_connection(struct request *request)
     struct session *session = request_session(request);
 
     if (!conn) return;
-    request->conn = NULL;
+    request_set_conn(request, NULL);
     pool_release(&session->pool, conn->host, conn->port, conn->secure, NULL, FALSE);
     connection_close(conn);
 }
@@ -51,7 +51,7 @@ void body_release_connection(struct request *request, BOOL keep)
     /* bytes past the body would be a pipelining desync: never reuse then */
     if (keep && !connection_buffered(conn))
     {
-        request->conn = NULL;
+        request_set_conn(request, NULL);
         pool_release(&session->pool, conn->host, conn->port, conn->secure, conn, TRUE);
         return;
     }
@@ -168,7 +168,7 @@ static DWORD read_plain(struct request *request, char *buffer, DWORD size, DWORD
     uint64_t want = bounded && body->left < size ? body->left : size;
 
     *read = 0;
-    if (!connection_buffered(conn) && want >= CONNECTION_BUFFER_SIZE)
+    if (!connection_buffered(conn) && want >= conn->capacity)
     {
         size_t received;
         DWORD error = connection_recv(conn, buffer, (size_t)want, request->obj.settings.receive_timeout, &received);
@@ -251,13 +251,15 @@ DWORD body_available(struct request *request, DWORD *available)
 DWORD body_drain(struct request *request, DWORD limit)
 {
     char scratch[4096];
-    DWORD read, drained = 0, error;
+    DWORD read, error;
 
+    /* small reads come from the connection's buffer, never straight from
+     * the socket into scratch: a pending receive never targets the stack */
     while (!request->body.done)
     {
-        if (drained >= limit) return ERROR_WINHTTP_RESPONSE_DRAIN_OVERFLOW;
+        if (request->body.drained >= limit) return ERROR_WINHTTP_RESPONSE_DRAIN_OVERFLOW;
         if ((error = body_read(request, scratch, sizeof(scratch), &read))) return error;
-        drained += read;
+        request->body.drained += read;
     }
     return ERROR_SUCCESS;
 }

@@ -1,72 +1,73 @@
-/* TCP connections: resolve, connect with a timeout, send, receive. */
+/* Connections: resolve, connect to each address in turn, and the read
+ * buffer over the stream (see connection.h). */
 #include <stdio.h>
 
 #include "connection.h"
 
-static BOOL winsock_ready(void)
+DWORD connection_create(const WCHAR *host, INTERNET_PORT port, BOOL secure, BOOL async, struct connection **out)
 {
-    static INIT_ONCE once = INIT_ONCE_STATIC_INIT;
-    static WSADATA data;
-    BOOL pending;
-    static BOOL ok;
+    struct connection *conn;
+    DWORD error;
 
-    if (!InitOnceBeginInitialize(&once, 0, &pending, NULL)) return FALSE;
-    if (pending)
+    if (!(conn = heap_alloc_zero(sizeof(*conn)))) return ERROR_OUTOFMEMORY;
+    conn->port = port;
+    conn->secure = secure;
+    conn->capacity = CONNECTION_BUFFER_MIN;
+    if (!(conn->host = strdupW(host)) || !(conn->buffer = heap_alloc(conn->capacity)))
     {
-        ok = !WSAStartup(MAKEWORD(2, 2), &data);
-        InitOnceComplete(&once, 0, NULL);
+        connection_close(conn);
+        return ERROR_OUTOFMEMORY;
     }
-    return ok;
-}
-
-static DWORD winsock_error(int error)
-{
-    switch (error)
+    if ((error = socket_stream_create(async, &conn->stream)))
     {
-    case WSAETIMEDOUT: return ERROR_WINHTTP_TIMEOUT;
-    case WSAENOBUFS:   return ERROR_OUTOFMEMORY;
-    default:           return ERROR_WINHTTP_CONNECTION_ERROR;
+        connection_close(conn);
+        return error;
     }
-}
-
-static void set_timeout(SOCKET s, int option, int timeout)
-{
-    DWORD value = timeout <= 0 ? 0 : (DWORD)timeout;   /* 0: wait forever */
-    setsockopt(s, SOL_SOCKET, option, (const char *)&value, sizeof(value));
-}
-
-/* connect() with a timeout: non-blocking connect, then wait for writability. */
-static DWORD connect_with_timeout(SOCKET s, const struct sockaddr *addr, int addr_len, int timeout)
-{
-    u_long nonblocking = 1, blocking = 0;
-    struct timeval tv = { timeout / 1000, (timeout % 1000) * 1000 };
-    fd_set writable, failed;
-    int error = 0, len = sizeof(error), ready;
-
-    ioctlsocket(s, FIONBIO, &nonblocking);
-    if (!connect(s, addr, addr_len)) goto connected;
-    if (WSAGetLastError() != WSAEWOULDBLOCK) return ERROR_WINHTTP_CANNOT_CONNECT;
-    FD_ZERO(&writable); FD_SET(s, &writable);
-    FD_ZERO(&failed); FD_SET(s, &failed);
-    ready = select(0, NULL, &writable, &failed, timeout > 0 ? &tv : NULL);
-    if (!ready) return ERROR_WINHTTP_TIMEOUT;
-    if (ready < 0 || FD_ISSET(s, &failed)) return ERROR_WINHTTP_CANNOT_CONNECT;
-    if (getsockopt(s, SOL_SOCKET, SO_ERROR, (char *)&error, &len) || error) return ERROR_WINHTTP_CANNOT_CONNECT;
-connected:
-    ioctlsocket(s, FIONBIO, &blocking);
+    *out = conn;
     return ERROR_SUCCESS;
 }
 
+void connection_close(struct connection *conn)
+{
+    if (!conn) return;
+    stream_destroy(conn->stream);
+    if (conn->addresses) FreeAddrInfoW(conn->addresses);
+    heap_free(conn->buffer);
+    heap_free(conn->host);
+    heap_free(conn);
+}
+
+void connection_bind(struct connection *conn, void (*on_complete)(void *context), void *context)
+{
+    conn->stream->on_complete = on_complete;
+    conn->stream->on_complete_context = context;
+}
+
+void connection_cancel(struct connection *conn)
+{
+    stream_cancel(conn->stream);
+}
+
+/* ---- connecting ------------------------------------------------------------------ */
+
 static void format_address(const struct sockaddr *addr, int addr_len, WCHAR *out, DWORD size)
 {
-    /* WSAAddressToString appends the port; the callback wants the address. */
+    /* the callback wants the bare address, without the port */
     char host[64];
     if (getnameinfo(addr, addr_len, host, sizeof(host), NULL, 0, NI_NUMERICHOST)) host[0] = 0;
     MultiByteToWideChar(CP_ACP, 0, host, -1, out, size);
 }
 
-static DWORD resolve(struct object *obj, const WCHAR *host, INTERNET_PORT port, ADDRINFOW **result)
+static void notify_string(struct object *obj, DWORD status, const WCHAR *text)
 {
+    notify(obj, status, (void *)text, (lstrlenW(text) + 1) * sizeof(WCHAR));
+}
+
+/* Name resolution blocks the thread it runs on: a name given as an
+ * address (the common case on loopback) resolves at once. */
+static DWORD resolve(struct connection *conn, struct object *obj)
+{
+    const WCHAR *host = conn->host;
     ADDRINFOW hints = { 0 };
     WCHAR service[8], name[256];
     size_t length = lstrlenW(host);
@@ -79,111 +80,98 @@ static DWORD resolve(struct object *obj, const WCHAR *host, INTERNET_PORT port, 
         name[length - 2] = 0;
         host = name;
     }
-    swprintf(service, ARRAY_SIZE(service), L"%u", port);
+    swprintf(service, ARRAY_SIZE(service), L"%u", conn->port);
     hints.ai_socktype = SOCK_STREAM;
     hints.ai_protocol = IPPROTO_TCP;
-    notify(obj, WINHTTP_CALLBACK_STATUS_RESOLVING_NAME, (void *)host, (lstrlenW(host) + 1) * sizeof(WCHAR));
-    ret = GetAddrInfoW(host, service, &hints, result);
+    notify_string(obj, WINHTTP_CALLBACK_STATUS_RESOLVING_NAME, host);
+    ret = GetAddrInfoW(host, service, &hints, &conn->addresses);
     TRACE("%s -> %d\n", debugstr_w(host), ret);
     if (ret) return ERROR_WINHTTP_NAME_NOT_RESOLVED;
-    notify(obj, WINHTTP_CALLBACK_STATUS_NAME_RESOLVED, (void *)host, (lstrlenW(host) + 1) * sizeof(WCHAR));
+    notify_string(obj, WINHTTP_CALLBACK_STATUS_NAME_RESOLVED, host);
+    conn->address_next = conn->addresses;
     return ERROR_SUCCESS;
 }
 
-DWORD connection_open(struct object *obj, const WCHAR *host, INTERNET_PORT port, BOOL secure,
-                      struct connection **out)
+DWORD connection_connect(struct connection *conn, struct object *obj)
 {
-    struct connection *conn;
-    ADDRINFOW *addresses, *ai;
-    DWORD error;
+    const ADDRINFOW *ai;
+    DWORD error = ERROR_WINHTTP_CANNOT_CONNECT;
 
-    if (!winsock_ready()) return ERROR_WINHTTP_INTERNAL_ERROR;
-    if ((error = resolve(obj, host, port, &addresses))) return error;
-    if (!(conn = heap_alloc_zero(sizeof(*conn))) || !(conn->buffer = heap_alloc(CONNECTION_BUFFER_SIZE)) ||
-        !(conn->host = strdupW(host)))
+    for (;;)
     {
-        FreeAddrInfoW(addresses);
-        if (conn) { heap_free(conn->buffer); heap_free(conn); }
-        return ERROR_OUTOFMEMORY;
-    }
-    conn->port = port;
-    conn->secure = secure;
-    conn->socket = INVALID_SOCKET;
-    error = ERROR_WINHTTP_CANNOT_CONNECT;
-    for (ai = addresses; ai; ai = ai->ai_next)   /* every address in turn */
-    {
-        SOCKET s = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
-        if (s == INVALID_SOCKET) continue;
-        format_address(ai->ai_addr, (int)ai->ai_addrlen, conn->address, ARRAY_SIZE(conn->address));
-        notify(obj, WINHTTP_CALLBACK_STATUS_CONNECTING_TO_SERVER, conn->address,
-               (lstrlenW(conn->address) + 1) * sizeof(WCHAR));
-        error = connect_with_timeout(s, ai->ai_addr, (int)ai->ai_addrlen, obj->settings.connect_timeout);
-        if (!error)
+        switch (conn->phase)
         {
-            BOOL nodelay = TRUE;
-            setsockopt(s, IPPROTO_TCP, TCP_NODELAY, (const char *)&nodelay, sizeof(nodelay));
-            conn->socket = s;
+        case CONNECT_RESOLVE:
+            if ((error = resolve(conn, obj))) return error;
+            conn->phase = CONNECT_NEXT_ADDRESS;
             break;
+
+        case CONNECT_NEXT_ADDRESS:   /* every address in turn */
+            if (!(ai = conn->address_next)) return error;
+            conn->address_current = ai;
+            conn->address_next = ai->ai_next;
+            format_address(ai->ai_addr, (int)ai->ai_addrlen, conn->address, ARRAY_SIZE(conn->address));
+            notify_string(obj, WINHTTP_CALLBACK_STATUS_CONNECTING_TO_SERVER, conn->address);
+            conn->phase = CONNECT_WAIT;
+            break;
+
+        case CONNECT_WAIT:
+            ai = conn->address_current;
+            error = socket_stream_connect(conn->stream, ai->ai_addr, (int)ai->ai_addrlen,
+                                          obj->settings.connect_timeout);
+            if (error == ERROR_IO_PENDING || error == ERROR_WINHTTP_OPERATION_CANCELLED) return error;
+            if (error)
+            {
+                TRACE("connect to %s failed: %lu\n", debugstr_w(conn->address), error);
+                socket_stream_reset(conn->stream);
+                conn->phase = CONNECT_NEXT_ADDRESS;
+                break;
+            }
+            socket_stream_addresses(conn->stream, &conn->local_address, &conn->remote_address);
+            FreeAddrInfoW(conn->addresses);
+            conn->addresses = conn->address_next = NULL;
+            conn->address_current = NULL;
+            conn->phase = CONNECT_DONE;
+            notify_string(obj, WINHTTP_CALLBACK_STATUS_CONNECTED_TO_SERVER, conn->address);
+            return ERROR_SUCCESS;
+
+        case CONNECT_DONE:
+            return ERROR_SUCCESS;
         }
-        TRACE("connect to %s failed: %lu\n", debugstr_w(conn->address), error);
-        closesocket(s);
     }
-    FreeAddrInfoW(addresses);
-    if (conn->socket == INVALID_SOCKET)
-    {
-        connection_close(conn);
-        return error;
-    }
-    notify(obj, WINHTTP_CALLBACK_STATUS_CONNECTED_TO_SERVER, conn->address,
-           (lstrlenW(conn->address) + 1) * sizeof(WCHAR));
-    *out = conn;
-    return ERROR_SUCCESS;
 }
 
-void connection_close(struct connection *conn)
-{
-    if (!conn) return;
-    if (conn->socket != INVALID_SOCKET) closesocket(conn->socket);
-    heap_free(conn->buffer);
-    heap_free(conn->host);
-    heap_free(conn);
-}
+/* ---- data ----------------------------------------------------------------------- */
 
 DWORD connection_send(struct connection *conn, const void *data, size_t size, int timeout)
 {
-    const char *p = data;
-
-    set_timeout(conn->socket, SO_SNDTIMEO, timeout);
-    while (size)
-    {
-        int chunk = size > 0x40000000 ? 0x40000000 : (int)size;
-        int sent = send(conn->socket, p, chunk, 0);
-        if (sent <= 0) return winsock_error(WSAGetLastError());
-        p += sent;
-        size -= sent;
-    }
-    return ERROR_SUCCESS;
+    return stream_send(conn->stream, data, size, timeout);
 }
 
 DWORD connection_recv(struct connection *conn, void *buffer, size_t size, int timeout, size_t *received)
 {
-    int ret;
+    return stream_recv(conn->stream, buffer, size, timeout, received);
+}
 
-    set_timeout(conn->socket, SO_RCVTIMEO, timeout);
-    ret = recv(conn->socket, buffer, size > 0x40000000 ? 0x40000000 : (int)size, 0);
-    if (ret < 0)
-    {
-        int error = WSAGetLastError();
-        *received = 0;
-        /* a reset ends the stream like a close, but it is an error */
-        return winsock_error(error);
-    }
-    *received = ret;
-    return ERROR_SUCCESS;
+/* A receive that filled the buffer means data arrives faster than it is
+ * consumed: read bigger blocks from now on. */
+static void grow(struct connection *conn)
+{
+    size_t capacity = conn->capacity * 2;
+    char *buffer;
+
+    if (capacity > CONNECTION_BUFFER_MAX || !(buffer = HeapReAlloc(GetProcessHeap(), 0, conn->buffer, capacity)))
+        return;
+    conn->buffer = buffer;
+    conn->capacity = capacity;
 }
 
 DWORD connection_fill(struct connection *conn, int timeout, size_t *received)
 {
+    size_t space;
+    DWORD error;
+
+    /* compacting is a no-op when called again to collect a pending receive */
     if (conn->start == conn->end) conn->start = conn->end = 0;
     else if (conn->start)
     {
@@ -191,21 +179,36 @@ DWORD connection_fill(struct connection *conn, int timeout, size_t *received)
         conn->end -= conn->start;
         conn->start = 0;
     }
-    if (conn->end == CONNECTION_BUFFER_SIZE) { *received = 0; return ERROR_WINHTTP_INTERNAL_ERROR; }
-    DWORD error = connection_recv(conn, conn->buffer + conn->end, CONNECTION_BUFFER_SIZE - conn->end, timeout,
-                                  received);
+    space = conn->capacity - conn->end;
+    if (!space)
+    {
+        *received = 0;
+        return ERROR_WINHTTP_INTERNAL_ERROR;
+    }
+    error = stream_recv(conn->stream, conn->buffer + conn->end, space, timeout, received);
+    if (error) return error;
     conn->end += *received;
-    return error;
+    if (*received == space) grow(conn);
+    return ERROR_SUCCESS;
 }
 
-BOOL connection_alive(struct connection *conn)
+BOOL connection_reusable(struct connection *conn)
 {
-    fd_set readable;
-    struct timeval zero = { 0, 0 };
+    /* a server that closes a keep-alive connection within a second of its
+     * last response is rare, and a request sent on a dead connection is
+     * sent again on a new one: skip the socket call for fresh connections */
+    if (conn->start != conn->end) return FALSE;
+    if (GetTickCount64() - conn->idle_since < 1000) return TRUE;
+    return stream_reusable(conn->stream);
+}
 
-    /* An idle connection must have nothing to read: readable means EOF, a
-     * reset, or bytes the server should not have sent. */
-    FD_ZERO(&readable);
-    FD_SET(conn->socket, &readable);
-    return select(0, &readable, NULL, NULL, &zero) == 0 && conn->start == conn->end;
+void connection_idle(struct connection *conn)
+{
+    char *buffer;
+
+    conn->start = conn->end = 0;
+    if (conn->capacity == CONNECTION_BUFFER_MIN) return;
+    if (!(buffer = HeapReAlloc(GetProcessHeap(), 0, conn->buffer, CONNECTION_BUFFER_MIN))) return;
+    conn->buffer = buffer;
+    conn->capacity = CONNECTION_BUFFER_MIN;
 }

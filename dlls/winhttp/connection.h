@@ -1,42 +1,72 @@
-/* A TCP connection to a server, with its read buffer.  Sync mode uses
- * blocking Winsock with per-call timeouts; the async engine will drive the
- * same buffer with overlapped I/O. */
+/* A connection to a server: its stream and its read buffer.
+ *
+ * Every operation is resumable in the way of stream.h: on an asynchronous
+ * connection it may return ERROR_IO_PENDING, and once the stream's
+ * completion has called the owner back, calling it again with the same
+ * arguments finishes it.  On a synchronous connection it blocks instead.
+ */
 #ifndef WINHTTP_CONNECTION_H
 #define WINHTTP_CONNECTION_H
 
 #include "winhttp_private.h"
+#include "stream.h"
 
-#define CONNECTION_BUFFER_SIZE (64 * 1024)
+/* The buffer starts small (thousands of connections may be in flight) and
+ * doubles while a body arrives faster than it is read, so that large
+ * transfers read the socket in large blocks whatever the caller's read
+ * size: under Wine every socket call is a round trip to wineserver. */
+#define CONNECTION_BUFFER_MIN (16 * 1024)
+#define CONNECTION_BUFFER_MAX (1024 * 1024)
+
+enum connect_phase
+{
+    CONNECT_RESOLVE,
+    CONNECT_NEXT_ADDRESS,
+    CONNECT_WAIT,
+    CONNECT_DONE,
+};
 
 struct connection
 {
     struct connection *next;        /* in the pool's idle list */
-    SOCKET socket;
+    struct stream *stream;
     WCHAR *host;
     INTERNET_PORT port;
     BOOL secure;
     ULONGLONG idle_since;           /* GetTickCount64 when pooled */
     WCHAR address[64];              /* the peer, as CONNECTED_TO_SERVER reports it */
+    SOCKADDR_STORAGE local_address, remote_address;     /* WINHTTP_OPTION_CONNECTION_INFO */
     char *buffer;                   /* received, not yet consumed: [start, end) */
-    size_t start, end;
+    size_t start, end, capacity;
     unsigned int requests;          /* requests sent on this connection */
+
+    enum connect_phase phase;       /* connecting */
+    ADDRINFOW *addresses, *address_next;
+    const ADDRINFOW *address_current;
 };
 
-/* Resolves host and connects to the first address that answers, within the
- * timeouts; notifies RESOLVING_NAME .. CONNECTED_TO_SERVER on obj.
- * Returns ERROR_SUCCESS or an ERROR_WINHTTP_* code. */
-DWORD connection_open(struct object *obj, const WCHAR *host, INTERNET_PORT port, BOOL secure,
-                      struct connection **out);
+/* A connection to host:port, not connected yet. */
+DWORD connection_create(const WCHAR *host, INTERNET_PORT port, BOOL secure, BOOL async, struct connection **out);
+/* Resolves the host and connects to the first address that answers, each
+ * within obj's timeouts, notifying RESOLVING_NAME .. CONNECTED_TO_SERVER. */
+DWORD connection_connect(struct connection *conn, struct object *obj);
 void connection_close(struct connection *conn);
 
+/* Where an asynchronous connection's completions go. */
+void connection_bind(struct connection *conn, void (*on_complete)(void *context), void *context);
+/* From any thread: fail what is in flight with ERROR_WINHTTP_OPERATION_CANCELLED. */
+void connection_cancel(struct connection *conn);
+
 DWORD connection_send(struct connection *conn, const void *data, size_t size, int timeout);
-/* Receives more bytes into the buffer (compacting it first); *received is 0
- * when the server closed the connection. */
+/* Receives more bytes into the buffer; *received is 0 when the server
+ * closed the connection. */
 DWORD connection_fill(struct connection *conn, int timeout, size_t *received);
 /* Receives straight into the caller's buffer (large reads skip the copy). */
 DWORD connection_recv(struct connection *conn, void *buffer, size_t size, int timeout, size_t *received);
-/* Whether an idle connection is still usable (no EOF or stray bytes). */
-BOOL connection_alive(struct connection *conn);
+/* Whether an idle connection can carry another request. */
+BOOL connection_reusable(struct connection *conn);
+/* Going idle: the buffer shrinks back. */
+void connection_idle(struct connection *conn);
 
 static inline size_t connection_buffered(const struct connection *conn) { return conn->end - conn->start; }
 

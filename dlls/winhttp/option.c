@@ -212,24 +212,23 @@ static BOOL set_credential(struct object *obj, const struct option_desc *desc, c
     return replace_string(credential_slot(request_from_object(obj), desc->id), buffer, size);
 }
 
-/* The two ends of the request's connection, while it has one (from
- * SendRequest until the body has been read). */
+/* The two ends of the connection the request last used (from SendRequest on). */
 static BOOL query_connection_info(struct object *obj, const struct option_desc *desc, void *buffer, DWORD *size)
 {
     struct request *request = request_from_object(obj);
     WINHTTP_CONNECTION_INFO info;
-    int local = sizeof(info.LocalAddress), remote = sizeof(info.RemoteAddress);
-    DWORD error = ERROR_SUCCESS;
+    BOOL have;
 
     memset(&info, 0, sizeof(info));
     info.cbSize = sizeof(info);
-    AcquireSRWLockExclusive(&request->lock);
-    if (!request->conn) error = ERROR_WINHTTP_INCORRECT_HANDLE_STATE;
-    else if (getsockname(request->conn->socket, (struct sockaddr *)&info.LocalAddress, &local) ||
-             getpeername(request->conn->socket, (struct sockaddr *)&info.RemoteAddress, &remote))
-        error = ERROR_WINHTTP_CONNECTION_ERROR;
-    ReleaseSRWLockExclusive(&request->lock);
-    if (error) return FAIL(error, FALSE);
+    AcquireSRWLockExclusive(&request->conn_lock);
+    if ((have = request->have_addresses))
+    {
+        info.LocalAddress = request->local_address;
+        info.RemoteAddress = request->remote_address;
+    }
+    ReleaseSRWLockExclusive(&request->conn_lock);
+    if (!have) return FAIL(ERROR_WINHTTP_INCORRECT_HANDLE_STATE, FALSE);
     return copy_out(&info, sizeof(info), buffer, size);
 }
 

@@ -72,7 +72,7 @@ static struct connection *take_idle(struct pool_server *server)
     {
         server->idle = conn->next;
         conn->next = NULL;
-        if (now - conn->idle_since < POOL_IDLE_TIMEOUT_MS && connection_alive(conn)) return conn;
+        if (now - conn->idle_since < POOL_IDLE_TIMEOUT_MS && connection_reusable(conn)) return conn;
         TRACE("dropping idle connection %p\n", conn);
         connection_close(conn);
     }
@@ -118,6 +118,7 @@ void pool_release(struct pool *pool, const WCHAR *host, INTERNET_PORT port, BOOL
         if (server->in_use) server->in_use--;
         if (conn && keep)
         {
+            connection_idle(conn);
             conn->idle_since = GetTickCount64();
             conn->next = server->idle;
             server->idle = conn;

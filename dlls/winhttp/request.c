@@ -1,5 +1,6 @@
-/* Request objects: WinHttpOpenRequest.  The request state machine (send,
- * receive, read, write) comes with the HTTP engine. */
+/* Request objects: WinHttpOpenRequest, their lifetime, and the URL they
+ * report.  The calls that do I/O are in operation.c, the state machine in
+ * send.c and body.c. */
 #include <stdio.h>
 #include <wchar.h>
 
@@ -27,10 +28,12 @@ static void request_destroy(struct object *obj)
     http_buf_free(&request->sent_head);
     response_clear(&request->response);
     body_free(&request->body);
+    if (request->parser_active) http_head_parser_free(&request->parser);
     body_discard_connection(request);
+    task_queue_destroy(&request->queue);
 }
 
-static const struct object_ops request_ops = { NULL, request_destroy };
+static const struct object_ops request_ops = { request_close, request_destroy };
 
 static BOOL has_crlf(const WCHAR *str)
 {
@@ -87,13 +90,15 @@ HINTERNET WINAPI WinHttpOpenRequest(HINTERNET connect_handle, LPCWSTR verb, LPCW
     request->open_flags = flags;
     request->target_secure = !!(flags & WINHTTP_FLAG_SECURE);
     InitializeSRWLock(&request->lock);
+    InitializeSRWLock(&request->conn_lock);
     http_buf_init(&request->sent_head);
     request->verb = strdupW(verb && *verb ? verb : L"GET");
     request->path = strdupW(path && *path ? path : L"/");
     request->version = strdupW(version && *version ? version : L"HTTP/1.1");
     request->referrer = referrer ? strdupW(referrer) : NULL;
     request->accept_types = copy_accept_types(accept_types, &copied);
-    if (!request->verb || !request->path || !request->version || (referrer && !request->referrer) || !copied)
+    if (!request->verb || !request->path || !request->version || (referrer && !request->referrer) || !copied ||
+        !task_queue_init(&request->queue, &request->obj))
         SetLastError(ERROR_OUTOFMEMORY);
     else if ((handle = handle_alloc(&request->obj)))
         notify(&request->obj, WINHTTP_CALLBACK_STATUS_HANDLE_CREATED, &handle, sizeof(handle));
@@ -149,173 +154,4 @@ void request_leave(struct request *request)
 {
     ReleaseSRWLockExclusive(&request->lock);
     object_release(&request->obj);
-}
-
-/* Ends an API call: the error (if any) becomes the last error. */
-static BOOL leave_with(struct request *request, DWORD error)
-{
-    request_leave(request);
-    SetLastError(error);
-    return !error;
-}
-
-static DWORD add_headers_text(struct request *request, const WCHAR *headers, DWORD length)
-{
-    if (!headers) return ERROR_SUCCESS;
-    if (length == ~0u) length = lstrlenW(headers);
-    return header_list_apply_text(&request->headers, headers, length,
-                                  WINHTTP_ADDREQ_FLAG_ADD | WINHTTP_ADDREQ_FLAG_REPLACE);
-}
-
-/* The framing the application chose must agree with the call (documented):
- * no optional data and no Content-Length with its Transfer-Encoding, and a
- * Content-Length below 2^32 equal to dwTotalLength. */
-static DWORD check_framing(struct request *request, DWORD optional_length, DWORD total_length)
-{
-    int length = header_list_find(&request->headers, L"Content-Length", 0);
-    BOOL chunked = header_list_find(&request->headers, L"Transfer-Encoding", 0) >= 0;
-    WCHAR *end;
-    ULONGLONG value;
-
-    if (chunked) return optional_length || length >= 0 ? ERROR_INVALID_PARAMETER : ERROR_SUCCESS;
-    if (length < 0) return ERROR_SUCCESS;
-    value = wcstoull(request->headers.items[length].value, &end, 10);
-    if (value < 0x100000000ull && value != total_length) return ERROR_INVALID_PARAMETER;
-    return ERROR_SUCCESS;
-}
-
-BOOL WINAPI WinHttpSendRequest(HINTERNET handle, LPCWSTR headers, DWORD headers_length, LPVOID optional,
-                               DWORD optional_length, DWORD total_length, DWORD_PTR context)
-{
-    struct request *request;
-    DWORD error;
-
-    TRACE("%p, %s, %lu, %p, %lu, %lu, %Ix\n", handle,
-          debugstr_wn(headers, headers_length == ~0u ? -1 : (int)headers_length), headers_length, optional,
-          optional_length, total_length, context);
-
-    if (!(request = request_enter(handle))) return FALSE;
-    if (request->obj.session_flags & WINHTTP_FLAG_ASYNC)
-    {
-        FIXME("asynchronous requests are not implemented yet\n");
-        return leave_with(request, ERROR_CALL_NOT_IMPLEMENTED);
-    }
-    if ((optional_length && !optional) || total_length < optional_length)
-        return leave_with(request, ERROR_INVALID_PARAMETER);
-    if ((error = add_headers_text(request, headers, headers_length))) return leave_with(request, error);
-    if ((error = check_framing(request, optional_length, total_length))) return leave_with(request, error);
-
-    request->obj.context = context;
-    request->total_length = total_length;
-    request->written = 0;
-    request->redirects = 0;
-    heap_free(request->optional);
-    request->optional = NULL;
-    request->optional_length = 0;
-    if (optional_length)
-    {
-        if (!(request->optional = heap_alloc(optional_length))) return leave_with(request, ERROR_OUTOFMEMORY);
-        memcpy(request->optional, optional, optional_length);
-        request->optional_length = optional_length;
-    }
-    error = request_send(request, request->optional, request->optional_length);
-    /* completion callbacks (SENDREQUEST_COMPLETE and the like) belong to
-     * asynchronous mode; a synchronous caller gets only the progress ones */
-    request->state = error ? REQUEST_OPEN : request->written < total_length ? REQUEST_SENDING_BODY : REQUEST_SENT;
-    return leave_with(request, error);
-}
-
-BOOL WINAPI WinHttpWriteData(HINTERNET handle, LPCVOID buffer, DWORD size, LPDWORD written)
-{
-    struct request *request;
-    DWORD error;
-
-    TRACE("%p, %p, %lu, %p\n", handle, buffer, size, written);
-
-    if (written) *written = 0;  /* documented: zeroed before any checking */
-    if (!(request = request_enter(handle))) return FALSE;
-    if (request->state != REQUEST_SENDING_BODY && request->state != REQUEST_SENT)
-        return leave_with(request, ERROR_WINHTTP_INCORRECT_HANDLE_STATE);
-    if (!buffer && size) return leave_with(request, ERROR_INVALID_PARAMETER);
-    error = size ? connection_send(request->conn, buffer, size, request->obj.settings.send_timeout) : 0;
-    if (!error)
-    {
-        request->written += size;
-        if (written) *written = size;
-        if (request->written >= request->total_length) request->state = REQUEST_SENT;
-    }
-    return leave_with(request, error);
-}
-
-BOOL WINAPI WinHttpReceiveResponse(HINTERNET handle, LPVOID reserved)
-{
-    struct request *request;
-    DWORD error;
-
-    TRACE("%p, %p\n", handle, reserved);
-
-    if (!(request = request_enter(handle))) return FALSE;
-    if (request->state != REQUEST_SENT && request->state != REQUEST_SENDING_BODY)
-        return leave_with(request, ERROR_WINHTTP_INCORRECT_HANDLE_STATE);
-    if (request->written < request->total_length)
-        return leave_with(request, ERROR_WINHTTP_INCORRECT_HANDLE_STATE);
-    error = request_receive(request);
-    request->state = error ? REQUEST_OPEN : REQUEST_RESPONSE;
-    return leave_with(request, error);
-}
-
-BOOL WINAPI WinHttpQueryDataAvailable(HINTERNET handle, LPDWORD available)
-{
-    struct request *request;
-    DWORD error, count = 0;
-
-    TRACE("%p, %p\n", handle, available);
-
-    if (!(request = request_enter(handle))) return FALSE;
-    if (request->state != REQUEST_RESPONSE) return leave_with(request, ERROR_WINHTTP_INCORRECT_HANDLE_STATE);
-    error = body_available(request, &count);
-    if (!error && available) *available = count;
-    TRACE("%lu available\n", count);
-    return leave_with(request, error);
-}
-
-BOOL WINAPI WinHttpReadData(HINTERNET handle, LPVOID buffer, DWORD size, LPDWORD read)
-{
-    struct request *request;
-    DWORD error, count = 0;
-
-    TRACE("%p, %p, %lu, %p\n", handle, buffer, size, read);
-
-    if (read) *read = 0;        /* documented: zeroed before any checking */
-    if (!(request = request_enter(handle))) return FALSE;
-    if (request->state != REQUEST_RESPONSE) return leave_with(request, ERROR_WINHTTP_INCORRECT_HANDLE_STATE);
-    if (!buffer && size) return leave_with(request, ERROR_INVALID_PARAMETER);
-    error = body_read(request, buffer, size, &count);
-    if (read) *read = count;
-    return leave_with(request, error);
-}
-
-DWORD WINAPI WinHttpReadDataEx(HINTERNET handle, LPVOID buffer, DWORD size, LPDWORD read, ULONGLONG flags,
-                               DWORD property_size, PVOID property)
-{
-    struct request *request;
-    DWORD error, total = 0, count;
-
-    TRACE("%p, %p, %lu, %p, %#I64x, %lu, %p\n", handle, buffer, size, read, flags, property_size, property);
-
-    if (read) *read = 0;        /* documented: zeroed before any checking */
-    if (flags & ~(ULONGLONG)WINHTTP_READ_DATA_EX_FLAG_FILL_BUFFER)
-        return FAIL(ERROR_INVALID_PARAMETER, ERROR_INVALID_PARAMETER);
-    if (!(request = request_enter(handle))) return GetLastError();
-    if (request->state != REQUEST_RESPONSE) error = ERROR_WINHTTP_INCORRECT_HANDLE_STATE;
-    else if (!buffer && size) error = ERROR_INVALID_PARAMETER;
-    else do
-    {
-        /* FILL_BUFFER: keep reading until the buffer is full or the body ends */
-        error = body_read(request, (char *)buffer + total, size - total, &count);
-        total += count;
-    } while (!error && count && total < size && (flags & WINHTTP_READ_DATA_EX_FLAG_FILL_BUFFER));
-    if (read) *read = total;
-    leave_with(request, error);
-    return error;
 }

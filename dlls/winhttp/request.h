@@ -5,6 +5,7 @@
 #include "session.h"
 #include "headers.h"
 #include "http.h"
+#include "task.h"
 
 struct connection;
 
@@ -33,6 +34,38 @@ struct body_reader
     struct http_chunked_decoder chunked;
     BOOL chunked_active;
     BOOL done;
+    DWORD drained;              /* body_drain() so far */
+};
+
+/* Where the resumable steps of send.c stand (see request_send/receive). */
+enum send_phase
+{
+    SEND_START,         /* build the head, drop a connection still attached */
+    SEND_ACQUIRE,       /* a pooled connection, or a new one */
+    SEND_CONNECT,
+    SEND_HEAD,          /* SENDING_REQUEST, then head (and a small body) in one send */
+    SEND_HEAD_WAIT,
+    SEND_BODY,          /* a large optional body after the head */
+};
+
+enum receive_phase
+{
+    RECEIVE_START,      /* RECEIVING_RESPONSE, a fresh parser */
+    RECEIVE_HEAD,       /* reading and parsing until a final head */
+    RECEIVE_DRAIN,      /* a redirect: the old body is read and dropped */
+    RECEIVE_RESEND,     /* sending the request again (retry or redirect) */
+};
+
+/* An operation of the request API in flight (asynchronous mode: queued as
+ * a task; synchronous mode: running on the caller's thread). */
+enum request_op
+{
+    OP_NONE,
+    OP_SEND,
+    OP_WRITE,
+    OP_RECEIVE,
+    OP_QUERY_DATA,
+    OP_READ,
 };
 
 struct request
@@ -47,15 +80,33 @@ struct request
     WCHAR *username, *password; /* WINHTTP_OPTION_USERNAME/PASSWORD */
     WCHAR *proxy_username, *proxy_password;
 
-    SRWLOCK lock;               /* one API call at a time on a request */
+    SRWLOCK lock;               /* guards state and op; never held across I/O */
     enum request_state state;
+    enum request_op op;         /* the operation in flight, or OP_NONE */
+    SRWLOCK conn_lock;          /* guards conn against WinHttpCloseHandle's cancel */
+    BOOL closing;               /* the handle was closed: cancel what runs */
+    struct task_queue queue;    /* asynchronous mode */
     struct header_list headers; /* request headers the application added */
     struct http_buf sent_head;  /* the last request head sent, for REQUEST_HEADERS queries */
     DWORD total_length, written;
     void *optional;             /* copy of SendRequest's body, for resends */
     DWORD optional_length;
+    const void *send_body;      /* what the current send carries: optional or NULL */
+    DWORD send_body_length;
     struct connection *conn;
+    SOCKADDR_STORAGE local_address, remote_address;   /* of the last connection used */
+    BOOL have_addresses;
     BOOL conn_reused;
+    BOOL retried;               /* the once-only resend on a dead pooled connection */
+    enum send_phase send_phase;
+    enum receive_phase receive_phase;
+    size_t head_length;         /* of sent_head, without a body appended for sending */
+    BOOL body_with_head;        /* the body went out in the head's send */
+    struct http_head_parser parser;
+    BOOL parser_active;
+    BOOL nothing_received;      /* no byte of a response yet */
+    DWORD head_bytes;           /* RESPONSE_RECEIVED's count */
+    ULONGLONG head_deadline;    /* WINHTTP_OPTION_RECEIVE_RESPONSE_TIMEOUT, or 0 */
     struct response response;
     struct body_reader body;
     WCHAR *target_host;         /* after redirects: where the request now goes */
@@ -83,11 +134,17 @@ INTERNET_PORT request_target_port(struct request *request);
 WCHAR *request_url(struct request *request);
 void response_clear(struct response *response);
 
-/* The state machine (send.c). */
-DWORD request_send(struct request *request, const void *optional, DWORD optional_length);
+/* The state machine (send.c).  Both are resumable: ERROR_IO_PENDING (async
+ * mode only) means call again once the connection's I/O has completed. */
+DWORD request_send(struct request *request);
 DWORD request_receive(struct request *request);
+/* Attaches or detaches the request's connection (WinHttpCloseHandle may be
+ * cancelling it from another thread). */
+void request_set_conn(struct request *request, struct connection *conn);
 /* Takes a request handle for an API call: the object, its lock held. */
 struct request *request_enter(HINTERNET handle);
 void request_leave(struct request *request);
+/* WinHttpCloseHandle: cancel what is in flight (operation.c). */
+void request_close(struct object *obj);
 
 #endif

@@ -100,80 +100,155 @@ static DWORD build_head(struct request *r, struct http_buf *head)
 
 /* ---- connection and sending ------------------------------------------------ */
 
+static void resume_request(void *context)
+{
+    struct request *r = context;
+    task_queue_resume(&r->queue);
+}
+
+void request_set_conn(struct request *r, struct connection *conn)
+{
+    AcquireSRWLockExclusive(&r->conn_lock);
+    r->conn = conn;
+    if (conn)
+    {
+        connection_bind(conn, resume_request, r);
+        if (r->closing) connection_cancel(conn);
+    }
+    ReleaseSRWLockExclusive(&r->conn_lock);
+}
+
+/* For WINHTTP_OPTION_CONNECTION_INFO, which outlives the connection. */
+static void note_addresses(struct request *r)
+{
+    AcquireSRWLockExclusive(&r->conn_lock);
+    r->local_address = r->conn->local_address;
+    r->remote_address = r->conn->remote_address;
+    r->have_addresses = TRUE;
+    ReleaseSRWLockExclusive(&r->conn_lock);
+}
+
+/* A pooled connection to the target, or a new (unconnected) one. */
 static DWORD get_connection(struct request *r)
 {
     struct session *session = request_session(r);
+    const WCHAR *host = request_target_host(r);
+    INTERNET_PORT port = request_target_port(r);
+    struct connection *conn;
     DWORD error;
 
-    r->conn_reused = FALSE;
-    if ((error = pool_acquire(&session->pool, request_target_host(r), request_target_port(r), r->target_secure,
-                              r->obj.settings.max_conns_per_server, r->obj.settings.connect_timeout, &r->conn)))
+    if ((error = pool_acquire(&session->pool, host, port, r->target_secure, r->obj.settings.max_conns_per_server,
+                              r->obj.settings.connect_timeout, &conn)))
         return error;
-    if (r->conn)
-    {
-        r->conn_reused = TRUE;
-        return ERROR_SUCCESS;
-    }
-    if (r->target_secure)
+    r->conn_reused = conn != NULL;
+    if (!conn && r->target_secure)
     {
         FIXME("https is not implemented yet\n");
-        pool_release(&session->pool, request_target_host(r), request_target_port(r), TRUE, NULL, FALSE);
-        return ERROR_WINHTTP_SECURE_FAILURE;
+        error = ERROR_WINHTTP_SECURE_FAILURE;
     }
-    error = connection_open(&r->obj, request_target_host(r), request_target_port(r), r->target_secure, &r->conn);
-    if (error) pool_release(&session->pool, request_target_host(r), request_target_port(r), r->target_secure, NULL, FALSE);
-    return error;
+    else if (!conn)
+        error = connection_create(host, port, r->target_secure, !!(r->obj.session_flags & WINHTTP_FLAG_ASYNC), &conn);
+    if (error)
+    {
+        pool_release(&session->pool, host, port, r->target_secure, NULL, FALSE);
+        return error;
+    }
+    request_set_conn(r, conn);
+    return ERROR_SUCCESS;
 }
 
-/* Head and initial body in one send when they fit in one buffer. */
-static DWORD send_head(struct request *r, const void *optional, DWORD optional_length)
+static DWORD send_step(struct request *r)
 {
     int timeout = r->obj.settings.send_timeout;
     DWORD error, sent;
 
-    notify(&r->obj, WINHTTP_CALLBACK_STATUS_SENDING_REQUEST, NULL, 0);
-    if (optional_length && optional_length <= 64 * 1024)
+    switch (r->send_phase)
     {
-        size_t head_length = r->sent_head.len;
-        if ((error = http_result_to_error(http_buf_append(&r->sent_head, optional, optional_length)))) return error;
+    case SEND_START:
+        /* a connection still attached has an unread body: it cannot carry this */
+        if (r->conn) drop_connection(r);
+        response_clear(&r->response);
+        body_free(&r->body);
+        memset(&r->body, 0, sizeof(r->body));
+        if ((error = build_head(r, &r->sent_head))) return error;
+        r->retried = FALSE;
+        r->send_phase = SEND_ACQUIRE;
+        return ERROR_SUCCESS;
+
+    case SEND_ACQUIRE:
+        if ((error = get_connection(r))) return error;
+        r->send_phase = r->conn_reused ? SEND_HEAD : SEND_CONNECT;
+        return ERROR_SUCCESS;
+
+    case SEND_CONNECT:
+        if ((error = connection_connect(r->conn, &r->obj))) return error;
+        r->send_phase = SEND_HEAD;
+        return ERROR_SUCCESS;
+
+    case SEND_HEAD:
+        note_addresses(r);
+        notify(&r->obj, WINHTTP_CALLBACK_STATUS_SENDING_REQUEST, NULL, 0);
+        /* the head, and the body when it is small, go out in one send */
+        r->head_length = r->sent_head.len;
+        r->body_with_head = r->send_body_length && r->send_body_length <= 64 * 1024 &&
+                            http_buf_append(&r->sent_head, r->send_body, r->send_body_length) == HTTP_DONE;
+        r->send_phase = SEND_HEAD_WAIT;
+        return ERROR_SUCCESS;
+
+    case SEND_HEAD_WAIT:
         error = connection_send(r->conn, r->sent_head.data, r->sent_head.len, timeout);
-        r->sent_head.len = head_length;     /* keep only the head for queries */
+        if (error == ERROR_IO_PENDING) return error;
+        r->sent_head.len = r->head_length;     /* keep only the head, for queries */
+        if (error) return error;
+        if (!r->body_with_head && r->send_body_length)
+        {
+            r->send_phase = SEND_BODY;
+            return ERROR_SUCCESS;
+        }
+        break;
+
+    case SEND_BODY:
+        error = connection_send(r->conn, r->send_body, r->send_body_length, timeout);
+        if (error) return error;
+        break;
     }
-    else
-    {
-        error = connection_send(r->conn, r->sent_head.data, r->sent_head.len, timeout);
-        if (!error && optional_length) error = connection_send(r->conn, optional, optional_length, timeout);
-    }
-    if (error) return error;
-    sent = (DWORD)r->sent_head.len + optional_length;
+    r->conn->requests++;
+    sent = (DWORD)r->head_length + r->send_body_length;
     notify(&r->obj, WINHTTP_CALLBACK_STATUS_REQUEST_SENT, &sent, sizeof(sent));
-    return ERROR_SUCCESS;
+    r->send_phase = SEND_START;
+    return ERROR_NO_MORE_ITEMS;   /* done */
 }
 
-
-DWORD request_send(struct request *r, const void *optional, DWORD optional_length)
+/* Sends the request head and r->send_body on a pooled or new connection;
+ * a pooled connection that turns out dead is replaced once. */
+DWORD request_send(struct request *r)
 {
     DWORD error;
 
-    /* a connection still attached has an unread body: it cannot carry this */
-    if (r->conn) drop_connection(r);
-    response_clear(&r->response);
-    body_free(&r->body);
-    memset(&r->body, 0, sizeof(r->body));
-    if ((error = build_head(r, &r->sent_head))) return error;
-    if ((error = get_connection(r))) return error;
-    error = send_head(r, optional, optional_length);
-    if (error && r->conn_reused)
+    for (;;)
     {
-        /* a pooled connection the server had closed: once more on a new one */
-        TRACE("reused connection failed (%lu), retrying on a new one\n", error);
+        enum send_phase phase = r->send_phase;
+
+        if (r->closing) error = ERROR_WINHTTP_OPERATION_CANCELLED;
+        else error = send_step(r);
+        if (error == ERROR_SUCCESS) continue;
+        if (error == ERROR_NO_MORE_ITEMS) break;
+        if (error == ERROR_IO_PENDING) return error;
+        if (phase >= SEND_HEAD && r->conn_reused && !r->retried && error != ERROR_WINHTTP_OPERATION_CANCELLED)
+        {
+            /* a pooled connection the server had closed: once more on a new one */
+            TRACE("reused connection failed (%lu), retrying on a new one\n", error);
+            r->retried = TRUE;
+            drop_connection(r);
+            r->send_phase = SEND_ACQUIRE;
+            continue;
+        }
         drop_connection(r);
-        if ((error = get_connection(r))) return error;
-        error = send_head(r, optional, optional_length);
+        r->send_phase = SEND_START;
+        return error;
     }
-    if (error) drop_connection(r);
-    r->written = optional_length;
-    return error;
+    r->written = r->send_body_length;
+    return ERROR_SUCCESS;
 }
 
 /* ---- the response head -------------------------------------------------- */
@@ -231,18 +306,32 @@ static int head_read_timeout(struct request *r, ULONGLONG deadline)
     return timeout <= 0 || left < timeout ? left : timeout;
 }
 
-/* Reads one final response head, skipping 1xx interim ones. */
-static DWORD read_head(struct request *r, BOOL *nothing_received)
+static void parser_done(struct request *r)
 {
-    struct http_head_parser parser;
-    struct connection *conn = r->conn;
-    DWORD error = ERROR_SUCCESS, received_total = 0;
-    int whole = r->obj.settings.receive_response_timeout;
-    ULONGLONG deadline = whole > 0 ? GetTickCount64() + whole : 0;
+    if (r->parser_active) http_head_parser_free(&r->parser);
+    r->parser_active = FALSE;
+}
 
-    *nothing_received = TRUE;
+static void start_head(struct request *r)
+{
+    int whole = r->obj.settings.receive_response_timeout;
+
     notify(&r->obj, WINHTTP_CALLBACK_STATUS_RECEIVING_RESPONSE, NULL, 0);
-    http_head_parser_init(&parser, r->obj.settings.max_response_header_size);
+    parser_done(r);
+    http_head_parser_init(&r->parser, r->obj.settings.max_response_header_size);
+    r->parser_active = TRUE;
+    r->nothing_received = TRUE;
+    r->head_bytes = 0;
+    r->head_deadline = whole > 0 ? GetTickCount64() + whole : 0;
+}
+
+/* Reads until one final response head is parsed, skipping 1xx interim
+ * ones; resumable. */
+static DWORD read_head(struct request *r)
+{
+    struct connection *conn = r->conn;
+    DWORD error = ERROR_SUCCESS;
+
     for (;;)
     {
         enum http_result result;
@@ -250,17 +339,14 @@ static DWORD read_head(struct request *r, BOOL *nothing_received)
 
         if (!connection_buffered(conn))
         {
-            if ((error = connection_fill(conn, head_read_timeout(r, deadline), &received))) break;
-            if (!received)
-            {
-                error = ERROR_WINHTTP_INVALID_SERVER_RESPONSE;
-                break;
-            }
-            *nothing_received = FALSE;
-            received_total += (DWORD)received;
+            error = connection_fill(conn, head_read_timeout(r, r->head_deadline), &received);
+            if (error == ERROR_IO_PENDING) return error;
+            if (!error && !received) error = ERROR_WINHTTP_INVALID_SERVER_RESPONSE;
+            if (error) break;
+            r->head_bytes += (DWORD)received;
         }
-        *nothing_received = FALSE;
-        result = http_head_parser_feed(&parser, conn->buffer + conn->start, connection_buffered(conn), &consumed);
+        r->nothing_received = FALSE;
+        result = http_head_parser_feed(&r->parser, conn->buffer + conn->start, connection_buffered(conn), &consumed);
         conn->start += consumed;
         if (result == HTTP_NEED_MORE) continue;
         if (result != HTTP_DONE)
@@ -268,20 +354,20 @@ static DWORD read_head(struct request *r, BOOL *nothing_received)
             error = http_result_to_error(result);
             break;
         }
-        if (http_status_is_interim(parser.head.status) && parser.head.status != 101)
+        if (http_status_is_interim(r->parser.head.status) && r->parser.head.status != 101)
         {
-            DWORD status = parser.head.status;
+            DWORD status = r->parser.head.status;
             notify(&r->obj, WINHTTP_CALLBACK_STATUS_INTERMEDIATE_RESPONSE, &status, sizeof(status));
-            http_head_parser_reset(&parser);
+            http_head_parser_reset(&r->parser);
             continue;
         }
-        error = store_response(r, &parser.head, parser.block.raw, parser.block.raw_len);
-        if (!error) error = body_start(r, &parser.head);
+        error = store_response(r, &r->parser.head, r->parser.block.raw, r->parser.block.raw_len);
+        if (!error) error = body_start(r, &r->parser.head);
         break;
     }
-    http_head_parser_free(&parser);
+    parser_done(r);
     if (!error)
-        notify(&r->obj, WINHTTP_CALLBACK_STATUS_RESPONSE_RECEIVED, &received_total, sizeof(received_total));
+        notify(&r->obj, WINHTTP_CALLBACK_STATUS_RESPONSE_RECEIVED, &r->head_bytes, sizeof(r->head_bytes));
     return error;
 }
 
@@ -404,18 +490,17 @@ static BOOL should_redirect(struct request *r)
     return header_list_find(&r->response.headers, L"Location", 0) >= 0;
 }
 
-static DWORD follow_redirect(struct request *r, const void **optional, DWORD *optional_length)
+/* After the old body is drained: the new target, REDIRECT, and the method
+ * and body the next send carries. */
+static DWORD follow_redirect(struct request *r)
 {
     int i = header_list_find(&r->response.headers, L"Location", 0);
     WCHAR *location = strdupW(r->response.headers.items[i].value), *url = NULL;
     DWORD status = r->response.status, error;
 
     if (!location) return ERROR_OUTOFMEMORY;
-    if (++r->redirects > r->obj.settings.max_redirects) error = ERROR_WINHTTP_REDIRECT_FAILED;
-    else if (body_drain(r, r->obj.settings.max_response_drain_size)) { drop_connection(r); error = 0; }
-    else error = 0;
-    if (!error && r->conn) drop_connection(r);
-    if (!error) error = apply_location(r, location, &url);
+    if (r->conn) drop_connection(r);
+    error = apply_location(r, location, &url);
     heap_free(location);
     if (error) return error;
     TRACE("redirect %lu to %s\n", status, debugstr_w(url));
@@ -424,39 +509,80 @@ static DWORD follow_redirect(struct request *r, const void **optional, DWORD *op
     redirect_method(r, status);
     if (status != 307 && status != 308)
     {
-        *optional = NULL;
-        *optional_length = 0;
+        r->send_body = NULL;
+        r->send_body_length = 0;
     }
-    return request_send(r, *optional, *optional_length);
+    return ERROR_SUCCESS;
 }
 
+/* The server closed a pooled connection before answering: the request can
+ * go again on a new one, unless it timed out (a slow server is no reason to
+ * send it twice) or its body came through WinHttpWriteData (gone). */
+static BOOL may_resend(struct request *r, DWORD error)
+{
+    return error != ERROR_WINHTTP_TIMEOUT && error != ERROR_WINHTTP_OPERATION_CANCELLED && r->nothing_received &&
+           r->conn_reused && r->written == r->send_body_length;
+}
+
+static DWORD receive_step(struct request *r)
+{
+    DWORD error;
+
+    switch (r->receive_phase)
+    {
+    case RECEIVE_START:
+        start_head(r);
+        r->receive_phase = RECEIVE_HEAD;
+        return ERROR_SUCCESS;
+
+    case RECEIVE_HEAD:
+        error = read_head(r);
+        if (error == ERROR_IO_PENDING) return error;
+        if (error && may_resend(r, error))
+        {
+            TRACE("no response on a reused connection, retrying\n");
+            drop_connection(r);
+            r->receive_phase = RECEIVE_RESEND;
+            return ERROR_SUCCESS;
+        }
+        if (error) return error;
+        if (!should_redirect(r)) return ERROR_NO_MORE_ITEMS;
+        if (++r->redirects > r->obj.settings.max_redirects) return ERROR_WINHTTP_REDIRECT_FAILED;
+        r->body.drained = 0;
+        r->receive_phase = RECEIVE_DRAIN;
+        return ERROR_SUCCESS;
+
+    case RECEIVE_DRAIN:
+        error = body_drain(r, r->obj.settings.max_response_drain_size);
+        if (error == ERROR_IO_PENDING) return error;
+        if (error) drop_connection(r);   /* the body is not worth reading: a new connection */
+        if ((error = follow_redirect(r))) return error;
+        r->receive_phase = RECEIVE_RESEND;
+        return ERROR_SUCCESS;
+
+    case RECEIVE_RESEND:
+        if ((error = request_send(r))) return error;
+        r->receive_phase = RECEIVE_START;
+        return ERROR_SUCCESS;
+    }
+    return ERROR_WINHTTP_INTERNAL_ERROR;
+}
+
+/* Receives the final response head, following redirects; resumable. */
 DWORD request_receive(struct request *r)
 {
-    const void *optional = r->optional;
-    DWORD optional_length = r->optional_length;
-    BOOL nothing;
     DWORD error;
 
     for (;;)
     {
-        error = read_head(r, &nothing);
-        if (error && error != ERROR_WINHTTP_TIMEOUT && nothing && r->conn_reused &&
-            r->written == optional_length)
-        {
-            /* the server closed a pooled connection before answering (a slow
-             * server is no reason to send the request twice); only a body
-             * given whole to WinHttpSendRequest can be sent again, not one
-             * written with WinHttpWriteData */
-            TRACE("no response on a reused connection, retrying\n");
-            drop_connection(r);
-            if (!(error = request_send(r, optional, optional_length))) error = read_head(r, &nothing);
-        }
-        if (error)
-        {
-            drop_connection(r);
-            return error;
-        }
-        if (!should_redirect(r)) return ERROR_SUCCESS;
-        if ((error = follow_redirect(r, &optional, &optional_length))) return error;
+        if (r->closing) error = ERROR_WINHTTP_OPERATION_CANCELLED;
+        else error = receive_step(r);
+        if (error == ERROR_SUCCESS) continue;
+        if (error == ERROR_IO_PENDING) return error;
+        r->receive_phase = RECEIVE_START;
+        parser_done(r);
+        if (error == ERROR_NO_MORE_ITEMS) return ERROR_SUCCESS;
+        drop_connection(r);
+        return error;
     }
 }

@@ -1,0 +1,464 @@
+/* The TCP socket stream (stream.h).
+ *
+ * Synchronous streams use plain blocking Winsock calls with SO_RCVTIMEO /
+ * SO_SNDTIMEO: under Wine every socket call is a round trip to wineserver,
+ * and a blocking recv is the fewest.  Asynchronous streams use overlapped
+ * WSARecv/WSASend/ConnectEx bound to the DLL's thread pool, with
+ * FILE_SKIP_COMPLETION_PORT_ON_SUCCESS so that an operation that completes
+ * at once is handled inline, without a hop through the pool.
+ */
+#include <mswsock.h>
+
+#include "stream.h"
+#include "task.h"
+
+enum op_state
+{
+    OP_IDLE,
+    OP_PENDING,   /* overlapped I/O in flight */
+    OP_DONE,      /* completed; the next call of the operation collects it */
+};
+
+struct socket_stream
+{
+    struct stream base;
+    SOCKET socket;
+    BOOL async;
+    BOOL cancelled;             /* stream_cancel() was called */
+    int recv_timeout, send_timeout;   /* as last set on the socket (sync) */
+
+    /* asynchronous state */
+    SRWLOCK lock;
+    enum op_state state;
+    OVERLAPPED overlapped;
+    TP_IO *io;
+    TP_TIMER *timer;
+    BOOL skip_on_success;       /* FILE_SKIP_COMPLETION_PORT_ON_SUCCESS took */
+    BOOL timed_out;
+    ULONGLONG deadline;         /* of the pending operation (GetTickCount64) */
+    DWORD result, bytes;        /* of the operation in OP_DONE */
+    size_t send_done;           /* bytes of the current send already sent */
+};
+
+static inline struct socket_stream *impl(struct stream *stream)
+{
+    return CONTAINING_RECORD(stream, struct socket_stream, base);
+}
+
+static DWORD winsock_error(int error)
+{
+    switch (error)
+    {
+    case WSAETIMEDOUT: return ERROR_WINHTTP_TIMEOUT;
+    case WSAENOBUFS:   return ERROR_OUTOFMEMORY;
+    default:           return ERROR_WINHTTP_CONNECTION_ERROR;
+    }
+}
+
+static DWORD cancelled_or(struct socket_stream *s, DWORD error)
+{
+    return s->cancelled ? ERROR_WINHTTP_OPERATION_CANCELLED : error;
+}
+
+/* ---- synchronous operations -------------------------------------------------- */
+
+static void set_timeout(SOCKET socket, int option, int timeout, int *current)
+{
+    DWORD value = timeout <= 0 ? 0 : (DWORD)timeout;   /* 0: wait forever */
+
+    if (*current == timeout) return;
+    setsockopt(socket, SOL_SOCKET, option, (const char *)&value, sizeof(value));
+    *current = timeout;
+}
+
+static DWORD sync_recv(struct socket_stream *s, void *buffer, size_t size, int timeout, size_t *received)
+{
+    int ret;
+
+    *received = 0;
+    if (s->cancelled) return ERROR_WINHTTP_OPERATION_CANCELLED;
+    set_timeout(s->socket, SO_RCVTIMEO, timeout, &s->recv_timeout);
+    ret = recv(s->socket, buffer, size > 0x40000000 ? 0x40000000 : (int)size, 0);
+    if (ret < 0) return cancelled_or(s, winsock_error(WSAGetLastError()));
+    if (s->cancelled) return ERROR_WINHTTP_OPERATION_CANCELLED;   /* woken by shutdown() */
+    *received = ret;
+    return ERROR_SUCCESS;
+}
+
+static DWORD sync_send(struct socket_stream *s, const void *data, size_t size, int timeout)
+{
+    const char *p = data;
+
+    set_timeout(s->socket, SO_SNDTIMEO, timeout, &s->send_timeout);
+    while (size)
+    {
+        int sent;
+        if (s->cancelled) return ERROR_WINHTTP_OPERATION_CANCELLED;
+        sent = send(s->socket, p, size > 0x40000000 ? 0x40000000 : (int)size, 0);
+        if (sent <= 0) return cancelled_or(s, winsock_error(WSAGetLastError()));
+        p += sent;
+        size -= sent;
+    }
+    return ERROR_SUCCESS;
+}
+
+/* connect() within a timeout: non-blocking connect, then wait to be
+ * writable.  WSAPoll with one entry rather than select() with the socket in
+ * two sets, which Wine 8's wineserver can trip an assertion on. */
+static DWORD sync_connect(struct socket_stream *s, const struct sockaddr *address, int length, int timeout)
+{
+    u_long nonblocking = 1, blocking = 0;
+    WSAPOLLFD poll = { s->socket, POLLOUT, 0 };
+    int error = 0, error_length = sizeof(error), ready;
+
+    ioctlsocket(s->socket, FIONBIO, &nonblocking);
+    if (connect(s->socket, address, length))
+    {
+        if (WSAGetLastError() != WSAEWOULDBLOCK) return ERROR_WINHTTP_CANNOT_CONNECT;
+        ready = WSAPoll(&poll, 1, timeout > 0 ? timeout : -1);
+        if (s->cancelled) return ERROR_WINHTTP_OPERATION_CANCELLED;
+        if (!ready) return ERROR_WINHTTP_TIMEOUT;
+        if (ready < 0 || (poll.revents & (POLLERR | POLLHUP))) return ERROR_WINHTTP_CANNOT_CONNECT;
+        if (getsockopt(s->socket, SOL_SOCKET, SO_ERROR, (char *)&error, &error_length) || error)
+            return ERROR_WINHTTP_CANNOT_CONNECT;
+    }
+    ioctlsocket(s->socket, FIONBIO, &blocking);
+    return ERROR_SUCCESS;
+}
+
+/* ---- asynchronous operations ---------------------------------------------------- */
+
+static void CALLBACK timer_callback(TP_CALLBACK_INSTANCE *instance, void *context, TP_TIMER *timer)
+{
+    struct socket_stream *s = context;
+
+    /* a late firing meant for an earlier operation must spare this one */
+    AcquireSRWLockExclusive(&s->lock);
+    if (s->state == OP_PENDING && GetTickCount64() + 20 >= s->deadline)
+    {
+        s->timed_out = TRUE;
+        CancelIoEx((HANDLE)s->socket, &s->overlapped);
+    }
+    ReleaseSRWLockExclusive(&s->lock);
+}
+
+static void arm_timer(struct socket_stream *s, int timeout)
+{
+    LARGE_INTEGER due;
+    FILETIME ft;
+
+    if (timeout <= 0) return;
+    if (!s->timer && !(s->timer = CreateThreadpoolTimer(timer_callback, s, task_environment()))) return;
+    due.QuadPart = -(LONGLONG)timeout * 10000;   /* relative, in 100 ns units */
+    ft.dwLowDateTime = due.LowPart;
+    ft.dwHighDateTime = due.HighPart;
+    SetThreadpoolTimer(s->timer, &ft, 0, 0);
+}
+
+static void disarm_timer(struct socket_stream *s)
+{
+    if (s->timer) SetThreadpoolTimer(s->timer, NULL, 0, 0);
+}
+
+static void CALLBACK io_callback(TP_CALLBACK_INSTANCE *instance, void *context, void *overlapped, ULONG result,
+                                 ULONG_PTR bytes, TP_IO *io)
+{
+    struct socket_stream *s = context;
+
+    disarm_timer(s);
+    AcquireSRWLockExclusive(&s->lock);
+    s->state = OP_DONE;
+    s->result = result;
+    s->bytes = (DWORD)bytes;
+    ReleaseSRWLockExclusive(&s->lock);
+    /* the stream may be destroyed by the owner from here on */
+    s->base.on_complete(s->base.on_complete_context);
+}
+
+/* The finished operation's outcome as a WinHTTP error. */
+static DWORD collect(struct socket_stream *s, DWORD *bytes)
+{
+    DWORD error = ERROR_SUCCESS;
+
+    s->state = OP_IDLE;
+    *bytes = s->bytes;
+    if (s->cancelled) error = ERROR_WINHTTP_OPERATION_CANCELLED;
+    else if (s->timed_out) error = ERROR_WINHTTP_TIMEOUT;
+    else if (s->result) error = ERROR_WINHTTP_CONNECTION_ERROR;
+    s->timed_out = FALSE;
+    if (error) *bytes = 0;
+    return error;
+}
+
+/* After an overlapped call: returns ERROR_IO_PENDING when a completion will
+ * come, or the result of one that finished at once (in *bytes). */
+static DWORD started(struct socket_stream *s, int ret, DWORD done, int timeout, DWORD *bytes)
+{
+    int error = ret ? WSAGetLastError() : 0;
+
+    if (!ret && s->skip_on_success)
+    {
+        CancelThreadpoolIo(s->io);   /* no completion packet will come */
+        *bytes = done;
+        return cancelled_or(s, ERROR_SUCCESS);
+    }
+    if (ret && error != WSA_IO_PENDING)
+    {
+        CancelThreadpoolIo(s->io);
+        *bytes = 0;
+        return cancelled_or(s, winsock_error(error));
+    }
+    AcquireSRWLockExclusive(&s->lock);
+    if (s->state == OP_IDLE) s->state = OP_PENDING;   /* unless it has completed already */
+    if (s->cancelled && s->state == OP_PENDING) CancelIoEx((HANDLE)s->socket, &s->overlapped);
+    ReleaseSRWLockExclusive(&s->lock);
+    arm_timer(s, timeout);
+    return ERROR_IO_PENDING;
+}
+
+static void begin(struct socket_stream *s, int timeout)
+{
+    memset(&s->overlapped, 0, sizeof(s->overlapped));
+    AcquireSRWLockExclusive(&s->lock);
+    s->timed_out = FALSE;
+    s->deadline = timeout > 0 ? GetTickCount64() + timeout : ~0ull;
+    ReleaseSRWLockExclusive(&s->lock);
+    StartThreadpoolIo(s->io);
+}
+
+static DWORD async_recv(struct socket_stream *s, void *buffer, size_t size, int timeout, size_t *received)
+{
+    WSABUF wsabuf = { size > 0x40000000 ? 0x40000000 : (ULONG)size, buffer };
+    DWORD flags = 0, done = 0, error;
+
+    *received = 0;
+    if (s->state == OP_PENDING) return ERROR_IO_PENDING;
+    if (s->state == OP_DONE)
+    {
+        error = collect(s, &done);
+        *received = done;
+        return error;
+    }
+    if (s->cancelled) return ERROR_WINHTTP_OPERATION_CANCELLED;
+    begin(s, timeout);
+    error = started(s, WSARecv(s->socket, &wsabuf, 1, &done, &flags, &s->overlapped, NULL), done, timeout, &done);
+    if (error != ERROR_IO_PENDING) *received = done;
+    return error;
+}
+
+/* Sends what is left of data; a short send goes round again. */
+static DWORD async_send(struct socket_stream *s, const void *data, size_t size, int timeout)
+{
+    DWORD done = 0, error;
+
+    for (;;)
+    {
+        WSABUF wsabuf;
+
+        if (s->state == OP_PENDING) return ERROR_IO_PENDING;
+        if (s->state == OP_DONE)
+        {
+            if ((error = collect(s, &done))) break;
+            s->send_done += done;
+        }
+        if (s->send_done >= size) { error = ERROR_SUCCESS; break; }
+        if (s->cancelled) { error = ERROR_WINHTTP_OPERATION_CANCELLED; break; }
+        wsabuf.len = size - s->send_done > 0x40000000 ? 0x40000000 : (ULONG)(size - s->send_done);
+        wsabuf.buf = (char *)data + s->send_done;
+        begin(s, timeout);
+        error = started(s, WSASend(s->socket, &wsabuf, 1, &done, 0, &s->overlapped, NULL), done, timeout, &done);
+        if (error == ERROR_IO_PENDING) return error;
+        if (error) break;
+        s->send_done += done;
+    }
+    s->send_done = 0;
+    return error;
+}
+
+static LPFN_CONNECTEX connect_ex_function(SOCKET socket)
+{
+    static LPFN_CONNECTEX function;
+    GUID guid = WSAID_CONNECTEX;
+    DWORD size;
+
+    if (!function)
+        WSAIoctl(socket, SIO_GET_EXTENSION_FUNCTION_POINTER, &guid, sizeof(guid), &function, sizeof(function),
+                 &size, NULL, NULL);
+    return function;
+}
+
+static DWORD async_connect(struct socket_stream *s, const struct sockaddr *address, int length, int timeout)
+{
+    SOCKADDR_STORAGE local = { 0 };
+    LPFN_CONNECTEX connect_ex;
+    DWORD done = 0, error;
+
+    if (s->state == OP_PENDING) return ERROR_IO_PENDING;
+    if (s->state == OP_DONE)
+    {
+        if ((error = collect(s, &done))) return error == ERROR_WINHTTP_CONNECTION_ERROR ? ERROR_WINHTTP_CANNOT_CONNECT : error;
+        setsockopt(s->socket, SOL_SOCKET, SO_UPDATE_CONNECT_CONTEXT, NULL, 0);
+        return ERROR_SUCCESS;
+    }
+    if (s->cancelled) return ERROR_WINHTTP_OPERATION_CANCELLED;
+    local.ss_family = address->sa_family;   /* ConnectEx wants a bound socket */
+    if (bind(s->socket, (struct sockaddr *)&local, length) || !(connect_ex = connect_ex_function(s->socket)))
+        return ERROR_WINHTTP_CANNOT_CONNECT;
+    begin(s, timeout);
+    error = started(s, connect_ex(s->socket, address, length, NULL, 0, NULL, &s->overlapped) ? 0 : -1, 0, timeout,
+                    &done);
+    if (!error) setsockopt(s->socket, SOL_SOCKET, SO_UPDATE_CONNECT_CONTEXT, NULL, 0);
+    return error == ERROR_WINHTTP_CONNECTION_ERROR ? ERROR_WINHTTP_CANNOT_CONNECT : error;
+}
+
+/* ---- the stream ------------------------------------------------------------------- */
+
+static DWORD socket_recv(struct stream *stream, void *buffer, size_t size, int timeout, size_t *received)
+{
+    struct socket_stream *s = impl(stream);
+    return s->async ? async_recv(s, buffer, size, timeout, received) : sync_recv(s, buffer, size, timeout, received);
+}
+
+static DWORD socket_send(struct stream *stream, const void *data, size_t size, int timeout)
+{
+    struct socket_stream *s = impl(stream);
+    return s->async ? async_send(s, data, size, timeout) : sync_send(s, data, size, timeout);
+}
+
+static void socket_cancel(struct stream *stream)
+{
+    struct socket_stream *s = impl(stream);
+
+    AcquireSRWLockExclusive(&s->lock);
+    s->cancelled = TRUE;
+    if (s->socket != INVALID_SOCKET)
+    {
+        if (s->async && s->state == OP_PENDING) CancelIoEx((HANDLE)s->socket, &s->overlapped);
+        /* wakes a blocking call on another thread */
+        if (!s->async) shutdown(s->socket, SD_BOTH);
+    }
+    ReleaseSRWLockExclusive(&s->lock);
+}
+
+static BOOL socket_reusable(struct stream *stream)
+{
+    struct socket_stream *s = impl(stream);
+    struct timeval zero = { 0, 0 };
+    fd_set readable;
+
+    if (s->cancelled || s->socket == INVALID_SOCKET) return FALSE;
+    /* an idle connection must have nothing to read: readable means EOF, a
+     * reset, or bytes the server should not have sent */
+    FD_ZERO(&readable);
+    FD_SET(s->socket, &readable);
+    return select(0, &readable, NULL, NULL, &zero) == 0;
+}
+
+static void close_socket(struct socket_stream *s)
+{
+    if (s->io)
+    {
+        CloseThreadpoolIo(s->io);
+        s->io = NULL;
+    }
+    if (s->socket != INVALID_SOCKET) closesocket(s->socket);
+    s->socket = INVALID_SOCKET;
+    s->state = OP_IDLE;
+    s->send_done = 0;
+    s->recv_timeout = s->send_timeout = -1;
+}
+
+/* The owner destroys a stream only when no operation is in flight. */
+static void socket_destroy(struct stream *stream)
+{
+    struct socket_stream *s = impl(stream);
+
+    if (s->timer)
+    {
+        SetThreadpoolTimer(s->timer, NULL, 0, 0);
+        WaitForThreadpoolTimerCallbacks(s->timer, TRUE);
+        CloseThreadpoolTimer(s->timer);
+    }
+    close_socket(s);
+    heap_free(s);
+}
+
+static const struct stream_ops socket_ops =
+{
+    socket_recv,
+    socket_send,
+    socket_cancel,
+    socket_reusable,
+    socket_destroy,
+};
+
+static BOOL winsock_ready(void)
+{
+    static INIT_ONCE once = INIT_ONCE_STATIC_INIT;
+    static BOOL ok;
+    BOOL pending;
+
+    if (!InitOnceBeginInitialize(&once, 0, &pending, NULL)) return FALSE;
+    if (pending)
+    {
+        WSADATA data;
+        ok = !WSAStartup(MAKEWORD(2, 2), &data);
+        InitOnceComplete(&once, 0, NULL);
+    }
+    return ok;
+}
+
+DWORD socket_stream_create(BOOL async, struct stream **out)
+{
+    struct socket_stream *s;
+
+    if (!winsock_ready()) return ERROR_WINHTTP_INTERNAL_ERROR;
+    if (!(s = heap_alloc_zero(sizeof(*s)))) return ERROR_OUTOFMEMORY;
+    s->base.ops = &socket_ops;
+    s->socket = INVALID_SOCKET;
+    s->async = async;
+    s->recv_timeout = s->send_timeout = -1;
+    InitializeSRWLock(&s->lock);
+    *out = &s->base;
+    return ERROR_SUCCESS;
+}
+
+static DWORD open_socket(struct socket_stream *s, int family)
+{
+    BOOL nodelay = TRUE;
+
+    s->socket = WSASocketW(family, SOCK_STREAM, IPPROTO_TCP, NULL, 0, WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
+    if (s->socket == INVALID_SOCKET) return ERROR_WINHTTP_CANNOT_CONNECT;
+    setsockopt(s->socket, IPPROTO_TCP, TCP_NODELAY, (const char *)&nodelay, sizeof(nodelay));
+    if (!s->async) return ERROR_SUCCESS;
+    if (!(s->io = CreateThreadpoolIo((HANDLE)s->socket, io_callback, s, task_environment())))
+        return ERROR_OUTOFMEMORY;
+    s->skip_on_success = SetFileCompletionNotificationModes((HANDLE)s->socket, FILE_SKIP_COMPLETION_PORT_ON_SUCCESS);
+    return ERROR_SUCCESS;
+}
+
+DWORD socket_stream_connect(struct stream *stream, const struct sockaddr *address, int address_length, int timeout)
+{
+    struct socket_stream *s = impl(stream);
+    DWORD error;
+
+    if (s->socket == INVALID_SOCKET && (error = open_socket(s, address->sa_family))) return error;
+    return s->async ? async_connect(s, address, address_length, timeout)
+                    : sync_connect(s, address, address_length, timeout);
+}
+
+void socket_stream_reset(struct stream *stream)
+{
+    close_socket(impl(stream));
+}
+
+void socket_stream_addresses(struct stream *stream, SOCKADDR_STORAGE *local, SOCKADDR_STORAGE *remote)
+{
+    struct socket_stream *s = impl(stream);
+    int local_length = sizeof(*local), remote_length = sizeof(*remote);
+
+    memset(local, 0, sizeof(*local));
+    memset(remote, 0, sizeof(*remote));
+    getsockname(s->socket, (struct sockaddr *)local, &local_length);
+    getpeername(s->socket, (struct sockaddr *)remote, &remote_length);
+}

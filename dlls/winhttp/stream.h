@@ -1,0 +1,67 @@
+/* Byte streams stacked like filters: a TCP socket at the bottom, TLS (and a
+ * proxy tunnel) on top of it, each with the same interface, so the request
+ * state machine never knows what carries its bytes.
+ *
+ * Every operation is resumable.  A synchronous stream blocks (within the
+ * timeout) and never returns ERROR_IO_PENDING.  An asynchronous one starts
+ * overlapped I/O and, when it cannot finish at once, returns
+ * ERROR_IO_PENDING; when the I/O completes it calls stream->on_complete, and
+ * the owner then calls the same operation again with the same arguments to
+ * collect the result.  One operation is in flight per stream at a time.
+ */
+#ifndef WINHTTP_STREAM_H
+#define WINHTTP_STREAM_H
+
+#include "winhttp_private.h"
+
+struct stream;
+
+struct stream_ops
+{
+    /* Up to size bytes into buffer; *received 0 means the peer closed. */
+    DWORD (*recv)(struct stream *stream, void *buffer, size_t size, int timeout, size_t *received);
+    /* All size bytes, or an error. */
+    DWORD (*send)(struct stream *stream, const void *data, size_t size, int timeout);
+    /* From any thread: the operation in flight (or the next one) fails with
+     * ERROR_WINHTTP_OPERATION_CANCELLED, and so does every one after it. */
+    void (*cancel)(struct stream *stream);
+    /* Whether an idle stream can carry another request: no EOF, no reset,
+     * no stray bytes. */
+    BOOL (*reusable)(struct stream *stream);
+    void (*destroy)(struct stream *stream);
+};
+
+struct stream
+{
+    const struct stream_ops *ops;
+    /* the owner's resumption, for asynchronous streams */
+    void (*on_complete)(void *context);
+    void *on_complete_context;
+};
+
+static inline DWORD stream_recv(struct stream *s, void *buffer, size_t size, int timeout, size_t *received)
+{
+    return s->ops->recv(s, buffer, size, timeout, received);
+}
+static inline DWORD stream_send(struct stream *s, const void *data, size_t size, int timeout)
+{
+    return s->ops->send(s, data, size, timeout);
+}
+static inline void stream_cancel(struct stream *s) { s->ops->cancel(s); }
+static inline BOOL stream_reusable(struct stream *s) { return s->ops->reusable(s); }
+static inline void stream_destroy(struct stream *s) { if (s) s->ops->destroy(s); }
+
+/* ---- the TCP socket stream (socket.c) -------------------------------------- */
+
+/* A socket stream, not connected yet.  async: overlapped I/O completes on
+ * the DLL's thread pool; otherwise the caller's thread waits. */
+DWORD socket_stream_create(BOOL async, struct stream **out);
+/* Connects to one address within the timeout; resumable like the rest. */
+DWORD socket_stream_connect(struct stream *stream, const struct sockaddr *address, int address_length,
+                            int timeout);
+/* The two ends of a connected socket stream. */
+void socket_stream_addresses(struct stream *stream, SOCKADDR_STORAGE *local, SOCKADDR_STORAGE *remote);
+/* Drops a socket that failed to connect, ready for the next address. */
+void socket_stream_reset(struct stream *stream);
+
+#endif

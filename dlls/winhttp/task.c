@@ -1,0 +1,169 @@
+/* Serialized task queues on a private thread pool (see task.h). */
+#include "task.h"
+
+/* A small pool: network waits hold no thread, so a handful of threads
+ * serve thousands of requests, and a cap keeps Wine's process pool from
+ * growing to hundreds of threads. */
+#define DEFAULT_WORKERS 4
+/* Tasks a runner executes in a row before it hands the queue back to the
+ * pool, so that one busy request cannot starve the others. */
+#define TASKS_PER_TURN 32
+
+static INIT_ONCE pool_once = INIT_ONCE_STATIC_INIT;
+static TP_CALLBACK_ENVIRON environment;
+static TP_POOL *pool;
+static LONG worker_count = DEFAULT_WORKERS;
+static BOOL pool_started;
+
+static BOOL CALLBACK create_pool(INIT_ONCE *once, void *param, void **context)
+{
+    InitializeThreadpoolEnvironment(&environment);
+    if (!(pool = CreateThreadpool(NULL)))
+    {
+        ERR("cannot create the thread pool: %lu\n", GetLastError());
+        return TRUE; /* callbacks then go to the process pool */
+    }
+    SetThreadpoolThreadMaximum(pool, worker_count);
+    SetThreadpoolThreadMinimum(pool, 1);
+    SetThreadpoolCallbackPool(&environment, pool);
+    /* keep the DLL loaded while a callback of ours is running */
+    SetThreadpoolCallbackLibrary(&environment, winhttp_instance);
+    pool_started = TRUE;
+    TRACE("thread pool %p with at most %ld threads\n", pool, worker_count);
+    return TRUE;
+}
+
+TP_CALLBACK_ENVIRON *task_environment(void)
+{
+    InitOnceExecuteOnce(&pool_once, create_pool, NULL, NULL);
+    return &environment;
+}
+
+BOOL task_set_worker_count(DWORD count)
+{
+    if (!count || count > 1024) return FALSE;
+    worker_count = count;
+    if (pool_started) SetThreadpoolThreadMaximum(pool, count);
+    return TRUE;
+}
+
+DWORD task_worker_count(void)
+{
+    return worker_count;
+}
+
+/* ---- the runner ---------------------------------------------------------- */
+
+static struct task *current_task(struct task_queue *queue)
+{
+    struct task *task;
+
+    AcquireSRWLockExclusive(&queue->lock);
+    task = queue->head;
+    ReleaseSRWLockExclusive(&queue->lock);
+    return task;
+}
+
+/* Removes the finished head; FALSE when the queue is now empty, in which
+ * case the runner has given the queue up. */
+static BOOL finish_head(struct task_queue *queue, struct task *task)
+{
+    BOOL more;
+
+    AcquireSRWLockExclusive(&queue->lock);
+    queue->head = task->next;
+    if (!queue->head) queue->tail = NULL;
+    more = queue->head != NULL;
+    if (!more) queue->busy = FALSE;
+    ReleaseSRWLockExclusive(&queue->lock);
+    task->free(task);
+    return more;
+}
+
+/* A task that returned TASK_PENDING and the completion of its I/O may
+ * arrive in either order, on two threads: whichever comes second runs the
+ * task again, so it never runs on two threads at once. */
+static BOOL second_to_arrive(struct task_queue *queue)
+{
+    if (InterlockedIncrement(&queue->arrivals) == 1) return FALSE;
+    queue->arrivals = 0;
+    return TRUE;
+}
+
+/* Runs tasks until the queue is empty, a task waits for I/O, or the turn
+ * is over.  The owner's reference taken when the queue became busy is
+ * dropped when the runner gives the queue up. */
+static void run_tasks(struct task_queue *queue)
+{
+    struct object *owner = queue->owner;
+    struct task *task = current_task(queue);
+    int turn = 0;
+
+    while (task)
+    {
+        if (task->run(task) == TASK_PENDING)
+        {
+            if (!second_to_arrive(queue)) return;
+            continue; /* its I/O completed already: run it again */
+        }
+        if (!finish_head(queue, task))
+        {
+            object_release(owner);
+            return;
+        }
+        if (++turn == TASKS_PER_TURN)
+        {
+            SubmitThreadpoolWork(queue->work);
+            return;
+        }
+        task = current_task(queue);
+    }
+}
+
+static void CALLBACK work_callback(TP_CALLBACK_INSTANCE *instance, void *context, TP_WORK *work)
+{
+    run_tasks(context);
+}
+
+/* ---- the queue ------------------------------------------------------------ */
+
+BOOL task_queue_init(struct task_queue *queue, struct object *owner)
+{
+    InitializeSRWLock(&queue->lock);
+    queue->head = queue->tail = NULL;
+    queue->busy = FALSE;
+    queue->arrivals = 0;
+    queue->owner = owner;
+    queue->work = CreateThreadpoolWork(work_callback, queue, task_environment());
+    return queue->work != NULL;
+}
+
+void task_queue_destroy(struct task_queue *queue)
+{
+    /* callbacks still unwinding on the pool are waited for by the pool, not
+     * here: CloseThreadpoolWork frees the work once they are done */
+    if (queue->work) CloseThreadpoolWork(queue->work);
+    queue->work = NULL;
+}
+
+void task_queue_push(struct task_queue *queue, struct task *task)
+{
+    BOOL start;
+
+    task->next = NULL;
+    AcquireSRWLockExclusive(&queue->lock);
+    if (queue->tail) queue->tail->next = task;
+    else queue->head = task;
+    queue->tail = task;
+    start = !queue->busy;
+    queue->busy = TRUE;
+    ReleaseSRWLockExclusive(&queue->lock);
+    if (!start) return;
+    object_addref(queue->owner);
+    SubmitThreadpoolWork(queue->work);
+}
+
+void task_queue_resume(struct task_queue *queue)
+{
+    if (second_to_arrive(queue)) run_tasks(queue);
+}

@@ -165,6 +165,7 @@ static void CALLBACK io_callback(TP_CALLBACK_INSTANCE *instance, void *context, 
 {
     struct socket_stream *s = context;
 
+    TRACE("%p: result %lu, %Iu bytes\n", s, result, bytes);
     disarm_timer(s);
     AcquireSRWLockExclusive(&s->lock);
     s->state = OP_DONE;
@@ -190,16 +191,17 @@ static DWORD collect(struct socket_stream *s, DWORD *bytes)
     return error;
 }
 
-/* After an overlapped call: returns ERROR_IO_PENDING when a completion will
- * come, or the result of one that finished at once (in *bytes). */
-static DWORD started(struct socket_stream *s, int ret, DWORD done, int timeout, DWORD *bytes)
+/* After an overlapped call (ret, and *bytes as the call set it): returns
+ * ERROR_IO_PENDING when a completion will come, or the result of one that
+ * finished at once (its count left in *bytes). */
+static DWORD started(struct socket_stream *s, int ret, int timeout, DWORD *bytes)
 {
     int error = ret ? WSAGetLastError() : 0;
 
+    TRACE("%p: ret %d error %d bytes %lu\n", s, ret, error, *bytes);
     if (!ret && s->skip_on_success)
     {
         CancelThreadpoolIo(s->io);   /* no completion packet will come */
-        *bytes = done;
         return cancelled_or(s, ERROR_SUCCESS);
     }
     if (ret && error != WSA_IO_PENDING)
@@ -230,6 +232,7 @@ static DWORD async_recv(struct socket_stream *s, void *buffer, size_t size, int 
 {
     WSABUF wsabuf = { size > 0x40000000 ? 0x40000000 : (ULONG)size, buffer };
     DWORD flags = 0, done = 0, error;
+    int ret;
 
     *received = 0;
     if (s->state == OP_PENDING) return ERROR_IO_PENDING;
@@ -241,7 +244,8 @@ static DWORD async_recv(struct socket_stream *s, void *buffer, size_t size, int 
     }
     if (s->cancelled) return ERROR_WINHTTP_OPERATION_CANCELLED;
     begin(s, timeout);
-    error = started(s, WSARecv(s->socket, &wsabuf, 1, &done, &flags, &s->overlapped, NULL), done, timeout, &done);
+    ret = WSARecv(s->socket, &wsabuf, 1, &done, &flags, &s->overlapped, NULL);
+    error = started(s, ret, timeout, &done);
     if (error != ERROR_IO_PENDING) *received = done;
     return error;
 }
@@ -250,6 +254,7 @@ static DWORD async_recv(struct socket_stream *s, void *buffer, size_t size, int 
 static DWORD async_send(struct socket_stream *s, const void *data, size_t size, int timeout)
 {
     DWORD done = 0, error;
+    int ret;
 
     for (;;)
     {
@@ -266,7 +271,8 @@ static DWORD async_send(struct socket_stream *s, const void *data, size_t size, 
         wsabuf.len = size - s->send_done > 0x40000000 ? 0x40000000 : (ULONG)(size - s->send_done);
         wsabuf.buf = (char *)data + s->send_done;
         begin(s, timeout);
-        error = started(s, WSASend(s->socket, &wsabuf, 1, &done, 0, &s->overlapped, NULL), done, timeout, &done);
+        ret = WSASend(s->socket, &wsabuf, 1, &done, 0, &s->overlapped, NULL);
+        error = started(s, ret, timeout, &done);
         if (error == ERROR_IO_PENDING) return error;
         if (error) break;
         s->send_done += done;
@@ -292,6 +298,7 @@ static DWORD async_connect(struct socket_stream *s, const struct sockaddr *addre
     SOCKADDR_STORAGE local = { 0 };
     LPFN_CONNECTEX connect_ex;
     DWORD done = 0, error;
+    int ret;
 
     if (s->state == OP_PENDING) return ERROR_IO_PENDING;
     if (s->state == OP_DONE)
@@ -305,8 +312,8 @@ static DWORD async_connect(struct socket_stream *s, const struct sockaddr *addre
     if (bind(s->socket, (struct sockaddr *)&local, length) || !(connect_ex = connect_ex_function(s->socket)))
         return ERROR_WINHTTP_CANNOT_CONNECT;
     begin(s, timeout);
-    error = started(s, connect_ex(s->socket, address, length, NULL, 0, NULL, &s->overlapped) ? 0 : -1, 0, timeout,
-                    &done);
+    ret = connect_ex(s->socket, address, length, NULL, 0, NULL, &s->overlapped) ? 0 : -1;
+    error = started(s, ret, timeout, &done);
     if (!error) setsockopt(s->socket, SOL_SOCKET, SO_UPDATE_CONNECT_CONTEXT, NULL, 0);
     return error == ERROR_WINHTTP_CONNECTION_ERROR ? ERROR_WINHTTP_CANNOT_CONNECT : error;
 }

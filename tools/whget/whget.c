@@ -1,9 +1,11 @@
 /* whget: a small curl-like client over the public WinHTTP API.
  *
- *   whget [-v] [-I] [-X METHOD] [-H "Name: value"]... [-d DATA] [-o FILE] URL
+ *   whget [-v] [--async] [-I] [-X METHOD] [-H "Name: value"]... [-d DATA] [-o FILE] URL
  *
  * -v prints the request and response headers and the status callback trace
- * (handle, status name, payload, thread) on stderr.  A body of more than
+ * (handle, status name, payload, thread) on stderr.  --async opens the
+ * session with WINHTTP_FLAG_ASYNC and drives the whole exchange from the
+ * completion callbacks.  A body of more than
  * 1 MiB written to a file (-o) gets a progress bar on stderr.
  */
 #include <windows.h>
@@ -15,7 +17,7 @@
 
 struct options
 {
-    BOOL verbose, head_only;
+    BOOL verbose, head_only, async;
     const WCHAR *method, *data_arg, *output, *url;
     WCHAR headers[4096];
 };
@@ -79,9 +81,65 @@ static void CALLBACK trace_callback(HINTERNET handle, DWORD_PTR context, DWORD s
     fprintf(stderr, "\n");
 }
 
+/* ---- asynchronous mode: the exchange driven from the callbacks ----------------- */
+
+struct exchange
+{
+    const struct options *opts;
+    FILE *out;
+    HANDLE done;
+    DWORD error;                /* of the failed API, or 0 */
+    char buffer[1 << 16];
+};
+
+static void print_headers(HINTERNET request, DWORD level, const char *prefix);
+
+static void finish_exchange(struct exchange *x, DWORD error)
+{
+    x->error = error;
+    SetEvent(x->done);
+}
+
+static void read_next(HINTERNET request, struct exchange *x)
+{
+    if (!WinHttpReadData(request, x->buffer, sizeof(x->buffer), NULL)) finish_exchange(x, GetLastError());
+}
+
+static void CALLBACK async_callback(HINTERNET handle, DWORD_PTR context, DWORD status, void *info, DWORD length)
+{
+    struct exchange *x = (struct exchange *)context;
+
+    if (verbose) trace_callback(handle, context, status, info, length);
+    switch (status)
+    {
+    case WINHTTP_CALLBACK_STATUS_SENDREQUEST_COMPLETE:
+        if (!WinHttpReceiveResponse(handle, NULL)) finish_exchange(x, GetLastError());
+        break;
+    case WINHTTP_CALLBACK_STATUS_HEADERS_AVAILABLE:
+        if (x->opts->verbose)
+            print_headers(handle, WINHTTP_QUERY_RAW_HEADERS_CRLF | WINHTTP_QUERY_FLAG_REQUEST_HEADERS, ">");
+        if (x->opts->verbose || x->opts->head_only) print_headers(handle, WINHTTP_QUERY_RAW_HEADERS_CRLF, "<");
+        if (x->opts->head_only) finish_exchange(x, 0);
+        else read_next(handle, x);
+        break;
+    case WINHTTP_CALLBACK_STATUS_READ_COMPLETE:
+        if (!length)
+        {
+            finish_exchange(x, 0);
+            break;
+        }
+        fwrite(info, 1, length, x->out);
+        read_next(handle, x);
+        break;
+    case WINHTTP_CALLBACK_STATUS_REQUEST_ERROR:
+        finish_exchange(x, ((WINHTTP_ASYNC_RESULT *)info)->dwError);
+        break;
+    }
+}
+
 static void usage(void)
 {
-    fprintf(stderr, "usage: whget [-v] [-I] [-X METHOD] [-H \"Name: value\"]... [-d DATA] [-o FILE] URL\n");
+    fprintf(stderr, "usage: whget [-v] [--async] [-I] [-X METHOD] [-H \"Name: value\"]... [-d DATA] [-o FILE] URL\n");
     exit(2);
 }
 
@@ -92,6 +150,7 @@ static void parse_arguments(int argc, WCHAR **argv, struct options *opts)
     {
         const WCHAR *arg = argv[i];
         if (!wcscmp(arg, L"-v")) opts->verbose = TRUE;
+        else if (!wcscmp(arg, L"--async")) opts->async = TRUE;
         else if (!wcscmp(arg, L"-I")) opts->head_only = TRUE;
         else if (!wcscmp(arg, L"-X") && i + 1 < argc) opts->method = argv[++i];
         else if (!wcscmp(arg, L"-d") && i + 1 < argc) opts->data_arg = argv[++i];
@@ -179,6 +238,32 @@ static int download(HINTERNET request, FILE *out, BOOL head_only)
     }
 }
 
+static int run_async(const struct options *opts, HINTERNET request, char *data, DWORD data_length, FILE *out)
+{
+    static struct exchange x;
+    int ret = 0;
+
+    x.opts = opts;
+    x.out = out;
+    x.done = CreateEventW(NULL, TRUE, FALSE, NULL);
+    WinHttpSetStatusCallback(request, async_callback, verbose ? WINHTTP_CALLBACK_FLAG_ALL_NOTIFICATIONS
+                                                              : WINHTTP_CALLBACK_FLAG_ALL_COMPLETIONS, 0);
+    if (!WinHttpSendRequest(request, opts->headers[0] ? opts->headers : WINHTTP_NO_ADDITIONAL_HEADERS, -1L,
+                            data, data_length, data_length, (DWORD_PTR)&x))
+        ret = fail("WinHttpSendRequest");
+    else
+    {
+        WaitForSingleObject(x.done, INFINITE);
+        if (x.error)
+        {
+            SetLastError(x.error);
+            ret = fail("the asynchronous request");
+        }
+    }
+    CloseHandle(x.done);
+    return ret;
+}
+
 static int run(const struct options *opts, HINTERNET session)
 {
     WCHAR host[256], path[2048];
@@ -206,8 +291,10 @@ static int run(const struct options *opts, HINTERNET session)
         data = malloc(data_length + 1);
         WideCharToMultiByte(CP_UTF8, 0, opts->data_arg, -1, data, data_length + 1, NULL, NULL);
     }
-    if (!WinHttpSendRequest(request, opts->headers[0] ? opts->headers : WINHTTP_NO_ADDITIONAL_HEADERS, -1L,
-                            data, data_length, data_length, 0))
+    if (opts->output && !(out = _wfopen(opts->output, L"wb"))) ret = fail("opening the output file");
+    else if (opts->async) ret = run_async(opts, request, data, data_length, out);
+    else if (!WinHttpSendRequest(request, opts->headers[0] ? opts->headers : WINHTTP_NO_ADDITIONAL_HEADERS, -1L,
+                                 data, data_length, data_length, 0))
         ret = fail("WinHttpSendRequest");
     else if (!WinHttpReceiveResponse(request, NULL))
         ret = fail("WinHttpReceiveResponse");
@@ -215,10 +302,9 @@ static int run(const struct options *opts, HINTERNET session)
     {
         if (opts->verbose) print_headers(request, WINHTTP_QUERY_RAW_HEADERS_CRLF | WINHTTP_QUERY_FLAG_REQUEST_HEADERS, ">");
         if (opts->verbose || opts->head_only) print_headers(request, WINHTTP_QUERY_RAW_HEADERS_CRLF, "<");
-        if (opts->output && !(out = _wfopen(opts->output, L"wb"))) ret = fail("opening the output file");
-        else ret = download(request, out, opts->head_only);
-        if (out && out != stdout) fclose(out);
+        ret = download(request, out, opts->head_only);
     }
+    if (out && out != stdout) fclose(out);
     free(data);
     WinHttpCloseHandle(request);
     WinHttpCloseHandle(connect);
@@ -233,7 +319,8 @@ int wmain(int argc, WCHAR **argv)
 
     parse_arguments(argc, argv, &opts);
     verbose = opts.verbose;
-    if (!(session = WinHttpOpen(L"whget/0.1", WINHTTP_ACCESS_TYPE_NO_PROXY, NULL, NULL, 0)))
+    if (!(session = WinHttpOpen(L"whget/0.1", WINHTTP_ACCESS_TYPE_NO_PROXY, NULL, NULL,
+                                opts.async ? WINHTTP_FLAG_ASYNC : 0)))
         return fail("WinHttpOpen");
     if (verbose)
         WinHttpSetStatusCallback(session, trace_callback, WINHTTP_CALLBACK_FLAG_ALL_NOTIFICATIONS, 0);

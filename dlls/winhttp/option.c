@@ -232,11 +232,38 @@ static BOOL query_connection_info(struct object *obj, const struct option_desc *
     return copy_out(&info, sizeof(info), buffer, size);
 }
 
+static BOOL set_unload_event(struct object *obj, const struct option_desc *desc, const void *buffer, DWORD size)
+{
+    if (size != sizeof(HANDLE)) return FAIL(ERROR_INSUFFICIENT_BUFFER, FALSE);
+    session_from_object(obj)->unload_event = *(HANDLE const *)buffer;
+    return TRUE;
+}
+
+/* The DLL's pool serves every session: the count applies to it, and only
+ * before it is first used (documented: set before any async operation). */
+static BOOL query_worker_count(struct object *obj, const struct option_desc *desc, void *buffer, DWORD *size)
+{
+    DWORD count = task_worker_count();
+    return copy_out(&count, sizeof(count), buffer, size);
+}
+
+static BOOL set_worker_count(struct object *obj, const struct option_desc *desc, const void *buffer, DWORD size)
+{
+    DWORD count;
+
+    if (!read_dword(buffer, size, &count)) return FALSE;
+    if (!task_set_worker_count(count)) return FAIL(ERROR_INVALID_PARAMETER, FALSE);
+    return TRUE;
+}
+
 #define SETTING(field) offsetof(struct settings, field)
 #define TIMEOUT(id, field) { id, #id, SESSION | REQUEST, SESSION | REQUEST, SETTING(field), query_setting, set_setting, 0 }
 
 static const struct option_desc options[] =
 {
+    { WINHTTP_OPTION_UNLOAD_NOTIFY_EVENT, "UNLOAD_NOTIFY_EVENT", 0, SESSION, NO_OFFSET, NULL, set_unload_event, 0 },
+    { WINHTTP_OPTION_WORKER_THREAD_COUNT, "WORKER_THREAD_COUNT", SESSION, SESSION, NO_OFFSET, query_worker_count,
+      set_worker_count, 0 },
     { WINHTTP_OPTION_CALLBACK, "CALLBACK", ALL_TYPES, 0, NO_OFFSET, query_callback, NULL, 0 },
     { WINHTTP_OPTION_CONTEXT_VALUE, "CONTEXT_VALUE", ALL_TYPES, ALL_TYPES, NO_OFFSET, query_context, set_context, 0 },
     { WINHTTP_OPTION_HANDLE_TYPE, "HANDLE_TYPE", ALL_TYPES, 0, NO_OFFSET, query_handle_type, NULL, 0 },

@@ -15,6 +15,7 @@ struct pool_server
     BOOL secure;
     DWORD in_use;
     struct connection *idle;
+    struct pool_waiter *waiters, **waiters_tail;   /* first come, first served */
 };
 
 void pool_init(struct pool *pool)
@@ -56,6 +57,7 @@ static struct pool_server *find_server(struct pool *pool, const WCHAR *host, INT
     }
     server->port = port;
     server->secure = secure;
+    server->waiters_tail = &server->waiters;
     server->next = pool->servers;
     pool->servers = server;
     return server;
@@ -79,43 +81,71 @@ static struct connection *take_idle(struct pool_server *server)
     return NULL;
 }
 
+static void enqueue(struct pool_server *server, struct pool_waiter *waiter)
+{
+    waiter->server = server;
+    waiter->next = NULL;
+    waiter->queued = TRUE;
+    *server->waiters_tail = waiter;
+    server->waiters_tail = &waiter->next;
+}
+
+static struct pool_waiter *dequeue(struct pool_server *server)
+{
+    struct pool_waiter *waiter = server->waiters;
+
+    if (!waiter) return NULL;
+    if (!(server->waiters = waiter->next)) server->waiters_tail = &server->waiters;
+    waiter->queued = FALSE;
+    return waiter;
+}
+
+/* Sync callers sleep on the condition variable within the timeout. */
+static DWORD wait_for_slot(struct pool *pool, struct pool_server *server, DWORD max_conns, int timeout)
+{
+    DWORD wait = timeout > 0 ? (DWORD)timeout : INFINITE;
+
+    while (server->in_use >= max_conns)
+        if (!SleepConditionVariableSRW(&pool->released, &pool->lock, wait, 0)) return ERROR_WINHTTP_TIMEOUT;
+    server->in_use++;
+    return ERROR_SUCCESS;
+}
+
 DWORD pool_acquire(struct pool *pool, const WCHAR *host, INTERNET_PORT port, BOOL secure, DWORD max_conns,
-                   int timeout, struct connection **conn)
+                   int timeout, struct pool_waiter *waiter, struct connection **conn)
 {
     struct pool_server *server;
-    DWORD wait = timeout > 0 ? (DWORD)timeout : INFINITE;
+    DWORD error = ERROR_SUCCESS;
 
     *conn = NULL;
     AcquireSRWLockExclusive(&pool->lock);
-    if (!(server = find_server(pool, host, port, secure)))
+    if (!(server = find_server(pool, host, port, secure))) error = ERROR_OUTOFMEMORY;
+    else if (waiter && waiter->cancelled) error = ERROR_WINHTTP_OPERATION_CANCELLED;
+    else if (waiter && waiter->granted) waiter->granted = FALSE;     /* handed over by pool_release */
+    else if (waiter && waiter->queued) error = ERROR_IO_PENDING;
+    else if (waiter && (server->in_use >= max_conns || server->waiters))
     {
-        ReleaseSRWLockExclusive(&pool->lock);
-        return ERROR_OUTOFMEMORY;
+        enqueue(server, waiter);
+        error = ERROR_IO_PENDING;
     }
-    while (server->in_use >= max_conns)
-    {
-        if (!SleepConditionVariableSRW(&pool->released, &pool->lock, wait, 0))
-        {
-            ReleaseSRWLockExclusive(&pool->lock);
-            return ERROR_WINHTTP_TIMEOUT;
-        }
-    }
-    server->in_use++;
-    *conn = take_idle(server);
+    else if (waiter) server->in_use++;
+    else error = wait_for_slot(pool, server, max_conns, timeout);
+    if (!error) *conn = take_idle(server);
     ReleaseSRWLockExclusive(&pool->lock);
-    TRACE("%s:%u %s (%lu in use)\n", debugstr_w(host), port, *conn ? "reusing" : "new", server->in_use);
-    return ERROR_SUCCESS;
+    if (!error)
+        TRACE("%s:%u %s (%lu in use)\n", debugstr_w(host), port, *conn ? "reusing" : "new", server->in_use);
+    return error;
 }
 
 void pool_release(struct pool *pool, const WCHAR *host, INTERNET_PORT port, BOOL secure,
                   struct connection *conn, BOOL keep)
 {
+    struct pool_waiter *waiter = NULL;
     struct pool_server *server;
 
     AcquireSRWLockExclusive(&pool->lock);
     if ((server = find_server(pool, host, port, secure)))
     {
-        if (server->in_use) server->in_use--;
         if (conn && keep)
         {
             connection_idle(conn);
@@ -124,10 +154,42 @@ void pool_release(struct pool *pool, const WCHAR *host, INTERNET_PORT port, BOOL
             server->idle = conn;
             conn = NULL;
         }
+        /* the slot goes straight to the first asynchronous waiter */
+        if ((waiter = dequeue(server))) waiter->granted = TRUE;
+        else if (server->in_use) server->in_use--;
     }
     ReleaseSRWLockExclusive(&pool->lock);
     WakeAllConditionVariable(&pool->released);
     if (conn) connection_close(conn);
+    if (waiter) waiter->resume(waiter->context);
+}
+
+BOOL pool_forget_waiter(struct pool *pool, struct pool_waiter *waiter)
+{
+    struct pool_server *server = waiter->server;
+    struct pool_waiter **p, *next = NULL;
+    BOOL was_queued;
+
+    AcquireSRWLockExclusive(&pool->lock);
+    waiter->cancelled = TRUE;
+    if ((was_queued = waiter->queued))
+    {
+        for (p = &server->waiters; *p != waiter; p = &(*p)->next) ;
+        *p = waiter->next;
+        if (!*p) server->waiters_tail = p;
+        waiter->queued = FALSE;
+    }
+    if (waiter->granted)
+    {
+        /* the slot it never used goes to the next in line */
+        waiter->granted = FALSE;
+        if ((next = dequeue(server))) next->granted = TRUE;
+        else if (server->in_use) server->in_use--;
+    }
+    ReleaseSRWLockExclusive(&pool->lock);
+    WakeAllConditionVariable(&pool->released);
+    if (next) next->resume(next->context);
+    return was_queued;
 }
 
 DWORD WINAPI WinHttpQueryConnectionGroup(HINTERNET handle, const GUID *connection, ULONGLONG flags,

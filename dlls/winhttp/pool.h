@@ -16,14 +16,33 @@ struct pool
     struct pool_server *servers;
 };
 
+/* An asynchronous request waiting for a slot: it gives its thread back,
+ * and pool_release() hands it the slot and calls resume. */
+struct pool_waiter
+{
+    struct pool_waiter *next;
+    BOOL queued;
+    BOOL granted;               /* a slot is counted for it already */
+    BOOL cancelled;             /* pool_forget_waiter() was called: never queue again */
+    struct pool_server *server; /* whose queue it is on, or whose slot it holds */
+    void (*resume)(void *context);
+    void *context;
+};
+
 void pool_init(struct pool *pool);
 void pool_destroy(struct pool *pool);
 
-/* Takes a slot for a connection to the server, waiting (sync mode) while
- * max_conns are in use.  Returns an idle pooled connection if there is a
- * live one (*conn), else NULL in *conn and the caller opens a new one. */
+/* Takes a slot for a connection to the server.  Returns an idle pooled
+ * connection if there is a live one (*conn), else NULL in *conn and the
+ * caller opens a new one.  While max_conns are in use, a synchronous caller
+ * (waiter NULL) waits up to timeout; an asynchronous one is queued and gets
+ * ERROR_IO_PENDING, and calls again once resumed. */
 DWORD pool_acquire(struct pool *pool, const WCHAR *host, INTERNET_PORT port, BOOL secure, DWORD max_conns,
-                   int timeout, struct connection **conn);
+                   int timeout, struct pool_waiter *waiter, struct connection **conn);
+/* A waiter that will not wait any more (its request was closed): taken off
+ * the queue, and a slot granted to it passed on.  Returns whether it was
+ * on the queue (then nobody else will resume it). */
+BOOL pool_forget_waiter(struct pool *pool, struct pool_waiter *waiter);
 /* Gives the slot back: keep the connection idle for reuse, or close it. */
 void pool_release(struct pool *pool, const WCHAR *host, INTERNET_PORT port, BOOL secure,
                   struct connection *conn, BOOL keep);

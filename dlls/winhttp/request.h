@@ -98,6 +98,7 @@ struct request
     BOOL have_addresses;
     BOOL conn_reused;
     BOOL retried;               /* the once-only resend on a dead pooled connection */
+    struct pool_waiter pool_waiter;     /* async: waiting for a connection slot */
     enum send_phase send_phase;
     enum receive_phase receive_phase;
     size_t head_length;         /* of sent_head, without a body appended for sending */
@@ -141,6 +142,9 @@ DWORD request_receive(struct request *request);
 /* Attaches or detaches the request's connection (WinHttpCloseHandle may be
  * cancelling it from another thread). */
 void request_set_conn(struct request *request, struct connection *conn);
+/* Gives up a wait for a connection slot; resumes the request's task when
+ * it was queued (WinHttpCloseHandle). */
+void request_stop_waiting(struct request *request, BOOL resume);
 /* Takes a request handle for an API call: the object, its lock held. */
 struct request *request_enter(HINTERNET handle);
 void request_leave(struct request *request);

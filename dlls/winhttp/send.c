@@ -118,6 +118,11 @@ void request_set_conn(struct request *r, struct connection *conn)
     ReleaseSRWLockExclusive(&r->conn_lock);
 }
 
+void request_stop_waiting(struct request *r, BOOL resume)
+{
+    if (pool_forget_waiter(&request_session(r)->pool, &r->pool_waiter) && resume) resume_request(r);
+}
+
 /* For WINHTTP_OPTION_CONNECTION_INFO, which outlives the connection. */
 static void note_addresses(struct request *r)
 {
@@ -137,8 +142,11 @@ static DWORD get_connection(struct request *r)
     struct connection *conn;
     DWORD error;
 
+    r->pool_waiter.resume = resume_request;
+    r->pool_waiter.context = r;
     if ((error = pool_acquire(&session->pool, host, port, r->target_secure, r->obj.settings.max_conns_per_server,
-                              r->obj.settings.connect_timeout, &conn)))
+                              r->obj.settings.connect_timeout,
+                              r->obj.session_flags & WINHTTP_FLAG_ASYNC ? &r->pool_waiter : NULL, &conn)))
         return error;
     r->conn_reused = conn != NULL;
     if (!conn && r->target_secure)
@@ -229,7 +237,11 @@ DWORD request_send(struct request *r)
     {
         enum send_phase phase = r->send_phase;
 
-        if (r->closing) error = ERROR_WINHTTP_OPERATION_CANCELLED;
+        if (r->closing)
+        {
+            if (phase == SEND_ACQUIRE) request_stop_waiting(r, FALSE);
+            error = ERROR_WINHTTP_OPERATION_CANCELLED;
+        }
         else error = send_step(r);
         if (error == ERROR_SUCCESS) continue;
         if (error == ERROR_NO_MORE_ITEMS) break;

@@ -27,6 +27,9 @@ static void session_destroy(struct object *obj)
     heap_free(session->proxy_server);
     heap_free(session->proxy_bypass);
     pool_destroy(&session->pool);
+    /* every child is gone and every callback has returned: the
+     * application may unload the code its callbacks live in */
+    if (session->unload_event) SetEvent(session->unload_event);
 }
 
 static const struct object_ops session_ops = { NULL, session_destroy };

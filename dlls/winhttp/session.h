@@ -14,6 +14,7 @@ struct session
     WCHAR *proxy_bypass;
     DWORD open_flags;
     struct pool pool;           /* keep-alive connections */
+    HANDLE unload_event;        /* WINHTTP_OPTION_UNLOAD_NOTIFY_EVENT */
 };
 
 struct connect

@@ -41,7 +41,8 @@ TP_CALLBACK_ENVIRON *task_environment(void)
 
 BOOL task_set_worker_count(DWORD count)
 {
-    if (!count || count > 1024) return FALSE;
+    if (!count) count = DEFAULT_WORKERS;   /* documented: 0 means the default */
+    if (count > 1024) return FALSE;
     worker_count = count;
     if (pool_started) SetThreadpoolThreadMaximum(pool, count);
     return TRUE;

@@ -214,7 +214,13 @@ static BOOL run(struct request *r, struct operation *o)
         queued->task.run = run_operation;
         queued->task.free = free_operation;
         ReleaseSRWLockExclusive(&r->lock);
-        task_queue_push(&r->queue, &queued->task);
+        if (!task_queue_push(&r->queue, &queued->task))
+        {
+            heap_free(queued);
+            finish(o, ERROR_OUTOFMEMORY);
+            object_release(&r->obj);
+            return FAIL(ERROR_OUTOFMEMORY, FALSE);
+        }
         object_release(&r->obj);
         SetLastError(ERROR_SUCCESS);
         return TRUE;

@@ -239,20 +239,17 @@ static BOOL set_unload_event(struct object *obj, const struct option_desc *desc,
     return TRUE;
 }
 
-/* The DLL's pool serves every session: the count applies to it, and only
- * before it is first used (documented: set before any async operation). */
-static BOOL query_worker_count(struct object *obj, const struct option_desc *desc, void *buffer, DWORD *size)
-{
-    DWORD count = task_worker_count();
-    return copy_out(&count, sizeof(count), buffer, size);
-}
-
-static BOOL set_worker_count(struct object *obj, const struct option_desc *desc, const void *buffer, DWORD size)
+/* WINHTTP_OPTION_WORKER_THREAD_COUNT belongs to the DLL, not to a handle:
+ * documented as set on a NULL handle, once, before any asynchronous
+ * operation (the pool serves every session). */
+static BOOL set_global_option(DWORD option, const void *buffer, DWORD size)
 {
     DWORD count;
 
-    if (!read_dword(buffer, size, &count)) return FALSE;
-    if (!task_set_worker_count(count)) return FAIL(ERROR_INVALID_PARAMETER, FALSE);
+    if (option != WINHTTP_OPTION_WORKER_THREAD_COUNT) return FAIL(ERROR_INVALID_HANDLE, FALSE);
+    if (!buffer || !read_dword(buffer, size, &count)) return FAIL(ERROR_INVALID_PARAMETER, FALSE);
+    if (!task_set_worker_count(count)) return FAIL(ERROR_WINHTTP_INCORRECT_HANDLE_STATE, FALSE);
+    SetLastError(ERROR_SUCCESS);
     return TRUE;
 }
 
@@ -262,8 +259,6 @@ static BOOL set_worker_count(struct object *obj, const struct option_desc *desc,
 static const struct option_desc options[] =
 {
     { WINHTTP_OPTION_UNLOAD_NOTIFY_EVENT, "UNLOAD_NOTIFY_EVENT", 0, SESSION, NO_OFFSET, NULL, set_unload_event, 0 },
-    { WINHTTP_OPTION_WORKER_THREAD_COUNT, "WORKER_THREAD_COUNT", SESSION, SESSION, NO_OFFSET, query_worker_count,
-      set_worker_count, 0 },
     { WINHTTP_OPTION_CALLBACK, "CALLBACK", ALL_TYPES, 0, NO_OFFSET, query_callback, NULL, 0 },
     { WINHTTP_OPTION_CONTEXT_VALUE, "CONTEXT_VALUE", ALL_TYPES, ALL_TYPES, NO_OFFSET, query_context, set_context, 0 },
     { WINHTTP_OPTION_HANDLE_TYPE, "HANDLE_TYPE", ALL_TYPES, 0, NO_OFFSET, query_handle_type, NULL, 0 },
@@ -343,6 +338,7 @@ BOOL WINAPI WinHttpSetOption(HINTERNET handle, DWORD option, void *buffer, DWORD
 
     TRACE("%p, %lu (%s), %p, %lu\n", handle, option, desc ? desc->name : "?", buffer, size);
 
+    if (!handle) return set_global_option(option, buffer, size);
     if (!(obj = handle_ref(handle))) return FALSE;
     if (!desc || !desc->set)
         ret = FAIL(ERROR_WINHTTP_INVALID_OPTION, FALSE);

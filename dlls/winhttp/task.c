@@ -41,16 +41,13 @@ TP_CALLBACK_ENVIRON *task_environment(void)
 
 BOOL task_set_worker_count(DWORD count)
 {
-    if (!count) count = DEFAULT_WORKERS;   /* documented: 0 means the default */
-    if (count > 1024) return FALSE;
-    worker_count = count;
-    if (pool_started) SetThreadpoolThreadMaximum(pool, count);
-    return TRUE;
-}
+    static LONG set_once;
 
-DWORD task_worker_count(void)
-{
-    return worker_count;
+    if (count > 1024) return FALSE;
+    /* once, and before the pool exists */
+    if (pool_started || InterlockedExchange(&set_once, 1)) return FALSE;
+    worker_count = count ? count : DEFAULT_WORKERS;   /* 0: the default */
+    return TRUE;
 }
 
 /* ---- the runner ---------------------------------------------------------- */
@@ -135,8 +132,8 @@ BOOL task_queue_init(struct task_queue *queue, struct object *owner)
     queue->busy = FALSE;
     queue->arrivals = 0;
     queue->owner = owner;
-    queue->work = CreateThreadpoolWork(work_callback, queue, task_environment());
-    return queue->work != NULL;
+    queue->work = NULL;     /* made on first use: synchronous requests never need the pool */
+    return TRUE;
 }
 
 void task_queue_destroy(struct task_queue *queue)
@@ -147,21 +144,28 @@ void task_queue_destroy(struct task_queue *queue)
     queue->work = NULL;
 }
 
-void task_queue_push(struct task_queue *queue, struct task *task)
+BOOL task_queue_push(struct task_queue *queue, struct task *task)
 {
     BOOL start;
 
     task->next = NULL;
     AcquireSRWLockExclusive(&queue->lock);
+    if (!queue->work && !(queue->work = CreateThreadpoolWork(work_callback, queue, task_environment())))
+    {
+        ReleaseSRWLockExclusive(&queue->lock);
+        ERR("cannot create a work item: %lu\n", GetLastError());
+        return FALSE;
+    }
     if (queue->tail) queue->tail->next = task;
     else queue->head = task;
     queue->tail = task;
     start = !queue->busy;
     queue->busy = TRUE;
     ReleaseSRWLockExclusive(&queue->lock);
-    if (!start) return;
+    if (!start) return TRUE;
     object_addref(queue->owner);
     SubmitThreadpoolWork(queue->work);
+    return TRUE;
 }
 
 void task_queue_resume(struct task_queue *queue)

@@ -41,16 +41,17 @@ struct task_queue
 BOOL task_queue_init(struct task_queue *queue, struct object *owner);
 /* The queue must be idle (its owner is being destroyed). */
 void task_queue_destroy(struct task_queue *queue);
-/* Appends a task; starts a runner on the pool if none owns the queue. */
-void task_queue_push(struct task_queue *queue, struct task *task);
+/* Appends a task; starts a runner on the pool if none owns the queue.
+ * FALSE (the task is not queued) only when the pool cannot be used. */
+BOOL task_queue_push(struct task_queue *queue, struct task *task);
 /* The current task's I/O completed: run it again on this thread, then go on
  * with the queue. */
 void task_queue_resume(struct task_queue *queue);
 
 /* The pool every async object uses (created on first use). */
 TP_CALLBACK_ENVIRON *task_environment(void);
-/* WINHTTP_OPTION_WORKER_THREAD_COUNT: the pool's maximum, before first use. */
+/* WINHTTP_OPTION_WORKER_THREAD_COUNT: the pool's maximum (0: the default),
+ * once, before the pool is first used. */
 BOOL task_set_worker_count(DWORD count);
-DWORD task_worker_count(void);
 
 #endif

@@ -188,6 +188,7 @@ DWORD connection_fill(struct connection *conn, int timeout, size_t *received)
     error = stream_recv(conn->stream, conn->buffer + conn->end, space, timeout, received);
     if (error) return error;
     conn->end += *received;
+    TRACE("%p: %Iu of %Iu bytes\n", conn, *received, space);
     if (*received == space) grow(conn);
     return ERROR_SUCCESS;
 }

@@ -21,12 +21,10 @@
  *     closing.exe                 every case, the stress loop scaled down
  *     closing.exe stress [N]      the stress loop alone, N iterations (10000)
  */
-#define PSAPI_VERSION 2  /* GetProcessMemoryInfo is kernel32's K32GetProcessMemoryInfo */
 #include "harness.h"
 #include "recorder.h"
 #include "server.h"
 #include "winhttp.h"
-#include <psapi.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -579,13 +577,6 @@ static void CALLBACK soak_callback(HINTERNET handle, DWORD_PTR context, DWORD st
     if (!info || *(HINTERNET *)info != handle || context != 0x50a4) InterlockedIncrement(&soak_bad_payloads);
 }
 
-static SIZE_T private_bytes(void)
-{
-    PROCESS_MEMORY_COUNTERS pmc = { sizeof(pmc) };
-    /* PagefileUsage: PrivateUsage stays 0 under Wine (DESIGN.md, platform facts) */
-    return GetProcessMemoryInfo(GetCurrentProcess(), &pmc, sizeof(pmc)) ? pmc.PagefileUsage : 0;
-}
-
 static BOOL soak_one(HINTERNET connect)
 {
     DWORD_PTR context = 0x50a4;
@@ -608,6 +599,7 @@ static void test_soak_handles(void)
     HINTERNET session = WinHttpOpen(L"soak", WINHTTP_ACCESS_TYPE_NO_PROXY, NULL, NULL, WINHTTP_FLAG_ASYNC);
     HINTERNET connect = WinHttpConnect(session, L"127.0.0.1", 9, 0);
     SIZE_T before = 0, after;
+    DWORD handles_before = 0, handles_after;
     int failures = 0;
     DWORD start = GetTickCount();
 
@@ -618,14 +610,17 @@ static void test_soak_handles(void)
         if (i + 1 == SOAK_WARMUP)
         {
             wait_closings(SOAK_WARMUP);
-            before = private_bytes();
+            before = harness_private_bytes();
+            handles_before = harness_handle_count();
         }
     }
     wait_closings(SOAK_HANDLES);
-    after = private_bytes();
-    printf("  %d handles in %lu ms; private bytes %lu KiB after %d, %lu KiB after %d\n", SOAK_HANDLES,
-           GetTickCount() - start, (unsigned long)(before / 1024), SOAK_WARMUP, (unsigned long)(after / 1024),
-           SOAK_HANDLES);
+    after = harness_private_bytes();
+    handles_after = harness_handle_count();
+    printf("  %d handles in %lu ms; private bytes %lu KiB after %d, %lu KiB after %d; process handles %lu, %lu\n",
+           SOAK_HANDLES, GetTickCount() - start, (unsigned long)(before / 1024), SOAK_WARMUP,
+           (unsigned long)(after / 1024), SOAK_HANDLES, handles_before, handles_after);
+    ok(handles_after <= handles_before + 2, "process handles grew from %lu to %lu", handles_before, handles_after);
     ok(!failures, "%d open/close failures", failures);
     ok(soak_closings == SOAK_HANDLES, "%ld HANDLE_CLOSINGs for %d handles", soak_closings, SOAK_HANDLES);
     ok(!soak_bad_payloads, "%ld HANDLE_CLOSINGs with a wrong payload or context", soak_bad_payloads);

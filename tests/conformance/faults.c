@@ -15,11 +15,9 @@
  * or chunked framing is cut short is incomplete and must not be taken as a
  * whole one.
  */
-#define PSAPI_VERSION 2     /* GetProcessMemoryInfo is kernel32's K32GetProcessMemoryInfo */
 #include "harness.h"
 #include "server.h"
 #include "winhttp.h"
-#include <psapi.h>
 #include <string.h>
 
 #define BODY_MAX      8192
@@ -344,27 +342,6 @@ static void test_fault_loop(void)
 
 /* ---- leaks: the loop once more must not grow the process ------------------ */
 
-/* GetProcessHandleCount gives 0 under Wine: probe handle values there. */
-static DWORD handle_count(void)
-{
-    DWORD count = 0, flags;
-
-    if (GetProcessHandleCount(GetCurrentProcess(), &count) && count) return count;
-    for (ULONG_PTR value = 4; value < 0x10000; value += 4)
-        if (GetHandleInformation((HANDLE)value, &flags)) count++;
-    return count;
-}
-
-/* Private bytes: PagefileUsage is the commit charge on Windows and the one
- * counter Wine 8 fills in. */
-static SIZE_T private_bytes(void)
-{
-    PROCESS_MEMORY_COUNTERS counters = { sizeof(counters) };
-
-    if (!GetProcessMemoryInfo(GetCurrentProcess(), &counters, sizeof(counters))) return 0;
-    return counters.PagefileUsage;
-}
-
 static void test_fault_loop_leaks(void)
 {
     DWORD handles_before, handles_after;
@@ -372,15 +349,15 @@ static void test_fault_loop_leaks(void)
     HANDLE probe;
 
     if (!loop_ran) fault_loop(FALSE);      /* the first run settles caches and pools */
-    handles_before = handle_count();
+    handles_before = harness_handle_count();
     probe = CreateEventW(NULL, FALSE, FALSE, NULL);
-    ok(handle_count() == handles_before + 1, "the count does not see a new handle: %lu -> %lu", handles_before,
-       handle_count());
+    ok(harness_handle_count() == handles_before + 1, "the count does not see a new handle: %lu -> %lu",
+       handles_before, harness_handle_count());
     CloseHandle(probe);
-    memory_before = private_bytes();
+    memory_before = harness_private_bytes();
     fault_loop(FALSE);
-    handles_after = handle_count();
-    memory_after = private_bytes();
+    handles_after = harness_handle_count();
+    memory_after = harness_private_bytes();
     printf("# leaks: handles %lu -> %lu, private bytes %llu -> %llu\n", handles_before, handles_after,
            (unsigned long long)memory_before, (unsigned long long)memory_after);
     ok(handles_before > 0 && memory_before > 0, "cannot measure: %lu handles, %llu bytes", handles_before,

@@ -1,8 +1,11 @@
-/* The conformance test framework: case runner and result lines. */
+/* The conformance test framework: case runner, result lines, and the
+ * process counters leak checks use. */
+#define PSAPI_VERSION 2     /* GetProcessMemoryInfo is kernel32's K32GetProcessMemoryInfo */
 #include <stdarg.h>
 #include <string.h>
 
 #include "harness.h"
+#include <psapi.h>
 
 static const char *current_case;
 static int case_failures;
@@ -64,4 +67,25 @@ int harness_main(int argc, char **argv, const struct test_case *cases)
     }
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
+}
+
+/* GetProcessHandleCount gives 0 under Wine: probe handle values there. */
+DWORD harness_handle_count(void)
+{
+    DWORD count = 0, flags;
+
+    if (GetProcessHandleCount(GetCurrentProcess(), &count) && count) return count;
+    for (ULONG_PTR value = 4; value < 0x10000; value += 4)
+        if (GetHandleInformation((HANDLE)value, &flags)) count++;
+    return count;
+}
+
+/* PagefileUsage is the commit charge on Windows and the one counter Wine 8
+ * fills in (PrivateUsage stays 0 there). */
+SIZE_T harness_private_bytes(void)
+{
+    PROCESS_MEMORY_COUNTERS counters = { sizeof(counters) };
+
+    if (!GetProcessMemoryInfo(GetCurrentProcess(), &counters, sizeof(counters))) return 0;
+    return counters.PagefileUsage;
 }

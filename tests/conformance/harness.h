@@ -58,6 +58,11 @@ void harness_skip(const char *file, int line, const char *format, ...)
            #got ": got %ls, want %ls", got_ ? got_ : L"(null)", want_ ? want_ : L"(null)"); \
     } while (0)
 
+/* For leak checks: the process's handles and private bytes, measured in a
+ * way that works on Windows and under Wine. */
+DWORD harness_handle_count(void);
+SIZE_T harness_private_bytes(void);
+
 /* Whether the DLL under test is this project's, Wine's builtin or native
  * Windows' is not asked: every case states the documented behaviour. */
 

@@ -5,9 +5,10 @@
  * serve thousands of requests, and a cap keeps Wine's process pool from
  * growing to hundreds of threads. */
 #define DEFAULT_WORKERS 4
-/* Tasks a runner executes in a row before it hands the queue back to the
- * pool, so that one busy request cannot starve the others. */
-#define TASKS_PER_TURN 32
+/* How long a runner keeps a busy queue before it hands it back to the
+ * pool, so that one busy request cannot starve the others; a hand-off
+ * costs a thread wake-up, so not after every few tasks. */
+#define TURN_MS 4
 
 static INIT_ONCE pool_once = INIT_ONCE_STATIC_INIT;
 static TP_CALLBACK_ENVIRON environment;
@@ -95,7 +96,7 @@ static void run_tasks(struct task_queue *queue)
 {
     struct object *owner = queue->owner;
     struct task *task = current_task(queue);
-    int turn = 0;
+    ULONGLONG turn_end = GetTickCount64() + TURN_MS;
 
     while (task)
     {
@@ -109,7 +110,7 @@ static void run_tasks(struct task_queue *queue)
             object_release(owner);
             return;
         }
-        if (++turn == TASKS_PER_TURN)
+        if (GetTickCount64() >= turn_end)
         {
             SubmitThreadpoolWork(queue->work);
             return;

@@ -4,6 +4,10 @@
  *   bench keepalive URL SECONDS                     WinHTTP, sync: GETs on one session for SECONDS
  *   bench winsock-download HOST PORT PATH READSIZE  blocking Winsock: one GET, recv(READSIZE) to the end
  *   bench winsock-keepalive HOST PORT PATH SECONDS  blocking Winsock: GETs on one connection for SECONDS
+ *   bench async-download URL READSIZE               WinHTTP, WINHTTP_FLAG_ASYNC: one GET driven from the
+ *                                                   callbacks, ReadData(READSIZE) to the end
+ *   bench inflight URL N SECONDS                    WinHTTP, WINHTTP_FLAG_ASYNC: N GETs in flight at all
+ *                                                   times for SECONDS, each closed and replaced when done
  *
  * READSIZE takes a K or M suffix (8K, 64K, 1M).  Which winhttp.dll is used
  * (this project's or Wine's builtin) is up to whoever runs the program
@@ -16,10 +20,25 @@
  * interval, read from /proc/PID/stat through Wine's Z: drive when the
  * environment names it (BENCH_SERVER_STAT=Z:\proc\PID\stat, BENCH_CLK_TCK),
  * else "-".  Failures print "error ..." on stderr and exit with status 1.
+ *
+ * inflight adds to its line: in_flight=N; p50_ms and p99_ms, the latency of
+ * a request from its send to its last READ_COMPLETE; peak_threads and
+ * peak_private_mib, the process's peaks sampled every 50 ms by a thread of
+ * its own (counted), first_threads and first_private_mib before the first
+ * request; errors (and last_error), requests that failed; anomalies,
+ * callbacks the documentation rules out; stuck, requests still in flight
+ * 20 s after the end; open_requests, request handles never closed; deferred,
+ * requests that a deeply nested callback left to the main thread to start;
+ * max_depth, the deepest nesting of callbacks on one thread; total, the
+ * requests completed over the whole run (warm-up and drain included).  The
+ * first 1/5 of SECONDS (at most 1 s) is a warm-up, not measured.
  */
 #include <winsock2.h>
 #include <ws2tcpip.h>
 #include <windows.h>
+#include <tlhelp32.h>
+#include <psapi.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -252,6 +271,516 @@ static int winhttp_keepalive(int argc, char **argv)
     return 0;
 }
 
+/* ---- WinHTTP, async: the exchange driven from the completion callbacks ------- */
+
+/* One request driven from the callbacks: SendRequest -> SENDREQUEST_COMPLETE
+ * -> ReceiveResponse -> HEADERS_AVAILABLE -> ReadData -> READ_COMPLETE ...
+ * until a READ_COMPLETE of 0 bytes.  `finished` is called once per request
+ * (error 0: the whole body was read), `closed` on its HANDLE_CLOSING. */
+struct transfer
+{
+    HINTERNET request;
+    char *buffer;
+    DWORD buffer_size;
+    unsigned long long bytes;
+    LARGE_INTEGER started;
+    volatile LONG done;         /* `finished` has been called */
+    void (*finished)(struct transfer *t, DWORD error);
+    void (*closed)(struct transfer *t);
+};
+
+/* A READ_COMPLETE may come from inside WinHttpReadData on the calling thread
+ * (documented for data already at hand).  Issuing the next read from there
+ * would nest one stack frame per read, so the read loop notes it here and
+ * issues the next read itself once WinHttpReadData has returned. */
+static __thread struct transfer *reading;      /* inside WinHttpReadData for it */
+static __thread BOOL read_inline;
+static __thread DWORD read_inline_bytes;
+static __thread int callback_depth;            /* callbacks nested on this thread */
+
+/* Callbacks the WinHTTP documentation does not allow: any callback for a
+ * request after its completion or error was handled, but HANDLE_CLOSING. */
+static volatile LONG anomalies;
+static volatile LONG max_callback_depth;
+
+static void finish_transfer(struct transfer *t, DWORD error)
+{
+    if (InterlockedExchange(&t->done, 1))
+    {
+        InterlockedIncrement(&anomalies);
+        return;
+    }
+    t->finished(t, error);
+}
+
+static void read_body(struct transfer *t)
+{
+    for (;;)
+    {
+        struct transfer *outer = reading;
+        BOOL ok, completed_inline;
+        DWORD bytes;
+
+        reading = t;
+        read_inline = FALSE;
+        ok = WinHttpReadData(t->request, t->buffer, t->buffer_size, NULL);
+        completed_inline = read_inline;
+        bytes = read_inline_bytes;
+        reading = outer;
+        /* After an inline READ_COMPLETE of 0 bytes, t may already be reused. */
+        if (!ok) finish_transfer(t, GetLastError());
+        if (!ok || !completed_inline || !bytes) return;
+    }
+}
+
+static void body_read(struct transfer *t, DWORD bytes)
+{
+    t->bytes += bytes;
+    if (reading == t)
+    {
+        read_inline = TRUE;
+        read_inline_bytes = bytes;
+        if (!bytes) finish_transfer(t, 0);
+        return;
+    }
+    if (!bytes) finish_transfer(t, 0);
+    else read_body(t);
+}
+
+static DWORD response_status(HINTERNET request)
+{
+    DWORD status = 0, size = sizeof(status);
+
+    if (!WinHttpQueryHeaders(request, WINHTTP_QUERY_STATUS_CODE | WINHTTP_QUERY_FLAG_NUMBER, NULL, &status, &size,
+                             NULL))
+        return 0;
+    return status;
+}
+
+static void transfer_step(struct transfer *t, DWORD status, void *info, DWORD length)
+{
+    if (t->done && status != WINHTTP_CALLBACK_STATUS_HANDLE_CLOSING)
+    {
+        InterlockedIncrement(&anomalies);
+        return;
+    }
+    switch (status)
+    {
+    case WINHTTP_CALLBACK_STATUS_SENDREQUEST_COMPLETE:
+        if (!WinHttpReceiveResponse(t->request, NULL)) finish_transfer(t, GetLastError());
+        break;
+    case WINHTTP_CALLBACK_STATUS_HEADERS_AVAILABLE:
+        if (response_status(t->request) == 200) read_body(t);
+        else finish_transfer(t, ERROR_WINHTTP_INVALID_SERVER_RESPONSE);
+        break;
+    case WINHTTP_CALLBACK_STATUS_READ_COMPLETE:
+        body_read(t, length);
+        break;
+    case WINHTTP_CALLBACK_STATUS_REQUEST_ERROR:
+        finish_transfer(t, ((WINHTTP_ASYNC_RESULT *)info)->dwError);
+        break;
+    case WINHTTP_CALLBACK_STATUS_HANDLE_CLOSING:
+        t->closed(t);
+        break;
+    }
+}
+
+static void CALLBACK transfer_callback(HINTERNET handle, DWORD_PTR context, DWORD status, void *info, DWORD length)
+{
+    LONG depth = ++callback_depth, seen;
+
+    while ((seen = max_callback_depth) < depth && InterlockedCompareExchange(&max_callback_depth, depth, seen) != seen)
+        ;
+    /* The session's and the connection's handles have no context. */
+    if (context) transfer_step((struct transfer *)context, status, info, length);
+    callback_depth--;
+}
+
+#define TRANSFER_CALLBACKS (WINHTTP_CALLBACK_FLAG_ALL_COMPLETIONS | WINHTTP_CALLBACK_STATUS_HANDLE_CLOSING)
+
+/* An async session and its connection, every request's callback set. */
+static BOOL winhttp_open_async(const char *url, struct winhttp *w)
+{
+    memset(w, 0, sizeof(*w));
+    if (!crack_target(url, &w->target)) return FALSE;
+    if (!(w->session = WinHttpOpen(L"bench", WINHTTP_ACCESS_TYPE_NO_PROXY, NULL, NULL, WINHTTP_FLAG_ASYNC)))
+        return FALSE;
+    if (WinHttpSetStatusCallback(w->session, transfer_callback, TRANSFER_CALLBACKS, 0) ==
+        WINHTTP_INVALID_STATUS_CALLBACK)
+        return FALSE;
+    return (w->connect = WinHttpConnect(w->session, w->target.host, w->target.port, 0)) != NULL;
+}
+
+/* Opens a GET for t and sends it; FALSE when no request handle could be
+ * opened (no HANDLE_CLOSING will come).  A send that fails at once is a
+ * finished transfer: its handle closes like any other. */
+static BOOL start_transfer(struct winhttp *w, struct transfer *t)
+{
+    DWORD_PTR context = (DWORD_PTR)t;
+
+    t->bytes = 0;
+    t->done = 0;
+    if (!(t->request = WinHttpOpenRequest(w->connect, L"GET", w->target.path, NULL, NULL, NULL, 0))) return FALSE;
+    /* Set before the send so that HANDLE_CLOSING carries it even when the send fails. */
+    if (!WinHttpSetOption(t->request, WINHTTP_OPTION_CONTEXT_VALUE, &context, sizeof(context)))
+    {
+        DWORD error = GetLastError();
+        WinHttpCloseHandle(t->request);
+        SetLastError(error);
+        return FALSE;
+    }
+    QueryPerformanceCounter(&t->started);
+    if (!WinHttpSendRequest(t->request, NULL, 0, NULL, 0, 0, context)) finish_transfer(t, GetLastError());
+    return TRUE;
+}
+
+/* -- async-download: one GET, the main thread waits -- */
+
+struct download
+{
+    struct transfer t;
+    DWORD error;
+    HANDLE finished, closed;
+};
+
+static void download_finished(struct transfer *t, DWORD error)
+{
+    struct download *d = (struct download *)t;
+    d->error = error;
+    SetEvent(d->finished);
+}
+
+static void download_closed(struct transfer *t)
+{
+    SetEvent(((struct download *)t)->closed);
+}
+
+#define ASYNC_DOWNLOAD_TIMEOUT_MS 300000
+#define CLOSE_TIMEOUT_MS 10000
+
+static int winhttp_async_download(int argc, char **argv)
+{
+    struct download d = { { 0 } };
+    struct sample before, after;
+    struct winhttp w;
+
+    d.t.buffer_size = parse_size(argv[1]);
+    d.t.buffer = malloc(d.t.buffer_size ? d.t.buffer_size : 1);
+    d.t.finished = download_finished;
+    d.t.closed = download_closed;
+    d.finished = CreateEventW(NULL, TRUE, FALSE, NULL);
+    d.closed = CreateEventW(NULL, TRUE, FALSE, NULL);
+    if (!d.t.buffer_size || !d.t.buffer) return fail("read size", ERROR_INVALID_PARAMETER);
+    if (!winhttp_open_async(argv[0], &w)) return fail("WinHttpOpen/SetStatusCallback/Connect", GetLastError());
+    take_sample(&before);
+    if (!start_transfer(&w, &d.t)) return fail("WinHttpOpenRequest", GetLastError());
+    if (WaitForSingleObject(d.finished, ASYNC_DOWNLOAD_TIMEOUT_MS)) return fail("waiting for the body", WAIT_TIMEOUT);
+    take_sample(&after);
+    if (d.error) return fail("GET", d.error);
+    print_result("async-download", d.t.bytes, 1, &before, &after);
+    WinHttpCloseHandle(d.t.request);
+    if (WaitForSingleObject(d.closed, CLOSE_TIMEOUT_MS)) return fail("waiting for HANDLE_CLOSING", WAIT_TIMEOUT);
+    if (anomalies) return fail("callbacks after the completion", anomalies);
+    winhttp_close(&w);
+    free(d.t.buffer);
+    return 0;
+}
+
+/* -- inflight: N requests in flight at all times -- */
+
+/* Latencies in buckets 2% wide from 1 µs: percentiles within 2%, with no
+ * memory that grows with the number of requests. */
+#define LATENCY_BUCKETS 1024
+#define LATENCY_STEP 1.02
+
+static volatile LONG latency_histogram[LATENCY_BUCKETS];
+
+static void record_latency(double seconds)
+{
+    double micro = seconds * 1e6;
+    int bucket = micro <= 1 ? 0 : (int)(log(micro) / log(LATENCY_STEP));
+    InterlockedIncrement(&latency_histogram[bucket < LATENCY_BUCKETS ? bucket : LATENCY_BUCKETS - 1]);
+}
+
+/* The upper bound of the bucket holding the `fraction` quantile, in ms. */
+static double latency_quantile(double fraction)
+{
+    LONGLONG total = 0, seen = 0;
+    int i;
+
+    for (i = 0; i < LATENCY_BUCKETS; i++) total += latency_histogram[i];
+    if (!total) return -1;
+    for (i = 0; i < LATENCY_BUCKETS; i++)
+        if ((seen += latency_histogram[i]) >= fraction * total) break;
+    return pow(LATENCY_STEP, i + 1) / 1e3;
+}
+
+struct inflight
+{
+    struct winhttp w;
+    volatile LONG active;           /* slots not retired */
+    volatile LONG stopping;         /* no new requests */
+    volatile LONG counting;         /* latencies recorded (after the warm-up, before the end) */
+    volatile LONG completed, errors, open_requests, deferred_count;
+    volatile LONGLONG bytes;
+    volatile DWORD last_error;
+    HANDLE drained, wake;
+    CRITICAL_SECTION lock;
+    struct slot **deferred;         /* slots the main thread starts */
+    LONG deferred_size;
+};
+
+struct slot
+{
+    struct transfer t;              /* first: a slot is its transfer */
+    struct inflight *run;
+};
+
+/* Deeper than this, a callback hands the next request to the main thread
+ * rather than start it where it stands. */
+#define MAX_START_DEPTH 8
+
+static void retire_slot(struct slot *s)
+{
+    if (!InterlockedDecrement(&s->run->active)) SetEvent(s->run->drained);
+}
+
+static void defer_slot(struct slot *s)
+{
+    struct inflight *run = s->run;
+
+    EnterCriticalSection(&run->lock);
+    run->deferred[run->deferred_size++] = s;
+    LeaveCriticalSection(&run->lock);
+    InterlockedIncrement(&run->deferred_count);
+    SetEvent(run->wake);
+}
+
+static void count_error(struct inflight *run, DWORD error)
+{
+    InterlockedIncrement(&run->errors);
+    run->last_error = error;
+}
+
+static void start_slot(struct slot *s)
+{
+    struct inflight *run = s->run;
+
+    if (run->stopping) retire_slot(s);
+    else if (callback_depth > MAX_START_DEPTH) defer_slot(s);
+    else
+    {
+        /* counted before the send: its HANDLE_CLOSING may come before start_transfer returns */
+        InterlockedIncrement(&run->open_requests);
+        if (start_transfer(&run->w, &s->t)) return;
+        InterlockedDecrement(&run->open_requests);
+        count_error(run, GetLastError());
+        defer_slot(s);      /* retried by the main thread, not in a tight loop here */
+    }
+}
+
+static void slot_finished(struct transfer *t, DWORD error)
+{
+    struct inflight *run = ((struct slot *)t)->run;
+    LARGE_INTEGER now;
+
+    QueryPerformanceCounter(&now);
+    if (error) count_error(run, error);
+    else
+    {
+        if (run->counting) record_latency(seconds_between(&t->started, &now));
+        InterlockedIncrement(&run->completed);
+        InterlockedAdd64(&run->bytes, t->bytes);
+    }
+    WinHttpCloseHandle(t->request);     /* the slot may be reused from here on */
+}
+
+static void slot_closed(struct transfer *t)
+{
+    InterlockedDecrement(&((struct slot *)t)->run->open_requests);
+    start_slot((struct slot *)t);
+}
+
+/* Starts (or, when stopping, retires) the slots the callbacks deferred. */
+static void start_deferred(struct inflight *run)
+{
+    struct slot *batch[64];
+    LONG n, i;
+
+    do
+    {
+        EnterCriticalSection(&run->lock);
+        n = run->deferred_size < 64 ? run->deferred_size : 64;
+        run->deferred_size -= n;
+        memcpy(batch, run->deferred + run->deferred_size, n * sizeof(*batch));
+        LeaveCriticalSection(&run->lock);
+        for (i = 0; i < n; i++) start_slot(batch[i]);
+    } while (n == 64);
+}
+
+/* Peaks of the process's thread count and private bytes, sampled every
+ * SAMPLE_MS by a thread of its own (counted among the threads). */
+#define SAMPLE_MS 50
+
+struct peaks
+{
+    volatile LONG stop;
+    LONG threads, first_threads;
+    SIZE_T private_bytes, first_private;
+    HANDLE thread;
+};
+
+static LONG count_threads(void)
+{
+    HANDLE snapshot = CreateToolhelp32Snapshot(TH32CS_SNAPTHREAD, 0);
+    THREADENTRY32 entry = { sizeof(entry) };
+    DWORD pid = GetCurrentProcessId();
+    LONG count = 0;
+
+    if (snapshot == INVALID_HANDLE_VALUE) return -1;
+    for (BOOL more = Thread32First(snapshot, &entry); more; more = Thread32Next(snapshot, &entry))
+        if (entry.th32OwnerProcessID == pid) count++;
+    CloseHandle(snapshot);
+    return count;
+}
+
+/* PrivateUsage stays 0 under Wine 8; PagefileUsage is the same figure on
+ * Windows and holds it under Wine. */
+static SIZE_T private_bytes(void)
+{
+    PROCESS_MEMORY_COUNTERS_EX counters = { sizeof(counters) };
+
+    if (!K32GetProcessMemoryInfo(GetCurrentProcess(), (PROCESS_MEMORY_COUNTERS *)&counters, sizeof(counters)))
+        return 0;
+    return counters.PrivateUsage > counters.PagefileUsage ? counters.PrivateUsage : counters.PagefileUsage;
+}
+
+static void take_peaks(struct peaks *p)
+{
+    LONG threads = count_threads();
+    SIZE_T bytes = private_bytes();
+
+    if (threads > p->threads) p->threads = threads;
+    if (bytes > p->private_bytes) p->private_bytes = bytes;
+}
+
+static DWORD WINAPI sample_peaks(void *arg)
+{
+    struct peaks *p = arg;
+
+    while (!p->stop)
+    {
+        take_peaks(p);
+        Sleep(SAMPLE_MS);
+    }
+    take_peaks(p);
+    return 0;
+}
+
+static BOOL start_sampler(struct peaks *p)
+{
+    memset(p, 0, sizeof(*p));
+    p->first_private = private_bytes();
+    if (!(p->thread = CreateThread(NULL, 0, sample_peaks, p, 0, NULL))) return FALSE;
+    p->first_threads = count_threads();     /* main + sampler, before any request */
+    return TRUE;
+}
+
+static void stop_sampler(struct peaks *p)
+{
+    p->stop = 1;
+    WaitForSingleObject(p->thread, INFINITE);
+    CloseHandle(p->thread);
+}
+
+#define DRAIN_TIMEOUT_MS 20000
+
+/* Runs the slots until `end` (QPC seconds), starting what the callbacks defer. */
+static void run_until(struct inflight *run, double end)
+{
+    double now;
+
+    while ((now = now_seconds()) < end)
+    {
+        WaitForSingleObject(run->wake, (DWORD)((end - now) * 1000) + 1);
+        start_deferred(run);
+    }
+}
+
+static BOOL drain(struct inflight *run)
+{
+    DWORD start = GetTickCount();
+
+    run->stopping = 1;
+    while (GetTickCount() - start < DRAIN_TIMEOUT_MS)
+    {
+        start_deferred(run);    /* retires them */
+        if (!WaitForSingleObject(run->drained, 50)) return TRUE;
+    }
+    return FALSE;
+}
+
+static int winhttp_inflight(int argc, char **argv)
+{
+    LONG n = atol(argv[1]), i, completed_from, completed_to;
+    double seconds = atof(argv[2]), warm_up = seconds / 5 < 1 ? seconds / 5 : 1;
+    struct inflight run = { { 0 } };
+    struct slot *slots = calloc(n > 0 ? n : 1, sizeof(*slots));
+    DWORD max_conns = n;
+    struct sample before, after;
+    struct peaks peaks;
+    char server[32] = "-";
+    BOOL drained;
+
+    if (n <= 0 || seconds <= 0 || !slots) return fail("arguments", ERROR_INVALID_PARAMETER);
+    run.deferred = calloc(n, sizeof(*run.deferred));
+    run.drained = CreateEventW(NULL, TRUE, FALSE, NULL);
+    run.wake = CreateEventW(NULL, FALSE, FALSE, NULL);
+    InitializeCriticalSection(&run.lock);
+    for (i = 0; i < n; i++)
+    {
+        slots[i].run = &run;
+        slots[i].t.buffer_size = 2048;
+        slots[i].t.buffer = malloc(slots[i].t.buffer_size);
+        slots[i].t.finished = slot_finished;
+        slots[i].t.closed = slot_closed;
+        if (!slots[i].t.buffer) return fail("malloc", ERROR_OUTOFMEMORY);
+    }
+    if (!start_sampler(&peaks)) return fail("CreateThread", GetLastError());
+    if (!winhttp_open_async(argv[0], &run.w)) return fail("WinHttpOpen/SetStatusCallback/Connect", GetLastError());
+    if (!WinHttpSetOption(run.w.session, WINHTTP_OPTION_MAX_CONNS_PER_SERVER, &max_conns, sizeof(max_conns)))
+        fprintf(stderr, "warning: WINHTTP_OPTION_MAX_CONNS_PER_SERVER %lu: error %lu\n", max_conns, GetLastError());
+
+    run.active = n;
+    for (i = 0; i < n; i++) start_slot(&slots[i]);
+    run_until(&run, now_seconds() + warm_up);
+    take_sample(&before);
+    completed_from = run.completed;
+    run.counting = 1;
+    run_until(&run, now_seconds() + seconds - warm_up);
+    run.counting = 0;
+    completed_to = run.completed;
+    take_sample(&after);
+    drained = drain(&run);
+    stop_sampler(&peaks);
+    if (before.server >= 0 && after.server >= 0)
+        snprintf(server, sizeof(server), "%.3f", after.server - before.server);
+    printf("result mode=inflight bytes=%lld requests=%ld seconds=%.4f mib_s=- req_s=%.1f cpu_s=%.3f server_cpu_s=%s "
+           "in_flight=%ld p50_ms=%.3f p99_ms=%.3f peak_threads=%ld first_threads=%ld peak_private_mib=%.1f "
+           "first_private_mib=%.1f errors=%ld last_error=%lu anomalies=%ld stuck=%ld open_requests=%ld "
+           "deferred=%ld max_depth=%ld total=%ld\n",
+           (long long)run.bytes, completed_to - completed_from, seconds_between(&before.wall, &after.wall),
+           (completed_to - completed_from) / seconds_between(&before.wall, &after.wall), after.cpu - before.cpu,
+           server, n, latency_quantile(0.5), latency_quantile(0.99),
+           peaks.threads, peaks.first_threads, peaks.private_bytes / 1048576.0, peaks.first_private / 1048576.0,
+           run.errors, run.last_error, anomalies, drained ? 0 : run.active, run.open_requests, run.deferred_count,
+           max_callback_depth, run.completed);
+    fflush(stdout);
+    if (!drained) return fail("draining the requests in flight", WAIT_TIMEOUT);
+    winhttp_close(&run.w);
+    return 0;
+}
+
 /* ---- bare Winsock, blocking: the ceiling for any Winsock-based DLL ---------- */
 
 static SOCKET winsock_connect(const char *host, const char *port)
@@ -387,9 +916,8 @@ static const struct mode
     { "keepalive", "URL SECONDS", 2, winhttp_keepalive },
     { "winsock-download", "HOST PORT PATH READSIZE", 4, winsock_download },
     { "winsock-keepalive", "HOST PORT PATH SECONDS", 4, winsock_keepalive },
-    /* The async modes (WINHTTP_FLAG_ASYNC: download-async, keepalive-async
-     * with many requests in flight) go here once the async engine lands;
-     * tools/bench/run lists the modes it runs in one table too. */
+    { "async-download", "URL READSIZE", 2, winhttp_async_download },
+    { "inflight", "URL N SECONDS", 3, winhttp_inflight },
 };
 
 int main(int argc, char **argv)

@@ -18,8 +18,15 @@ DWORD connection_create(const WCHAR *host, INTERNET_PORT port, BOOL secure, BOOL
         connection_close(conn);
         return ERROR_OUTOFMEMORY;
     }
-    if ((error = socket_stream_create(async, &conn->stream)))
+    if ((error = socket_stream_create(async, &conn->socket)))
     {
+        connection_close(conn);
+        return error;
+    }
+    conn->stream = conn->socket;
+    if (secure && (error = tls_stream_create(conn->socket, &conn->stream)))
+    {
+        conn->stream = conn->socket;
         connection_close(conn);
         return error;
     }
@@ -30,7 +37,8 @@ DWORD connection_create(const WCHAR *host, INTERNET_PORT port, BOOL secure, BOOL
 void connection_close(struct connection *conn)
 {
     if (!conn) return;
-    stream_destroy(conn->stream);
+    stream_destroy(conn->stream);   /* a TLS stream destroys the socket below it */
+    if (conn->server_cert) CertFreeCertificateContext(conn->server_cert);
     if (conn->addresses) FreeAddrInfoW(conn->addresses);
     heap_free(conn->buffer);
     heap_free(conn->host);
@@ -39,8 +47,8 @@ void connection_close(struct connection *conn)
 
 void connection_bind(struct connection *conn, void (*on_complete)(void *context), void *context)
 {
-    conn->stream->on_complete = on_complete;
-    conn->stream->on_complete_context = context;
+    conn->socket->on_complete = on_complete;
+    conn->socket->on_complete_context = context;
 }
 
 void connection_cancel(struct connection *conn)
@@ -92,6 +100,31 @@ static DWORD resolve(struct connection *conn, struct object *obj)
     return ERROR_SUCCESS;
 }
 
+static DWORD handshake(struct connection *conn, struct object *obj)
+{
+    struct tls_config config;
+    DWORD error, failure;
+
+    config.host = conn->host;
+    config.port = conn->port;
+    config.protocols = obj->settings.secure_protocols;
+    config.security_flags = conn->trust_flags = obj->settings.security_flags;
+    config.check_revocation = !!(obj->settings.enabled_features & WINHTTP_ENABLE_SSL_REVOCATION);
+    config.no_client_cert = obj->settings.no_client_cert;
+    config.timeout = obj->settings.receive_timeout;
+    error = tls_stream_handshake(conn->stream, &config, &failure);
+    if (error == ERROR_IO_PENDING) return error;
+    if (failure)
+    {
+        TRACE("certificate problems %#lx: %lu\n", failure, error);
+        notify(obj, WINHTTP_CALLBACK_STATUS_SECURE_FAILURE, &failure, sizeof(failure));
+    }
+    if (error) return error;
+    conn->server_cert = tls_stream_server_cert(conn->stream);
+    conn->cipher_bits = tls_stream_cipher_bits(conn->stream);
+    return ERROR_SUCCESS;
+}
+
 DWORD connection_connect(struct connection *conn, struct object *obj)
 {
     const ADDRINFOW *ai;
@@ -117,22 +150,27 @@ DWORD connection_connect(struct connection *conn, struct object *obj)
 
         case CONNECT_WAIT:
             ai = conn->address_current;
-            error = socket_stream_connect(conn->stream, ai->ai_addr, (int)ai->ai_addrlen,
+            error = socket_stream_connect(conn->socket, ai->ai_addr, (int)ai->ai_addrlen,
                                           obj->settings.connect_timeout);
             if (error == ERROR_IO_PENDING || error == ERROR_WINHTTP_OPERATION_CANCELLED) return error;
             if (error)
             {
                 TRACE("connect to %s failed: %lu\n", debugstr_w(conn->address), error);
-                socket_stream_reset(conn->stream);
+                socket_stream_reset(conn->socket);
                 conn->phase = CONNECT_NEXT_ADDRESS;
                 break;
             }
-            socket_stream_addresses(conn->stream, &conn->local_address, &conn->remote_address);
+            socket_stream_addresses(conn->socket, &conn->local_address, &conn->remote_address);
             FreeAddrInfoW(conn->addresses);
             conn->addresses = conn->address_next = NULL;
             conn->address_current = NULL;
-            conn->phase = CONNECT_DONE;
+            conn->phase = conn->secure ? CONNECT_HANDSHAKE : CONNECT_DONE;
             notify_string(obj, WINHTTP_CALLBACK_STATUS_CONNECTED_TO_SERVER, conn->address);
+            break;
+
+        case CONNECT_HANDSHAKE:
+            if ((error = handshake(conn, obj))) return error;
+            conn->phase = CONNECT_DONE;
             return ERROR_SUCCESS;
 
         case CONNECT_DONE:

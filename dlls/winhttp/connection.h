@@ -10,6 +10,7 @@
 
 #include "winhttp_private.h"
 #include "stream.h"
+#include "tls.h"
 
 /* The buffer starts small (thousands of connections may be in flight) and
  * doubles while a body arrives faster than it is read, so that large
@@ -23,19 +24,24 @@ enum connect_phase
     CONNECT_RESOLVE,
     CONNECT_NEXT_ADDRESS,
     CONNECT_WAIT,
+    CONNECT_HANDSHAKE,      /* https: TLS over the connected socket */
     CONNECT_DONE,
 };
 
 struct connection
 {
     struct connection *next;        /* in the pool's idle list */
-    struct stream *stream;
+    struct stream *stream;          /* the top of the stack: TLS over the socket, or the socket */
+    struct stream *socket;          /* the bottom, where completions come from */
     WCHAR *host;
     INTERNET_PORT port;
     BOOL secure;
     ULONGLONG idle_since;           /* GetTickCount64 when pooled */
     WCHAR address[64];              /* the peer, as CONNECTED_TO_SERVER reports it */
     SOCKADDR_STORAGE local_address, remote_address;     /* WINHTTP_OPTION_CONNECTION_INFO */
+    PCCERT_CONTEXT server_cert;     /* https: what the server presented */
+    DWORD trust_flags;              /* https: the SECURITY_FLAG_IGNORE_* it was accepted under */
+    int cipher_bits;
     char *buffer;                   /* received, not yet consumed: [start, end) */
     size_t start, end, capacity;
     unsigned int requests;          /* requests sent on this connection */
@@ -48,7 +54,9 @@ struct connection
 /* A connection to host:port, not connected yet. */
 DWORD connection_create(const WCHAR *host, INTERNET_PORT port, BOOL secure, BOOL async, struct connection **out);
 /* Resolves the host and connects to the first address that answers, each
- * within obj's timeouts, notifying RESOLVING_NAME .. CONNECTED_TO_SERVER. */
+ * within obj's timeouts, notifying RESOLVING_NAME .. CONNECTED_TO_SERVER;
+ * then, for https, the TLS handshake, whose certificate problems the
+ * SECURE_FAILURE callback reports. */
 DWORD connection_connect(struct connection *conn, struct object *obj);
 void connection_close(struct connection *conn);
 

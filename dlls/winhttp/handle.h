@@ -37,6 +37,7 @@ struct settings
     DWORD secure_protocols;
     DWORD autologon_policy;
     DWORD decompression;
+    DWORD no_client_cert;           /* WINHTTP_NO_CLIENT_CERT_CONTEXT was set */
     DWORD http_protocols;
 };
 

@@ -1,6 +1,7 @@
 /* DLL entry points: DllMain, the COM registration entry points, and
  * WinHttpCheckPlatform. */
 #include "winhttp_private.h"
+#include "tls.h"
 
 HINSTANCE winhttp_instance;
 
@@ -11,13 +12,17 @@ BOOL WINAPI DllMain(HINSTANCE instance, DWORD reason, void *reserved)
     case DLL_PROCESS_ATTACH:
         winhttp_instance = instance;
         debug_init();
-        DisableThreadLibraryCalls(instance);
         TRACE("%p loaded\n", instance);
+        break;
+    case DLL_THREAD_DETACH:
+        tls_thread_detach();
         break;
     case DLL_PROCESS_DETACH:
         /* At process exit (reserved != NULL) other threads are gone and the
          * heap goes with the process: nothing to free. */
-        if (!reserved) TRACE("unloading, %ld objects alive\n", object_count());
+        if (reserved) break;
+        TRACE("unloading, %ld objects alive\n", object_count());
+        tls_unload();
         break;
     }
     return TRUE;

@@ -253,6 +253,104 @@ static BOOL set_global_option(DWORD option, const void *buffer, DWORD size)
     return TRUE;
 }
 
+/* ---- https: what the server presented ------------------------------------------ */
+
+/* The server's certificate, once a connection has carried the request. */
+static PCCERT_CONTEXT server_cert(struct request *request)
+{
+    PCCERT_CONTEXT cert;
+
+    AcquireSRWLockExclusive(&request->conn_lock);
+    cert = request->server_cert ? CertDuplicateCertificateContext(request->server_cert) : NULL;
+    ReleaseSRWLockExclusive(&request->conn_lock);
+    return cert;
+}
+
+static DWORD strength_flags(int bits)
+{
+    if (!bits) return 0;
+    return SECURITY_FLAG_SECURE |
+           (bits >= 128 ? SECURITY_FLAG_STRENGTH_STRONG : bits >= 56 ? SECURITY_FLAG_STRENGTH_MEDIUM
+                                                                   : SECURITY_FLAG_STRENGTH_WEAK);
+}
+
+/* The flags the caller set, and after a handshake the strength flags. */
+static BOOL query_security_flags(struct object *obj, const struct option_desc *desc, void *buffer, DWORD *size)
+{
+    struct request *request = request_from_object(obj);
+    DWORD flags = obj->settings.security_flags | strength_flags(request->cipher_bits);
+    return copy_out(&flags, sizeof(flags), buffer, size);
+}
+
+static BOOL query_server_cert(struct object *obj, const struct option_desc *desc, void *buffer, DWORD *size)
+{
+    PCCERT_CONTEXT cert = server_cert(request_from_object(obj));
+    BOOL ret;
+
+    if (!cert) return FAIL(ERROR_WINHTTP_INCORRECT_HANDLE_STATE, FALSE);
+    /* the caller frees the context it gets */
+    if (!(ret = copy_out(&cert, sizeof(cert), buffer, size))) CertFreeCertificateContext(cert);
+    return ret;
+}
+
+static BOOL query_key_bitness(struct object *obj, const struct option_desc *desc, void *buffer, DWORD *size)
+{
+    DWORD bits = request_from_object(obj)->cipher_bits;
+
+    if (!bits) return FAIL(ERROR_WINHTTP_INCORRECT_HANDLE_STATE, FALSE);
+    return copy_out(&bits, sizeof(bits), buffer, size);
+}
+
+/* A name of the certificate as text, LocalAlloc'ed: the caller frees it. */
+static WCHAR *cert_name(PCCERT_CONTEXT cert, CERT_NAME_BLOB *name)
+{
+    DWORD length = CertNameToStrW(cert->dwCertEncodingType, name, CERT_SIMPLE_NAME_STR | CERT_NAME_STR_CRLF_FLAG,
+                                  NULL, 0);
+    WCHAR *text = LocalAlloc(0, length * sizeof(WCHAR));
+
+    if (text) CertNameToStrW(cert->dwCertEncodingType, name, CERT_SIMPLE_NAME_STR | CERT_NAME_STR_CRLF_FLAG, text,
+                             length);
+    return text;
+}
+
+static BOOL query_certificate_struct(struct object *obj, const struct option_desc *desc, void *buffer, DWORD *size)
+{
+    struct request *request = request_from_object(obj);
+    PCCERT_CONTEXT cert;
+    WINHTTP_CERTIFICATE_INFO info;
+
+    if (!buffer || *size < sizeof(info))
+    {
+        *size = sizeof(info);
+        return FAIL(ERROR_INSUFFICIENT_BUFFER, FALSE);
+    }
+    if (!(cert = server_cert(request))) return FAIL(ERROR_WINHTTP_INCORRECT_HANDLE_STATE, FALSE);
+    memset(&info, 0, sizeof(info));
+    info.ftExpiry = cert->pCertInfo->NotAfter;
+    info.ftStart = cert->pCertInfo->NotBefore;
+    info.lpszSubjectInfo = cert_name(cert, &cert->pCertInfo->Subject);
+    info.lpszIssuerInfo = cert_name(cert, &cert->pCertInfo->Issuer);
+    info.dwKeySize = request->cipher_bits;
+    CertFreeCertificateContext(cert);
+    memcpy(buffer, &info, sizeof(info));
+    *size = sizeof(info);
+    return TRUE;
+}
+
+/* WINHTTP_NO_CLIENT_CERT_CONTEXT (NULL, 0): go on without a certificate
+ * when the server asks for one.  A real certificate needs its private key
+ * to sign through CryptoAPI/CNG, which is not implemented yet. */
+static BOOL set_client_cert(struct object *obj, const struct option_desc *desc, const void *buffer, DWORD size)
+{
+    if (buffer)
+    {
+        FIXME("client certificates are not implemented yet\n");
+        return FAIL(ERROR_CALL_NOT_IMPLEMENTED, FALSE);
+    }
+    obj->settings.no_client_cert = TRUE;
+    return TRUE;
+}
+
 #define SETTING(field) offsetof(struct settings, field)
 #define TIMEOUT(id, field) { id, #id, SESSION | REQUEST, SESSION | REQUEST, SETTING(field), query_setting, set_setting, 0 }
 
@@ -292,11 +390,19 @@ static const struct option_desc options[] =
       WINHTTP_DISABLE_KEEP_ALIVE },
     { WINHTTP_OPTION_ENABLE_FEATURE, "ENABLE_FEATURE", 0, SESSION | REQUEST, SETTING(enabled_features), NULL,
       set_feature_bits, WINHTTP_ENABLE_SSL_REVOCATION | WINHTTP_ENABLE_SSL_REVERT_IMPERSONATION },
-    { WINHTTP_OPTION_SECURITY_FLAGS, "SECURITY_FLAGS", REQUEST, REQUEST, SETTING(security_flags), query_setting,
+    { WINHTTP_OPTION_CLIENT_CERT_CONTEXT, "CLIENT_CERT_CONTEXT", 0, REQUEST, NO_OFFSET, NULL, set_client_cert, 0 },
+    { WINHTTP_OPTION_SERVER_CERT_CONTEXT, "SERVER_CERT_CONTEXT", REQUEST, 0, NO_OFFSET, query_server_cert, NULL,
+      0 },
+    { WINHTTP_OPTION_SECURITY_KEY_BITNESS, "SECURITY_KEY_BITNESS", REQUEST, 0, NO_OFFSET, query_key_bitness, NULL,
+      0 },
+    { WINHTTP_OPTION_SECURITY_CERTIFICATE_STRUCT, "SECURITY_CERTIFICATE_STRUCT", REQUEST, 0, NO_OFFSET,
+      query_certificate_struct, NULL, 0 },
+    { WINHTTP_OPTION_SECURITY_FLAGS, "SECURITY_FLAGS", REQUEST, REQUEST, SETTING(security_flags), query_security_flags,
       set_flag_subset, SECURITY_FLAG_IGNORE_UNKNOWN_CA | SECURITY_FLAG_IGNORE_CERT_DATE_INVALID |
       SECURITY_FLAG_IGNORE_CERT_CN_INVALID | SECURITY_FLAG_IGNORE_CERT_WRONG_USAGE },
     { WINHTTP_OPTION_SECURE_PROTOCOLS, "SECURE_PROTOCOLS", SESSION, SESSION, SETTING(secure_protocols),
-      query_setting, set_flag_subset, WINHTTP_FLAG_SECURE_PROTOCOL_ALL | WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_3 },
+      query_setting, set_flag_subset, WINHTTP_FLAG_SECURE_PROTOCOL_ALL | WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_1 |
+      WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_2 | WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_3 },
     { WINHTTP_OPTION_AUTOLOGON_POLICY, "AUTOLOGON_POLICY", 0, REQUEST, SETTING(autologon_policy), NULL,
       set_setting, WINHTTP_AUTOLOGON_SECURITY_LEVEL_HIGH },
 };

@@ -63,18 +63,27 @@ static struct pool_server *find_server(struct pool *pool, const WCHAR *host, INT
     return server;
 }
 
-/* Unlinks the newest idle connection that is still fresh and alive; closes
- * the stale ones met on the way. */
-static struct connection *take_idle(struct pool_server *server)
+/* Unlinks the newest idle connection that is still fresh and alive and was
+ * accepted under the same certificate flags (a server an IGNORE flag let
+ * through must not reach a request that did not set it); closes the stale
+ * ones met on the way. */
+static struct connection *take_idle(struct pool_server *server, DWORD trust_flags)
 {
     ULONGLONG now = GetTickCount64();
-    struct connection *conn;
+    struct connection **link = &server->idle, *conn;
 
-    while ((conn = server->idle))
+    while ((conn = *link))
     {
-        server->idle = conn->next;
+        BOOL fresh = now - conn->idle_since < POOL_IDLE_TIMEOUT_MS && connection_reusable(conn);
+
+        if (fresh && conn->trust_flags != trust_flags)
+        {
+            link = &conn->next;
+            continue;
+        }
+        *link = conn->next;
         conn->next = NULL;
-        if (now - conn->idle_since < POOL_IDLE_TIMEOUT_MS && connection_reusable(conn)) return conn;
+        if (fresh) return conn;
         TRACE("dropping idle connection %p\n", conn);
         connection_close(conn);
     }
@@ -111,8 +120,8 @@ static DWORD wait_for_slot(struct pool *pool, struct pool_server *server, DWORD 
     return ERROR_SUCCESS;
 }
 
-DWORD pool_acquire(struct pool *pool, const WCHAR *host, INTERNET_PORT port, BOOL secure, DWORD max_conns,
-                   int timeout, struct pool_waiter *waiter, struct connection **conn)
+DWORD pool_acquire(struct pool *pool, const WCHAR *host, INTERNET_PORT port, BOOL secure, DWORD trust_flags,
+                   DWORD max_conns, int timeout, struct pool_waiter *waiter, struct connection **conn)
 {
     struct pool_server *server;
     DWORD error = ERROR_SUCCESS;
@@ -130,7 +139,7 @@ DWORD pool_acquire(struct pool *pool, const WCHAR *host, INTERNET_PORT port, BOO
     }
     else if (waiter) server->in_use++;
     else error = wait_for_slot(pool, server, max_conns, timeout);
-    if (!error) *conn = take_idle(server);
+    if (!error) *conn = take_idle(server, trust_flags);
     ReleaseSRWLockExclusive(&pool->lock);
     if (!error)
         TRACE("%s:%u %s (%lu in use)\n", debugstr_w(host), port, *conn ? "reusing" : "new", server->in_use);

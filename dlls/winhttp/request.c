@@ -30,6 +30,7 @@ static void request_destroy(struct object *obj)
     body_free(&request->body);
     if (request->parser_active) http_head_parser_free(&request->parser);
     body_discard_connection(request);
+    if (request->server_cert) CertFreeCertificateContext(request->server_cert);
     task_queue_destroy(&request->queue);
 }
 

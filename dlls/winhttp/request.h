@@ -96,6 +96,8 @@ struct request
     struct connection *conn;
     SOCKADDR_STORAGE local_address, remote_address;   /* of the last connection used */
     BOOL have_addresses;
+    PCCERT_CONTEXT server_cert;     /* https: of the last connection used */
+    int cipher_bits;
     BOOL conn_reused;
     BOOL retried;               /* the once-only resend on a dead pooled connection */
     struct pool_waiter pool_waiter;     /* async: waiting for a connection slot */

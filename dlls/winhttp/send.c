@@ -123,13 +123,17 @@ void request_stop_waiting(struct request *r, BOOL resume)
     if (pool_forget_waiter(&request_session(r)->pool, &r->pool_waiter) && resume) resume_request(r);
 }
 
-/* For WINHTTP_OPTION_CONNECTION_INFO, which outlives the connection. */
+/* For WINHTTP_OPTION_CONNECTION_INFO and the certificate options, which
+ * outlive the connection. */
 static void note_addresses(struct request *r)
 {
     AcquireSRWLockExclusive(&r->conn_lock);
     r->local_address = r->conn->local_address;
     r->remote_address = r->conn->remote_address;
     r->have_addresses = TRUE;
+    if (r->server_cert) CertFreeCertificateContext(r->server_cert);
+    r->server_cert = r->conn->server_cert ? CertDuplicateCertificateContext(r->conn->server_cert) : NULL;
+    r->cipher_bits = r->conn->cipher_bits;
     ReleaseSRWLockExclusive(&r->conn_lock);
 }
 
@@ -144,17 +148,13 @@ static DWORD get_connection(struct request *r)
 
     r->pool_waiter.resume = resume_request;
     r->pool_waiter.context = r;
-    if ((error = pool_acquire(&session->pool, host, port, r->target_secure, r->obj.settings.max_conns_per_server,
+    if ((error = pool_acquire(&session->pool, host, port, r->target_secure,
+                              r->target_secure ? r->obj.settings.security_flags : 0, r->obj.settings.max_conns_per_server,
                               r->obj.settings.connect_timeout,
                               r->obj.session_flags & WINHTTP_FLAG_ASYNC ? &r->pool_waiter : NULL, &conn)))
         return error;
     r->conn_reused = conn != NULL;
-    if (!conn && r->target_secure)
-    {
-        FIXME("https is not implemented yet\n");
-        error = ERROR_WINHTTP_SECURE_FAILURE;
-    }
-    else if (!conn)
+    if (!conn)
         error = connection_create(host, port, r->target_secure, !!(r->obj.session_flags & WINHTTP_FLAG_ASYNC), &conn);
     if (error)
     {

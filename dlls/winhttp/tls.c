@@ -1,0 +1,361 @@
+/* The TLS stream: OpenSSL over two memory BIOs, so that every byte of
+ * ciphertext goes through the lower stream's resumable operations and the
+ * asynchronous engine needs nothing special for https (see tls.h).
+ *
+ * Each operation keeps where it stands in the stream, so that calling it
+ * again after ERROR_IO_PENDING goes on from there:
+ *   - ciphertext OpenSSL wrote is moved to `out` and sent before anything
+ *     else happens;
+ *   - ciphertext received goes into `in` and is fed to OpenSSL before it is
+ *     asked for more.
+ */
+#include <openssl/ssl.h>
+#include <openssl/err.h>
+#include <openssl/x509.h>
+
+#include "tls.h"
+
+#define TLS_IO_SIZE (64 * 1024)
+
+struct tls_stream
+{
+    struct stream base;
+    struct stream *lower;
+    SSL *ssl;
+    BIO *rbio, *wbio;           /* ciphertext to OpenSSL, from OpenSSL */
+    char *out;                  /* ciphertext being sent: [out_start, out_end) */
+    size_t out_start, out_end;
+    char *in;                   /* ciphertext received by the pending receive */
+    BOOL handshaken;
+    BOOL write_encrypted;       /* the current send's data is in `out` */
+    BOOL closed;                /* close_notify or EOF seen */
+    BOOL may_skip_client_cert;  /* WINHTTP_NO_CLIENT_CERT_CONTEXT was set */
+    PCCERT_CONTEXT server_cert;
+};
+
+static inline struct tls_stream *impl(struct stream *stream)
+{
+    return CONTAINING_RECORD(stream, struct tls_stream, base);
+}
+
+/* ---- the context ------------------------------------------------------------------ */
+
+static INIT_ONCE context_once = INIT_ONCE_STATIC_INIT;
+static SSL_CTX *context;
+
+/* The server asks for a certificate.  Without one the caller must decide:
+ * the handshake stops (ERROR_WINHTTP_CLIENT_AUTH_CERT_NEEDED) unless
+ * WINHTTP_NO_CLIENT_CERT_CONTEXT said to go on without. */
+static int client_cert_callback(SSL *ssl, X509 **cert, EVP_PKEY **key)
+{
+    struct tls_stream *t = SSL_get_app_data(ssl);
+    return t->may_skip_client_cert ? 0 : -1;
+}
+
+static BOOL CALLBACK create_context(INIT_ONCE *once, void *param, void **unused)
+{
+    /* no atexit handler: the DLL may be unloaded before the process ends */
+    if (!OPENSSL_init_ssl(OPENSSL_INIT_NO_LOAD_CONFIG | OPENSSL_INIT_NO_ATEXIT, NULL) ||
+        !(context = SSL_CTX_new(TLS_client_method())))
+    {
+        ERR("cannot initialise OpenSSL\n");
+        return TRUE;
+    }
+    /* trust is CryptoAPI's to decide, after the handshake */
+    SSL_CTX_set_verify(context, SSL_VERIFY_NONE, NULL);
+    SSL_CTX_set_mode(context, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_RELEASE_BUFFERS);
+    SSL_CTX_set_session_cache_mode(context, SSL_SESS_CACHE_CLIENT);
+    SSL_CTX_set_client_cert_cb(context, client_cert_callback);
+    return TRUE;
+}
+
+static SSL_CTX *tls_context(void)
+{
+    InitOnceExecuteOnce(&context_once, create_context, NULL, NULL);
+    return context;
+}
+
+/* ---- moving ciphertext ---------------------------------------------------------- */
+
+/* Sends what OpenSSL has written; resumable. */
+static DWORD flush(struct tls_stream *t, int timeout)
+{
+    for (;;)
+    {
+        DWORD error;
+        int pending;
+
+        if (t->out_start == t->out_end)
+        {
+            t->out_start = t->out_end = 0;
+            if ((pending = BIO_read(t->wbio, t->out, TLS_IO_SIZE)) <= 0) return ERROR_SUCCESS;
+            t->out_end = pending;
+        }
+        if ((error = stream_send(t->lower, t->out + t->out_start, t->out_end - t->out_start, timeout)))
+            return error;
+        t->out_start = t->out_end;
+    }
+}
+
+/* Receives ciphertext for OpenSSL; resumable.  The end of the stream is
+ * remembered in t->closed. */
+static DWORD feed(struct tls_stream *t, int timeout)
+{
+    size_t received;
+    DWORD error = stream_recv(t->lower, t->in, TLS_IO_SIZE, timeout, &received);
+
+    if (error) return error;
+    if (!received) t->closed = TRUE;
+    else BIO_write(t->rbio, t->in, (int)received);
+    return ERROR_SUCCESS;
+}
+
+/* After an OpenSSL call that could not finish: move ciphertext (the caller
+ * then checks t->closed), or fail. */
+static DWORD pump(struct tls_stream *t, int ret, int timeout)
+{
+    DWORD error;
+
+    switch (SSL_get_error(t->ssl, ret))
+    {
+    case SSL_ERROR_WANT_WRITE:
+        return flush(t, timeout);
+    case SSL_ERROR_WANT_READ:
+        if ((error = flush(t, timeout))) return error;
+        return feed(t, timeout);
+    case SSL_ERROR_WANT_X509_LOOKUP:
+        return ERROR_WINHTTP_CLIENT_AUTH_CERT_NEEDED;
+    case SSL_ERROR_ZERO_RETURN:     /* close_notify */
+        t->closed = TRUE;
+        return ERROR_SUCCESS;
+    default:
+        WARN("TLS error %lu\n", ERR_peek_last_error());
+        ERR_clear_error();
+        return ERROR_WINHTTP_SECURE_CHANNEL_ERROR;
+    }
+}
+
+/* ---- the handshake ---------------------------------------------------------------- */
+
+static BOOL is_address(const WCHAR *host)
+{
+    for (; *host; host++)
+        if (!(*host >= '0' && *host <= '9') && *host != '.' && *host != ':' && *host != '[' && *host != ']')
+            return FALSE;
+    return TRUE;
+}
+
+/* The lowest and highest of the versions WINHTTP_OPTION_SECURE_PROTOCOLS
+ * allows (OpenSSL takes a range). */
+static void set_protocols(SSL *ssl, DWORD protocols)
+{
+    static const struct { DWORD flag; int version; } versions[] =
+    {
+        { WINHTTP_FLAG_SECURE_PROTOCOL_TLS1,   TLS1_VERSION },
+        { WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_1, TLS1_1_VERSION },
+        { WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_2, TLS1_2_VERSION },
+        { WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_3, TLS1_3_VERSION },
+    };
+    int min = 0, max = 0;
+
+    for (size_t i = 0; i < ARRAY_SIZE(versions); i++)
+    {
+        if (!(protocols & versions[i].flag)) continue;
+        if (!min) min = versions[i].version;
+        max = versions[i].version;
+    }
+    if (!min) min = max = -1;   /* nothing allowed: no handshake can succeed */
+    SSL_set_min_proto_version(ssl, min);
+    SSL_set_max_proto_version(ssl, max);
+}
+
+static DWORD start(struct tls_stream *t, const struct tls_config *config)
+{
+    char host[256];
+    static const unsigned char alpn[] = { 8, 'h', 't', 't', 'p', '/', '1', '.', '1' };
+
+    if (!tls_context() || !(t->ssl = SSL_new(tls_context()))) return ERROR_WINHTTP_SECURE_CHANNEL_ERROR;
+    t->rbio = BIO_new(BIO_s_mem());
+    t->wbio = BIO_new(BIO_s_mem());
+    if (!t->rbio || !t->wbio) return ERROR_OUTOFMEMORY;
+    SSL_set_bio(t->ssl, t->rbio, t->wbio);
+    SSL_set_app_data(t->ssl, t);
+    t->may_skip_client_cert = config->no_client_cert;
+    SSL_set_connect_state(t->ssl);
+    set_protocols(t->ssl, config->protocols);
+    /* ready for HTTP/2 later: offer what we speak */
+    SSL_set_alpn_protos(t->ssl, alpn, sizeof(alpn));
+    if (!is_address(config->host) &&
+        WideCharToMultiByte(CP_UTF8, 0, config->host, -1, host, sizeof(host), NULL, NULL))
+        SSL_set_tlsext_host_name(t->ssl, host);
+    return ERROR_SUCCESS;
+}
+
+/* The chain the server sent, as DER, checked by CryptoAPI. */
+static DWORD verify(struct tls_stream *t, const struct tls_config *config, DWORD *failure)
+{
+    STACK_OF(X509) *chain = SSL_get_peer_cert_chain(t->ssl);
+    int count = chain ? sk_X509_num(chain) : 0;
+    BYTE *der[16] = { 0 };
+    DWORD lengths[16], used = 0, error;
+
+    for (int i = 0; i < count && used < ARRAY_SIZE(der); i++)
+    {
+        int length = i2d_X509(sk_X509_value(chain, i), &der[used]);
+        if (length > 0) lengths[used++] = length;
+    }
+    error = tls_verify_chain((const BYTE *const *)der, lengths, used, config->host, config->security_flags,
+                             config->check_revocation, failure, &t->server_cert);
+    for (DWORD i = 0; i < used; i++) OPENSSL_free(der[i]);
+    return error;
+}
+
+DWORD tls_stream_handshake(struct stream *stream, const struct tls_config *config, DWORD *failure)
+{
+    struct tls_stream *t = impl(stream);
+    DWORD error;
+    int ret;
+
+    *failure = 0;
+    if (!t->ssl && (error = start(t, config))) return error;
+    for (;;)
+    {
+        if ((error = flush(t, config->timeout))) return error;
+        if ((ret = SSL_do_handshake(t->ssl)) == 1) break;
+        if ((error = pump(t, ret, config->timeout))) return error;
+        if (t->closed) return ERROR_WINHTTP_CONNECTION_ERROR;   /* the server hung up mid-handshake */
+    }
+    if ((error = flush(t, config->timeout))) return error;
+    t->handshaken = TRUE;
+    TRACE("%s, %s\n", SSL_get_version(t->ssl), SSL_get_cipher_name(t->ssl));
+    return verify(t, config, failure);
+}
+
+/* ---- the stream ---------------------------------------------------------------------- */
+
+static DWORD tls_recv(struct stream *stream, void *buffer, size_t size, int timeout, size_t *received)
+{
+    struct tls_stream *t = impl(stream);
+    DWORD error;
+    int ret;
+
+    *received = 0;
+    if (size > INT_MAX) size = INT_MAX;
+    for (;;)
+    {
+        if ((ret = SSL_read(t->ssl, buffer, (int)size)) > 0)
+        {
+            *received = ret;
+            return ERROR_SUCCESS;
+        }
+        /* the end: close_notify, or EOF at a record boundary (HTTP's framing
+         * tells a truncated body); EOF inside a record is an error */
+        if (t->closed) return SSL_has_pending(t->ssl) ? ERROR_WINHTTP_CONNECTION_ERROR : ERROR_SUCCESS;
+        if ((error = pump(t, ret, timeout))) return error;
+    }
+}
+
+static DWORD tls_send(struct stream *stream, const void *data, size_t size, int timeout)
+{
+    struct tls_stream *t = impl(stream);
+    DWORD error;
+
+    /* a memory BIO takes everything: the whole buffer is encrypted at once,
+     * and a call made again to finish sending does not encrypt it twice */
+    while (size && !t->write_encrypted)
+    {
+        int ret = SSL_write(t->ssl, data, size > INT_MAX ? INT_MAX : (int)size);
+        if (ret <= 0)
+        {
+            WARN("SSL_write failed: %d\n", SSL_get_error(t->ssl, ret));
+            ERR_clear_error();
+            return ERROR_WINHTTP_SECURE_CHANNEL_ERROR;
+        }
+        data = (const char *)data + ret;
+        size -= ret;
+    }
+    t->write_encrypted = TRUE;
+    if ((error = flush(t, timeout)) == ERROR_IO_PENDING) return error;
+    t->write_encrypted = FALSE;
+    return error;
+}
+
+static void tls_cancel(struct stream *stream)
+{
+    stream_cancel(impl(stream)->lower);
+}
+
+static BOOL tls_reusable(struct stream *stream)
+{
+    struct tls_stream *t = impl(stream);
+    return t->handshaken && !t->closed && !BIO_ctrl_pending(t->rbio) && stream_reusable(t->lower);
+}
+
+static void tls_destroy(struct stream *stream)
+{
+    struct tls_stream *t = impl(stream);
+
+    if (t->ssl) SSL_free(t->ssl);    /* frees the BIOs too */
+    else
+    {
+        BIO_free(t->rbio);
+        BIO_free(t->wbio);
+    }
+    if (t->server_cert) CertFreeCertificateContext(t->server_cert);
+    stream_destroy(t->lower);
+    heap_free(t->out);
+    heap_free(t->in);
+    heap_free(t);
+}
+
+static const struct stream_ops tls_ops =
+{
+    tls_recv,
+    tls_send,
+    tls_cancel,
+    tls_reusable,
+    tls_destroy,
+};
+
+DWORD tls_stream_create(struct stream *lower, struct stream **out)
+{
+    struct tls_stream *t;
+
+    if (!(t = heap_alloc_zero(sizeof(*t))) || !(t->out = heap_alloc(TLS_IO_SIZE)) || !(t->in = heap_alloc(TLS_IO_SIZE)))
+    {
+        if (t) { heap_free(t->out); heap_free(t); }
+        return ERROR_OUTOFMEMORY;
+    }
+    t->base.ops = &tls_ops;
+    t->lower = lower;
+    *out = &t->base;
+    return ERROR_SUCCESS;
+}
+
+PCCERT_CONTEXT tls_stream_server_cert(struct stream *stream)
+{
+    struct tls_stream *t = impl(stream);
+    return t->server_cert ? CertDuplicateCertificateContext(t->server_cert) : NULL;
+}
+
+int tls_stream_cipher_bits(struct stream *stream)
+{
+    struct tls_stream *t = impl(stream);
+    return t->ssl ? SSL_get_cipher_bits(t->ssl, NULL) : 0;
+}
+
+/* ---- the DLL's lifetime ----------------------------------------------------------- */
+
+/* A static OpenSSL learns of no thread's end by itself: its per-thread
+ * state (the error queue) goes when DllMain sees the thread leave. */
+void tls_thread_detach(void)
+{
+    OPENSSL_thread_stop();
+}
+
+void tls_unload(void)
+{
+    if (context) SSL_CTX_free(context);
+    context = NULL;
+    OPENSSL_cleanup();
+}

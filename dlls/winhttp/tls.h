@@ -1,0 +1,50 @@
+/* TLS: a stream stacked on the socket stream (stream.h), with OpenSSL for
+ * the protocol and Windows' CryptoAPI for trust (tls_trust.c), so that the
+ * root store of Windows (or of the Wine prefix) and the caller's flags
+ * decide exactly as they do for native winhttp. */
+#ifndef WINHTTP_TLS_H
+#define WINHTTP_TLS_H
+
+#include "stream.h"
+#include <wincrypt.h>
+
+struct tls_config
+{
+    const WCHAR *host;          /* for SNI and the name check */
+    INTERNET_PORT port;         /* with host: the session cache key */
+    DWORD protocols;            /* WINHTTP_FLAG_SECURE_PROTOCOL_* */
+    DWORD security_flags;       /* SECURITY_FLAG_IGNORE_* */
+    BOOL check_revocation;      /* WINHTTP_ENABLE_SSL_REVOCATION */
+    BOOL no_client_cert;        /* WINHTTP_NO_CLIENT_CERT_CONTEXT: go on when asked for one */
+    int timeout;                /* for each handshake read and write */
+};
+
+/* A TLS stream over lower, which it owns from then on. */
+DWORD tls_stream_create(struct stream *lower, struct stream **out);
+/* Resumable like every stream operation.  A certificate the caller's flags
+ * do not excuse fails with ERROR_WINHTTP_SECURE_FAILURE (or the specific
+ * ERROR_WINHTTP_SECURE_* error) and *failure gets the
+ * WINHTTP_CALLBACK_STATUS_FLAG_* bits of every problem found. */
+DWORD tls_stream_handshake(struct stream *stream, const struct tls_config *config, DWORD *failure);
+
+/* After the handshake: the server's certificate (a new reference, or
+ * NULL), the cipher's strength in bits, and the protocol version
+ * (WINHTTP_FLAG_SECURE_PROTOCOL_*). */
+PCCERT_CONTEXT tls_stream_server_cert(struct stream *stream);
+int tls_stream_cipher_bits(struct stream *stream);
+
+/* DllMain: a thread leaves (its OpenSSL state goes), the DLL is unloaded
+ * by FreeLibrary (not at process exit). */
+void tls_thread_detach(void);
+void tls_unload(void);
+
+/* ---- trust (tls_trust.c) --------------------------------------------------------- */
+
+/* Builds and checks the chain the server sent (DER certificates, leaf
+ * first) the way native winhttp does.  Returns ERROR_SUCCESS or an
+ * ERROR_WINHTTP_SECURE_* error, with the WINHTTP_CALLBACK_STATUS_FLAG_*
+ * bits in *failure; *leaf gets the server's certificate context. */
+DWORD tls_verify_chain(const BYTE *const *certs, const DWORD *lengths, DWORD count, const WCHAR *host,
+                       DWORD security_flags, BOOL check_revocation, DWORD *failure, PCCERT_CONTEXT *leaf);
+
+#endif

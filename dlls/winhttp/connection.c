@@ -108,7 +108,8 @@ static DWORD handshake(struct connection *conn, struct object *obj)
     config.host = conn->host;
     config.port = conn->port;
     config.protocols = obj->settings.secure_protocols;
-    config.security_flags = conn->trust_flags = obj->settings.security_flags;
+    config.security_flags = obj->settings.security_flags;
+    conn->trust_flags = connection_trust_key(&obj->settings);
     config.check_revocation = !!(obj->settings.enabled_features & WINHTTP_ENABLE_SSL_REVOCATION);
     config.no_client_cert = obj->settings.no_client_cert;
     config.timeout = obj->settings.receive_timeout;

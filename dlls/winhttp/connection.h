@@ -40,7 +40,7 @@ struct connection
     WCHAR address[64];              /* the peer, as CONNECTED_TO_SERVER reports it */
     SOCKADDR_STORAGE local_address, remote_address;     /* WINHTTP_OPTION_CONNECTION_INFO */
     PCCERT_CONTEXT server_cert;     /* https: what the server presented */
-    DWORD trust_flags;              /* https: the SECURITY_FLAG_IGNORE_* it was accepted under */
+    DWORD trust_flags;              /* https: connection_trust_key() it was accepted under */
     int cipher_bits;
     char *buffer;                   /* received, not yet consumed: [start, end) */
     size_t start, end, capacity;
@@ -75,6 +75,14 @@ DWORD connection_recv(struct connection *conn, void *buffer, size_t size, int ti
 BOOL connection_reusable(struct connection *conn);
 /* Going idle: the buffer shrinks back. */
 void connection_idle(struct connection *conn);
+
+/* What an https connection was accepted under, for the pool: the
+ * SECURITY_FLAG_IGNORE_* flags and whether a client certificate could be
+ * left out (the top bit, which no security flag uses). */
+static inline DWORD connection_trust_key(const struct settings *settings)
+{
+    return settings->security_flags | (settings->no_client_cert ? 0x80000000 : 0);
+}
 
 static inline size_t connection_buffered(const struct connection *conn) { return conn->end - conn->start; }
 

@@ -149,7 +149,8 @@ static DWORD get_connection(struct request *r)
     r->pool_waiter.resume = resume_request;
     r->pool_waiter.context = r;
     if ((error = pool_acquire(&session->pool, host, port, r->target_secure,
-                              r->target_secure ? r->obj.settings.security_flags : 0, r->obj.settings.max_conns_per_server,
+                              r->target_secure ? connection_trust_key(&r->obj.settings) : 0,
+                              r->obj.settings.max_conns_per_server,
                               r->obj.settings.connect_timeout,
                               r->obj.session_flags & WINHTTP_FLAG_ASYNC ? &r->pool_waiter : NULL, &conn)))
         return error;

@@ -12,6 +12,7 @@
 #include <openssl/ssl.h>
 #include <openssl/err.h>
 #include <openssl/x509.h>
+#include <stdio.h>
 
 #include "tls.h"
 
@@ -27,9 +28,11 @@ struct tls_stream
     size_t out_start, out_end;
     char *in;                   /* ciphertext received by the pending receive */
     BOOL handshaken;
+    BOOL failed;                /* a TLS error: its session must not be resumed */
     BOOL write_encrypted;       /* the current send's data is in `out` */
     BOOL closed;                /* close_notify or EOF seen */
     BOOL may_skip_client_cert;  /* WINHTTP_NO_CLIENT_CERT_CONTEXT was set */
+    char session_key[300];      /* host:port, for resumption */
     PCCERT_CONTEXT server_cert;
 };
 
@@ -42,6 +45,60 @@ static inline struct tls_stream *impl(struct stream *stream)
 
 static INIT_ONCE context_once = INIT_ONCE_STATIC_INIT;
 static SSL_CTX *context;
+
+/* ---- session resumption --------------------------------------------------------- */
+
+/* The last session of each server, so that the next connection to it (the
+ * pool opens several) resumes instead of a full handshake. */
+#define SESSION_SLOTS 64
+
+static SRWLOCK sessions_lock = SRWLOCK_INIT;
+static struct { char key[300]; SSL_SESSION *session; ULONGLONG used; } sessions[SESSION_SLOTS];
+
+static int slot_of(const char *key)
+{
+    int i, oldest = 0;
+
+    for (i = 0; i < SESSION_SLOTS; i++)
+    {
+        if (!strcmp(sessions[i].key, key)) return i;
+        if (sessions[i].used < sessions[oldest].used) oldest = i;
+    }
+    return -oldest - 1;
+}
+
+/* OpenSSL hands over a reference to each new session (TLS 1.3 sends them
+ * after the handshake). */
+static int new_session_callback(SSL *ssl, SSL_SESSION *session)
+{
+    struct tls_stream *t = SSL_get_app_data(ssl);
+    SSL_SESSION *old;
+    int slot;
+
+    if (!t->session_key[0]) return 0;
+    AcquireSRWLockExclusive(&sessions_lock);
+    if ((slot = slot_of(t->session_key)) < 0)
+    {
+        slot = -slot - 1;
+        strcpy(sessions[slot].key, t->session_key);
+    }
+    old = sessions[slot].session;
+    sessions[slot].session = session;
+    sessions[slot].used = GetTickCount64();
+    ReleaseSRWLockExclusive(&sessions_lock);
+    if (old) SSL_SESSION_free(old);
+    return 1;
+}
+
+static void resume_session(struct tls_stream *t)
+{
+    int slot;
+
+    AcquireSRWLockShared(&sessions_lock);
+    if ((slot = slot_of(t->session_key)) >= 0 && sessions[slot].session)
+        SSL_set_session(t->ssl, sessions[slot].session);
+    ReleaseSRWLockShared(&sessions_lock);
+}
 
 /* The server asks for a certificate.  Without one the caller must decide:
  * the handshake stops (ERROR_WINHTTP_CLIENT_AUTH_CERT_NEEDED) unless
@@ -66,6 +123,7 @@ static BOOL CALLBACK create_context(INIT_ONCE *once, void *param, void **unused)
     SSL_CTX_set_mode(context, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_RELEASE_BUFFERS);
     SSL_CTX_set_session_cache_mode(context, SSL_SESS_CACHE_CLIENT);
     SSL_CTX_set_client_cert_cb(context, client_cert_callback);
+    SSL_CTX_sess_set_new_cb(context, new_session_callback);
     return TRUE;
 }
 
@@ -131,6 +189,7 @@ static DWORD pump(struct tls_stream *t, int ret, int timeout)
     default:
         WARN("TLS error %lu\n", ERR_peek_last_error());
         ERR_clear_error();
+        t->failed = TRUE;
         return ERROR_WINHTTP_SECURE_CHANNEL_ERROR;
     }
 }
@@ -185,9 +244,17 @@ static DWORD start(struct tls_stream *t, const struct tls_config *config)
     set_protocols(t->ssl, config->protocols);
     /* ready for HTTP/2 later: offer what we speak */
     SSL_set_alpn_protos(t->ssl, alpn, sizeof(alpn));
-    if (!is_address(config->host) &&
-        WideCharToMultiByte(CP_UTF8, 0, config->host, -1, host, sizeof(host), NULL, NULL))
-        SSL_set_tlsext_host_name(t->ssl, host);
+    if (!WideCharToMultiByte(CP_UTF8, 0, config->host, -1, host, sizeof(host), NULL, NULL)) host[0] = 0;
+    if (host[0] && !is_address(config->host)) SSL_set_tlsext_host_name(t->ssl, host);
+    /* sessions are resumed per server and per everything that let the
+     * handshake through: one an IGNORE flag or a missing client certificate
+     * was excused for must not serve a stricter request */
+    if (host[0])
+    {
+        snprintf(t->session_key, sizeof(t->session_key), "%s:%u:%lx:%lx:%d", host, config->port,
+                 config->security_flags, config->protocols, config->no_client_cert);
+        resume_session(t);
+    }
     return ERROR_SUCCESS;
 }
 
@@ -227,7 +294,8 @@ DWORD tls_stream_handshake(struct stream *stream, const struct tls_config *confi
     }
     if ((error = flush(t, config->timeout))) return error;
     t->handshaken = TRUE;
-    TRACE("%s, %s\n", SSL_get_version(t->ssl), SSL_get_cipher_name(t->ssl));
+    TRACE("%s, %s%s\n", SSL_get_version(t->ssl), SSL_get_cipher_name(t->ssl),
+          SSL_session_reused(t->ssl) ? ", resumed" : "");
     return verify(t, config, failure);
 }
 
@@ -295,6 +363,9 @@ static void tls_destroy(struct stream *stream)
 {
     struct tls_stream *t = impl(stream);
 
+    /* HTTP closes without close_notify; OpenSSL would take that for a
+     * broken session and spoil it for resumption, unless told otherwise */
+    if (t->ssl && t->handshaken && !t->failed) SSL_set_shutdown(t->ssl, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
     if (t->ssl) SSL_free(t->ssl);    /* frees the BIOs too */
     else
     {
@@ -355,6 +426,8 @@ void tls_thread_detach(void)
 
 void tls_unload(void)
 {
+    for (int i = 0; i < SESSION_SLOTS; i++)
+        if (sessions[i].session) SSL_SESSION_free(sessions[i].session);
     if (context) SSL_CTX_free(context);
     context = NULL;
     OPENSSL_cleanup();

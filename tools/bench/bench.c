@@ -1,13 +1,22 @@
 /* bench: throughput and keep-alive measurements over WinHTTP and bare Winsock.
  *
  *   bench download URL READSIZE                     WinHTTP, sync: one GET, ReadData(READSIZE) to the end
+ *                                                   (https: after a HEAD, untimed, on the same connection)
  *   bench keepalive URL SECONDS                     WinHTTP, sync: GETs on one session for SECONDS
+ *   bench handshakes URL SECONDS                    WinHTTP, sync: GETs on one session for SECONDS, each
+ *                                                   on a new connection (WINHTTP_DISABLE_KEEP_ALIVE)
  *   bench winsock-download HOST PORT PATH READSIZE  blocking Winsock: one GET, recv(READSIZE) to the end
  *   bench winsock-keepalive HOST PORT PATH SECONDS  blocking Winsock: GETs on one connection for SECONDS
  *   bench async-download URL READSIZE               WinHTTP, WINHTTP_FLAG_ASYNC: one GET driven from the
  *                                                   callbacks, ReadData(READSIZE) to the end
  *   bench inflight URL N SECONDS                    WinHTTP, WINHTTP_FLAG_ASYNC: N GETs in flight at all
  *                                                   times for SECONDS, each closed and replaced when done
+ *
+ * URL may be http:// or https:// (WINHTTP_FLAG_SECURE); for https, the
+ * server's certificate must be trusted by the Wine prefix.  handshakes
+ * makes one untimed request first, so that its figure is the steady state
+ * an application sees: a client that resumes TLS sessions resumes from the
+ * first one on (whether it did is for the server to tell).
  *
  * READSIZE takes a K or M suffix (8K, 64K, 1M).  Which winhttp.dll is used
  * (this project's or Wine's builtin) is up to whoever runs the program
@@ -19,7 +28,9 @@
  * measured interval only.  server_cpu_s is wineserver's over the same
  * interval, read from /proc/PID/stat through Wine's Z: drive when the
  * environment names it (BENCH_SERVER_STAT=Z:\proc\PID\stat, BENCH_CLK_TCK),
- * else "-".  Failures print "error ..." on stderr and exit with status 1.
+ * else "-".  download over https adds first_request_s, the seconds of its
+ * HEAD (the process's first TLS handshake).  Failures print "error ..." on
+ * stderr and exit with status 1.
  *
  * inflight adds to its line: in_flight=N; p50_ms and p99_ms, the latency of
  * a request from its send to its last READ_COMPLETE; peak_threads and
@@ -113,17 +124,18 @@ static double now_seconds(void)
     return (double)now.QuadPart / (double)frequency.QuadPart;
 }
 
+/* `extra`: more " key=value" pairs for the line, or "". */
 static void print_result(const char *mode, unsigned long long bytes, unsigned long requests,
-                         const struct sample *before, const struct sample *after)
+                         const struct sample *before, const struct sample *after, const char *extra)
 {
     double seconds = seconds_between(&before->wall, &after->wall);
     char server[32] = "-";
 
     if (before->server >= 0 && after->server >= 0)
         snprintf(server, sizeof(server), "%.3f", after->server - before->server);
-    printf("result mode=%s bytes=%llu requests=%lu seconds=%.4f mib_s=%.1f req_s=%.1f cpu_s=%.3f server_cpu_s=%s\n",
+    printf("result mode=%s bytes=%llu requests=%lu seconds=%.4f mib_s=%.1f req_s=%.1f cpu_s=%.3f server_cpu_s=%s%s\n",
            mode, bytes, requests, seconds, bytes / 1048576.0 / seconds, requests / seconds,
-           after->cpu - before->cpu, server);
+           after->cpu - before->cpu, server, extra);
     fflush(stdout);
 }
 
@@ -150,6 +162,7 @@ struct target
     WCHAR host[256];
     WCHAR path[2048];
     INTERNET_PORT port;
+    DWORD request_flags;        /* WINHTTP_FLAG_SECURE for https */
 };
 
 static BOOL crack_target(const char *url, struct target *t)
@@ -164,6 +177,7 @@ static BOOL crack_target(const char *url, struct target *t)
     parts.dwUrlPathLength = ARRAY_SIZE(t->path);
     if (!WinHttpCrackUrl(wide, 0, 0, &parts)) return FALSE;
     t->port = parts.nPort;
+    t->request_flags = parts.nScheme == INTERNET_SCHEME_HTTPS ? WINHTTP_FLAG_SECURE : 0;
     return TRUE;
 }
 
@@ -187,20 +201,31 @@ static void winhttp_close(struct winhttp *w)
     if (w->session) WinHttpCloseHandle(w->session);
 }
 
-/* Opens, sends and receives a GET; the request handle on a 200, else NULL. */
-static HINTERNET winhttp_get(struct winhttp *w)
+/* Opens, sends and receives a request, with the features given disabled
+ * (WINHTTP_OPTION_DISABLE_FEATURE, 0: none); the request handle on a 200,
+ * else NULL. */
+static HINTERNET winhttp_request(struct winhttp *w, const WCHAR *verb, DWORD disabled_features)
 {
-    DWORD status = 0, size = sizeof(status);
-    HINTERNET request = WinHttpOpenRequest(w->connect, L"GET", w->target.path, NULL, NULL, NULL, 0);
+    DWORD status = 0, size = sizeof(status), error;
+    HINTERNET request = WinHttpOpenRequest(w->connect, verb, w->target.path, NULL, NULL, NULL,
+                                           w->target.request_flags);
 
     if (!request) return NULL;
-    if (WinHttpSendRequest(request, NULL, 0, NULL, 0, 0, 0) && WinHttpReceiveResponse(request, NULL) &&
+    if ((!disabled_features || WinHttpSetOption(request, WINHTTP_OPTION_DISABLE_FEATURE, &disabled_features,
+                                                sizeof(disabled_features))) &&
+        WinHttpSendRequest(request, NULL, 0, NULL, 0, 0, 0) && WinHttpReceiveResponse(request, NULL) &&
         WinHttpQueryHeaders(request, WINHTTP_QUERY_STATUS_CODE | WINHTTP_QUERY_FLAG_NUMBER, NULL, &status, &size,
                             NULL) && status == 200)
         return request;
-    if (!GetLastError()) SetLastError(ERROR_WINHTTP_INVALID_SERVER_RESPONSE);
-    WinHttpCloseHandle(request);
+    error = GetLastError() ? GetLastError() : ERROR_WINHTTP_INVALID_SERVER_RESPONSE;
+    WinHttpCloseHandle(request);    /* may reset the last error */
+    SetLastError(error);
     return NULL;
+}
+
+static HINTERNET winhttp_get(struct winhttp *w, DWORD disabled_features)
+{
+    return winhttp_request(w, L"GET", disabled_features);
 }
 
 /* ReadData in `size` pieces to the end of the body; the bytes read, or -1. */
@@ -217,10 +242,13 @@ static long long winhttp_read_all(HINTERNET request, char *buffer, DWORD size)
     return total;
 }
 
+/* Over https, a HEAD on the connection the GET then reuses: the figure is
+ * the transfer's, not the process's first TLS handshake's, which loads the
+ * TLS library and the root store once (its seconds: first_request_s). */
 static int winhttp_download(int argc, char **argv)
 {
     DWORD size = parse_size(argv[1]);
-    char *buffer = malloc(size ? size : 1);
+    char *buffer = malloc(size ? size : 1), extra[64] = "";
     struct sample before, after;
     struct winhttp w;
     HINTERNET request;
@@ -228,18 +256,43 @@ static int winhttp_download(int argc, char **argv)
 
     if (!size || !buffer) return fail("read size", ERROR_INVALID_PARAMETER);
     if (!winhttp_open(argv[0], &w)) return fail("WinHttpOpen/Connect", GetLastError());
+    if (w.target.request_flags & WINHTTP_FLAG_SECURE)
+    {
+        double start = now_seconds();
+        if (!(request = winhttp_request(&w, L"HEAD", 0))) return fail("HEAD", GetLastError());
+        WinHttpCloseHandle(request);
+        snprintf(extra, sizeof(extra), " first_request_s=%.4f", now_seconds() - start);
+    }
     take_sample(&before);
-    if (!(request = winhttp_get(&w))) return fail("GET", GetLastError());
+    if (!(request = winhttp_get(&w, 0))) return fail("GET", GetLastError());
     if ((bytes = winhttp_read_all(request, buffer, size)) < 0) return fail("WinHttpReadData", GetLastError());
     take_sample(&after);
-    print_result("download", (unsigned long long)bytes, 1, &before, &after);
+    print_result("download", (unsigned long long)bytes, 1, &before, &after, extra);
     WinHttpCloseHandle(request);
     winhttp_close(&w);
     free(buffer);
     return 0;
 }
 
-static int winhttp_keepalive(int argc, char **argv)
+/* One whole GET (head and body) with the features given disabled; the
+ * body's length, or -1. */
+static long long winhttp_get_all(struct winhttp *w, DWORD disabled_features, char *buffer)
+{
+    HINTERNET request = winhttp_get(w, disabled_features);
+    long long read;
+
+    if (!request)
+    {
+        fail("GET", GetLastError());
+        return -1;
+    }
+    if ((read = winhttp_read_all(request, buffer, KEEPALIVE_BUFFER)) < 0) fail("WinHttpReadData", GetLastError());
+    WinHttpCloseHandle(request);
+    return read;
+}
+
+/* GETs on one session for SECONDS, after `warm_up` untimed ones. */
+static int winhttp_repeat(const char *mode, char **argv, DWORD disabled_features, int warm_up)
 {
     double seconds = atof(argv[1]), end;
     char *buffer = malloc(KEEPALIVE_BUFFER);
@@ -247,28 +300,36 @@ static int winhttp_keepalive(int argc, char **argv)
     unsigned long requests = 0;
     struct sample before, after;
     struct winhttp w;
+    long long read;
 
     if (seconds <= 0 || !buffer) return fail("seconds", ERROR_INVALID_PARAMETER);
     if (!winhttp_open(argv[0], &w)) return fail("WinHttpOpen/Connect", GetLastError());
+    while (warm_up--)
+        if (winhttp_get_all(&w, disabled_features, buffer) < 0) return 1;
     take_sample(&before);
     end = now_seconds() + seconds;
     do
     {
-        HINTERNET request = winhttp_get(&w);
-        long long read;
-
-        if (!request) return fail("GET", GetLastError());
-        if ((read = winhttp_read_all(request, buffer, KEEPALIVE_BUFFER)) < 0)
-            return fail("WinHttpReadData", GetLastError());
-        WinHttpCloseHandle(request);
+        if ((read = winhttp_get_all(&w, disabled_features, buffer)) < 0) return 1;
         bytes += read;
         requests++;
     } while (now_seconds() < end);
     take_sample(&after);
-    print_result("keepalive", bytes, requests, &before, &after);
+    print_result(mode, bytes, requests, &before, &after, "");
     winhttp_close(&w);
     free(buffer);
     return 0;
+}
+
+static int winhttp_keepalive(int argc, char **argv)
+{
+    return winhttp_repeat("keepalive", argv, 0, 0);
+}
+
+/* A new connection for each request: over https, a TLS handshake each. */
+static int winhttp_handshakes(int argc, char **argv)
+{
+    return winhttp_repeat("handshakes", argv, WINHTTP_DISABLE_KEEP_ALIVE, 1);
 }
 
 /* ---- WinHTTP, async: the exchange driven from the completion callbacks ------- */
@@ -420,7 +481,9 @@ static BOOL start_transfer(struct winhttp *w, struct transfer *t)
 
     t->bytes = 0;
     t->done = 0;
-    if (!(t->request = WinHttpOpenRequest(w->connect, L"GET", w->target.path, NULL, NULL, NULL, 0))) return FALSE;
+    if (!(t->request = WinHttpOpenRequest(w->connect, L"GET", w->target.path, NULL, NULL, NULL,
+                                          w->target.request_flags)))
+        return FALSE;
     /* Set before the send so that HANDLE_CLOSING carries it even when the send fails. */
     if (!WinHttpSetOption(t->request, WINHTTP_OPTION_CONTEXT_VALUE, &context, sizeof(context)))
     {
@@ -477,7 +540,7 @@ static int winhttp_async_download(int argc, char **argv)
     if (WaitForSingleObject(d.finished, ASYNC_DOWNLOAD_TIMEOUT_MS)) return fail("waiting for the body", WAIT_TIMEOUT);
     take_sample(&after);
     if (d.error) return fail("GET", d.error);
-    print_result("async-download", d.t.bytes, 1, &before, &after);
+    print_result("async-download", d.t.bytes, 1, &before, &after, "");
     WinHttpCloseHandle(d.t.request);
     if (WaitForSingleObject(d.closed, CLOSE_TIMEOUT_MS)) return fail("waiting for HANDLE_CLOSING", WAIT_TIMEOUT);
     if (anomalies) return fail("callbacks after the completion", anomalies);
@@ -859,7 +922,7 @@ static int winsock_download(int argc, char **argv)
         bytes += got;
     }
     take_sample(&after);
-    print_result("winsock-download", (unsigned long long)bytes, 1, &before, &after);
+    print_result("winsock-download", (unsigned long long)bytes, 1, &before, &after, "");
     closesocket(s);
     free(buffer);
     return 0;
@@ -897,7 +960,7 @@ static int winsock_keepalive(int argc, char **argv)
         requests++;
     } while (now_seconds() < end);
     take_sample(&after);
-    print_result("winsock-keepalive", bytes, requests, &before, &after);
+    print_result("winsock-keepalive", bytes, requests, &before, &after, "");
     closesocket(s);
     free(buffer);
     return 0;
@@ -914,6 +977,7 @@ static const struct mode
 {
     { "download", "URL READSIZE", 2, winhttp_download },
     { "keepalive", "URL SECONDS", 2, winhttp_keepalive },
+    { "handshakes", "URL SECONDS", 2, winhttp_handshakes },
     { "winsock-download", "HOST PORT PATH READSIZE", 4, winsock_download },
     { "winsock-keepalive", "HOST PORT PATH SECONDS", 4, winsock_keepalive },
     { "async-download", "URL READSIZE", 2, winhttp_async_download },

@@ -16,7 +16,14 @@
 
 #include "tls.h"
 
-#define TLS_IO_SIZE (64 * 1024)
+/* Ciphertext is received into a buffer that starts small (thousands of
+ * connections may be open) and doubles while data streams in, so that large
+ * transfers read the socket in large blocks: under Wine every socket call
+ * is a round trip to wineserver.  What OpenSSL writes goes out in blocks of
+ * TLS_OUT_SIZE. */
+#define TLS_IN_MIN   (16 * 1024)
+#define TLS_IN_MAX   (512 * 1024)
+#define TLS_OUT_SIZE (64 * 1024)
 
 struct tls_stream
 {
@@ -27,6 +34,7 @@ struct tls_stream
     char *out;                  /* ciphertext being sent: [out_start, out_end) */
     size_t out_start, out_end;
     char *in;                   /* ciphertext received by the pending receive */
+    size_t in_size;
     BOOL handshaken;
     BOOL failed;                /* a TLS error: its session must not be resumed */
     BOOL write_encrypted;       /* the current send's data is in `out` */
@@ -146,7 +154,7 @@ static DWORD flush(struct tls_stream *t, int timeout)
         if (t->out_start == t->out_end)
         {
             t->out_start = t->out_end = 0;
-            if ((pending = BIO_read(t->wbio, t->out, TLS_IO_SIZE)) <= 0) return ERROR_SUCCESS;
+            if ((pending = BIO_read(t->wbio, t->out, TLS_OUT_SIZE)) <= 0) return ERROR_SUCCESS;
             t->out_end = pending;
         }
         if ((error = stream_send(t->lower, t->out + t->out_start, t->out_end - t->out_start, timeout)))
@@ -160,11 +168,18 @@ static DWORD flush(struct tls_stream *t, int timeout)
 static DWORD feed(struct tls_stream *t, int timeout)
 {
     size_t received;
-    DWORD error = stream_recv(t->lower, t->in, TLS_IO_SIZE, timeout, &received);
+    DWORD error = stream_recv(t->lower, t->in, t->in_size, timeout, &received);
+    char *bigger;
 
     if (error) return error;
     if (!received) t->closed = TRUE;
     else BIO_write(t->rbio, t->in, (int)received);
+    if (received == t->in_size && t->in_size < TLS_IN_MAX &&
+        (bigger = HeapReAlloc(GetProcessHeap(), 0, t->in, t->in_size * 2)))
+    {
+        t->in = bigger;
+        t->in_size *= 2;
+    }
     return ERROR_SUCCESS;
 }
 
@@ -301,6 +316,19 @@ DWORD tls_stream_handshake(struct stream *stream, const struct tls_config *confi
 
 /* ---- the stream ---------------------------------------------------------------------- */
 
+/* Decrypts what is already received into the caller's buffer, a record at
+ * a time, without waiting for more. */
+static size_t drain(struct tls_stream *t, char *buffer, size_t size)
+{
+    size_t done = 0;
+    int ret;
+
+    while (done < size && (SSL_pending(t->ssl) || BIO_ctrl_pending(t->rbio)) &&
+           (ret = SSL_read(t->ssl, buffer + done, (int)min(size - done, INT_MAX))) > 0)
+        done += ret;
+    return done;
+}
+
 static DWORD tls_recv(struct stream *stream, void *buffer, size_t size, int timeout, size_t *received)
 {
     struct tls_stream *t = impl(stream);
@@ -313,7 +341,7 @@ static DWORD tls_recv(struct stream *stream, void *buffer, size_t size, int time
     {
         if ((ret = SSL_read(t->ssl, buffer, (int)size)) > 0)
         {
-            *received = ret;
+            *received = ret + drain(t, (char *)buffer + ret, size - ret);
             return ERROR_SUCCESS;
         }
         /* the end: close_notify, or EOF at a record boundary (HTTP's framing
@@ -392,12 +420,13 @@ DWORD tls_stream_create(struct stream *lower, struct stream **out)
 {
     struct tls_stream *t;
 
-    if (!(t = heap_alloc_zero(sizeof(*t))) || !(t->out = heap_alloc(TLS_IO_SIZE)) || !(t->in = heap_alloc(TLS_IO_SIZE)))
+    if (!(t = heap_alloc_zero(sizeof(*t))) || !(t->out = heap_alloc(TLS_OUT_SIZE)) || !(t->in = heap_alloc(TLS_IN_MIN)))
     {
         if (t) { heap_free(t->out); heap_free(t); }
         return ERROR_OUTOFMEMORY;
     }
     t->base.ops = &tls_ops;
+    t->in_size = TLS_IN_MIN;
     t->lower = lower;
     *out = &t->base;
     return ERROR_SUCCESS;

@@ -279,6 +279,25 @@ static DWORD request_header_view(struct request *request, struct header_list *vi
     return error;
 }
 
+/* The list a query reads, by its modifiers: trailers, the request's
+ * headers (into view, which the caller frees), or the response's. */
+static DWORD select_list(struct request *request, DWORD level, struct header_list *view,
+                         const struct header_list **list)
+{
+    WCHAR *line;
+    DWORD error;
+
+    if (level & WINHTTP_QUERY_FLAG_TRAILERS) *list = &request->response.trailers;
+    else if (!(level & WINHTTP_QUERY_FLAG_REQUEST_HEADERS)) *list = &request->response.headers;
+    else
+    {
+        if ((error = request_header_view(request, view, &line))) return error;
+        heap_free(line);
+        *list = view;
+    }
+    return ERROR_SUCCESS;
+}
+
 static DWORD query_request_raw(struct request *request, DWORD level, void *buffer, DWORD *size)
 {
     struct header_list view;
@@ -355,15 +374,7 @@ static DWORD query_headers(struct request *request, DWORD level, const WCHAR *na
     else if (base >= ARRAY_SIZE(level_names) || !(name = level_names[base]))
         return ERROR_WINHTTP_INVALID_QUERY_REQUEST;
 
-    if (level & WINHTTP_QUERY_FLAG_TRAILERS) list = &request->response.trailers;
-    else if (level & WINHTTP_QUERY_FLAG_REQUEST_HEADERS)
-    {
-        WCHAR *line;
-        if ((error = request_header_view(request, &view, &line))) goto done;
-        heap_free(line);
-        list = &view;
-    }
-    else list = &request->response.headers;
+    if ((error = select_list(request, level, &view, &list))) goto done;
 
     found = header_list_find(list, name, index ? *index : 0);
     if (found < 0) error = ERROR_WINHTTP_HEADER_NOT_FOUND;
@@ -431,15 +442,7 @@ DWORD WINAPI WinHttpQueryHeadersEx(HINTERNET handle, DWORD level, ULONGLONG flag
         error = ERROR_WINHTTP_INCORRECT_HANDLE_STATE;
     if (error) goto done;
 
-    if (level & WINHTTP_QUERY_FLAG_TRAILERS) list = &request->response.trailers;
-    else if (level & WINHTTP_QUERY_FLAG_REQUEST_HEADERS)
-    {
-        WCHAR *line;
-        if ((error = request_header_view(request, &view, &line))) goto done;
-        heap_free(line);
-        list = &view;
-    }
-    else list = &request->response.headers;
+    if ((error = select_list(request, level, &view, &list))) goto done;
 
     /* size the result: the array, then each string in the wanted encoding */
     needed = 0;

@@ -220,8 +220,8 @@ static BOOL is_address(const WCHAR *host)
 }
 
 /* The lowest and highest of the versions WINHTTP_OPTION_SECURE_PROTOCOLS
- * allows (OpenSSL takes a range). */
-static void set_protocols(SSL *ssl, DWORD protocols)
+ * allows (OpenSSL takes a range); FALSE when it allows none. */
+static BOOL set_protocols(SSL *ssl, DWORD protocols)
 {
     static const struct { DWORD flag; int version; } versions[] =
     {
@@ -238,9 +238,7 @@ static void set_protocols(SSL *ssl, DWORD protocols)
         if (!min) min = versions[i].version;
         max = versions[i].version;
     }
-    if (!min) min = max = -1;   /* nothing allowed: no handshake can succeed */
-    SSL_set_min_proto_version(ssl, min);
-    SSL_set_max_proto_version(ssl, max);
+    return min && SSL_set_min_proto_version(ssl, min) && SSL_set_max_proto_version(ssl, max);
 }
 
 static DWORD start(struct tls_stream *t, const struct tls_config *config)
@@ -256,7 +254,7 @@ static DWORD start(struct tls_stream *t, const struct tls_config *config)
     SSL_set_app_data(t->ssl, t);
     t->may_skip_client_cert = config->no_client_cert;
     SSL_set_connect_state(t->ssl);
-    set_protocols(t->ssl, config->protocols);
+    if (!set_protocols(t->ssl, config->protocols)) return ERROR_WINHTTP_SECURE_CHANNEL_ERROR;
     /* ready for HTTP/2 later: offer what we speak */
     SSL_set_alpn_protos(t->ssl, alpn, sizeof(alpn));
     if (!WideCharToMultiByte(CP_UTF8, 0, config->host, -1, host, sizeof(host), NULL, NULL)) host[0] = 0;

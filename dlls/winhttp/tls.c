@@ -30,11 +30,11 @@ struct tls_stream
     struct stream base;
     struct stream *lower;
     SSL *ssl;
-    BIO *rbio, *wbio;           /* ciphertext to OpenSSL, from OpenSSL */
+    BIO *rbio, *wbio;           /* ciphertext to OpenSSL (reads `in`), from OpenSSL */
     char *out;                  /* ciphertext being sent: [out_start, out_end) */
     size_t out_start, out_end;
-    char *in;                   /* ciphertext received by the pending receive */
-    size_t in_size;
+    char *in;                   /* ciphertext received, not yet taken by OpenSSL: [in_start, in_end) */
+    size_t in_start, in_end, in_size;
     BOOL handshaken;
     BOOL failed;                /* a TLS error: its session must not be resumed */
     BOOL write_encrypted;       /* the current send's data is in `out` */
@@ -47,6 +47,46 @@ struct tls_stream
 static inline struct tls_stream *impl(struct stream *stream)
 {
     return CONTAINING_RECORD(stream, struct tls_stream, base);
+}
+
+/* ---- the read BIO ------------------------------------------------------------------ */
+
+static BIO_METHOD *received_method;
+
+/* OpenSSL reads received ciphertext straight from `in`, where the socket
+ * put it: a memory BIO would copy every byte once more. */
+static int received_read(BIO *bio, char *data, int size)
+{
+    struct tls_stream *t = BIO_get_data(bio);
+    size_t available = t->in_end - t->in_start;
+
+    BIO_clear_retry_flags(bio);
+    if (!available)
+    {
+        BIO_set_retry_read(bio);
+        return -1;
+    }
+    if ((size_t)size > available) size = (int)available;
+    memcpy(data, t->in + t->in_start, size);
+    t->in_start += size;
+    return size;
+}
+
+static long received_ctrl(BIO *bio, int command, long arg, void *ptr)
+{
+    struct tls_stream *t = BIO_get_data(bio);
+
+    if (command == BIO_CTRL_PENDING) return (long)(t->in_end - t->in_start);
+    return command == BIO_CTRL_FLUSH;
+}
+
+static BIO_METHOD *create_received_method(void)
+{
+    BIO_METHOD *method = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "winhttp received");
+
+    if (method && BIO_meth_set_read(method, received_read) && BIO_meth_set_ctrl(method, received_ctrl)) return method;
+    BIO_meth_free(method);
+    return NULL;
 }
 
 /* ---- the context ------------------------------------------------------------------ */
@@ -121,7 +161,7 @@ static BOOL CALLBACK create_context(INIT_ONCE *once, void *param, void **unused)
 {
     /* no atexit handler: the DLL may be unloaded before the process ends */
     if (!OPENSSL_init_ssl(OPENSSL_INIT_NO_LOAD_CONFIG | OPENSSL_INIT_NO_ATEXIT, NULL) ||
-        !(context = SSL_CTX_new(TLS_client_method())))
+        !(received_method = create_received_method()) || !(context = SSL_CTX_new(TLS_client_method())))
     {
         ERR("cannot initialise OpenSSL\n");
         return TRUE;
@@ -167,14 +207,24 @@ static DWORD flush(struct tls_stream *t, int timeout)
  * remembered in t->closed. */
 static DWORD feed(struct tls_stream *t, int timeout)
 {
-    size_t received;
-    DWORD error = stream_recv(t->lower, t->in, t->in_size, timeout, &received);
+    size_t received, space;
+    DWORD error;
     char *bigger;
 
-    if (error) return error;
+    /* OpenSSL only asks for more once it has taken all there was, so this
+     * is the same place when called again to collect a pending receive */
+    if (t->in_start == t->in_end) t->in_start = t->in_end = 0;
+    else if (t->in_start)
+    {
+        memmove(t->in, t->in + t->in_start, t->in_end - t->in_start);
+        t->in_end -= t->in_start;
+        t->in_start = 0;
+    }
+    space = t->in_size - t->in_end;
+    if ((error = stream_recv(t->lower, t->in + t->in_end, space, timeout, &received))) return error;
     if (!received) t->closed = TRUE;
-    else BIO_write(t->rbio, t->in, (int)received);
-    if (received == t->in_size && t->in_size < TLS_IN_MAX &&
+    t->in_end += received;
+    if (received == space && t->in_size < TLS_IN_MAX &&
         (bigger = HeapReAlloc(GetProcessHeap(), 0, t->in, t->in_size * 2)))
     {
         t->in = bigger;
@@ -247,9 +297,11 @@ static DWORD start(struct tls_stream *t, const struct tls_config *config)
     static const unsigned char alpn[] = { 8, 'h', 't', 't', 'p', '/', '1', '.', '1' };
 
     if (!tls_context() || !(t->ssl = SSL_new(tls_context()))) return ERROR_WINHTTP_SECURE_CHANNEL_ERROR;
-    t->rbio = BIO_new(BIO_s_mem());
+    t->rbio = BIO_new(received_method);
     t->wbio = BIO_new(BIO_s_mem());
     if (!t->rbio || !t->wbio) return ERROR_OUTOFMEMORY;
+    BIO_set_data(t->rbio, t);
+    BIO_set_init(t->rbio, 1);
     SSL_set_bio(t->ssl, t->rbio, t->wbio);
     SSL_set_app_data(t->ssl, t);
     t->may_skip_client_cert = config->no_client_cert;
@@ -457,5 +509,7 @@ void tls_unload(void)
         if (sessions[i].session) SSL_SESSION_free(sessions[i].session);
     if (context) SSL_CTX_free(context);
     context = NULL;
+    BIO_meth_free(received_method);
+    received_method = NULL;
     OPENSSL_cleanup();
 }

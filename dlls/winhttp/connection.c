@@ -39,6 +39,7 @@ void connection_close(struct connection *conn)
     if (!conn) return;
     stream_destroy(conn->stream);   /* a TLS stream destroys the socket below it */
     if (conn->server_cert) CertFreeCertificateContext(conn->server_cert);
+    if (conn->server_chain) CertFreeCertificateChain(conn->server_chain);
     if (conn->addresses) FreeAddrInfoW(conn->addresses);
     heap_free(conn->buffer);
     heap_free(conn->host);
@@ -109,9 +110,11 @@ static DWORD handshake(struct connection *conn, struct object *obj)
     config.port = conn->port;
     config.protocols = obj->settings.secure_protocols;
     config.security_flags = obj->settings.security_flags;
-    conn->trust_flags = connection_trust_key(&obj->settings);
+    conn->trust = connection_trust_key(&obj->settings, TRUE);
     config.check_revocation = !!(obj->settings.enabled_features & WINHTTP_ENABLE_SSL_REVOCATION);
     config.no_client_cert = obj->settings.no_client_cert;
+    config.client_cert = obj->settings.client_cert;
+    config.client_cert_hash = obj->settings.client_cert_hash;
     config.timeout = obj->settings.receive_timeout;
     error = tls_stream_handshake(conn->stream, &config, &failure);
     if (error == ERROR_IO_PENDING) return error;
@@ -122,6 +125,7 @@ static DWORD handshake(struct connection *conn, struct object *obj)
     }
     if (error) return error;
     conn->server_cert = tls_stream_server_cert(conn->stream);
+    conn->server_chain = tls_stream_server_chain(conn->stream);
     conn->cipher_bits = tls_stream_cipher_bits(conn->stream);
     return ERROR_SUCCESS;
 }

@@ -28,6 +28,16 @@ enum connect_phase
     CONNECT_DONE,
 };
 
+/* What an https connection was accepted under, for the pool: the
+ * SECURITY_FLAG_IGNORE_* flags, whether a client certificate could be left
+ * out (the top bit, which no security flag uses), and the client
+ * certificate it authenticated with (SHA-1 thumbprint, zeros for none). */
+struct trust_key
+{
+    DWORD flags;
+    BYTE client_cert[20];
+};
+
 struct connection
 {
     struct connection *next;        /* in the pool's idle list */
@@ -40,7 +50,8 @@ struct connection
     WCHAR address[64];              /* the peer, as CONNECTED_TO_SERVER reports it */
     SOCKADDR_STORAGE local_address, remote_address;     /* WINHTTP_OPTION_CONNECTION_INFO */
     PCCERT_CONTEXT server_cert;     /* https: what the server presented */
-    DWORD trust_flags;              /* https: connection_trust_key() it was accepted under */
+    PCCERT_CHAIN_CONTEXT server_chain;  /* https: its chain, as CryptoAPI built it */
+    struct trust_key trust;         /* https: connection_trust_key() it was accepted under */
     int cipher_bits;
     char *buffer;                   /* received, not yet consumed: [start, end) */
     size_t start, end, capacity;
@@ -76,12 +87,15 @@ BOOL connection_reusable(struct connection *conn);
 /* Going idle: the buffer shrinks back. */
 void connection_idle(struct connection *conn);
 
-/* What an https connection was accepted under, for the pool: the
- * SECURITY_FLAG_IGNORE_* flags and whether a client certificate could be
- * left out (the top bit, which no security flag uses). */
-static inline DWORD connection_trust_key(const struct settings *settings)
+/* The trust_key of a connection for these settings; all zeros for http. */
+static inline struct trust_key connection_trust_key(const struct settings *settings, BOOL secure)
 {
-    return settings->security_flags | (settings->no_client_cert ? 0x80000000 : 0);
+    struct trust_key key = { 0 };
+
+    if (!secure) return key;
+    key.flags = settings->security_flags | (settings->no_client_cert ? 0x80000000 : 0);
+    memcpy(key.client_cert, settings->client_cert_hash, sizeof(key.client_cert));
+    return key;
 }
 
 static inline size_t connection_buffered(const struct connection *conn) { return conn->end - conn->start; }

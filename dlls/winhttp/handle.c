@@ -177,6 +177,8 @@ void object_init(struct object *obj, enum object_type type, const struct object_
          * session's as they are now, not as they were at WinHttpConnect */
         obj->settings = parent->type == OBJECT_CONNECT && parent->parent ? parent->parent->settings
                                                                           : parent->settings;
+        if (obj->settings.client_cert)
+            obj->settings.client_cert = CertDuplicateCertificateContext(obj->settings.client_cert);
     }
     InterlockedIncrement(&live_objects);
 }
@@ -200,6 +202,7 @@ void object_release(struct object *obj)
     if (handle) notify(obj, WINHTTP_CALLBACK_STATUS_HANDLE_CLOSING, &handle, sizeof(handle));
     parent = obj->parent;
     obj->ops->destroy(obj);
+    if (obj->settings.client_cert) CertFreeCertificateContext(obj->settings.client_cert);
     heap_free(obj);
     InterlockedDecrement(&live_objects);
     if (parent) object_release(parent);

@@ -3,6 +3,7 @@
 #define WINHTTP_HANDLE_H
 
 #include <windows.h>
+#include <wincrypt.h>
 #include "winhttp.h"
 
 enum object_type
@@ -38,6 +39,8 @@ struct settings
     DWORD autologon_policy;
     DWORD decompression;
     DWORD no_client_cert;           /* WINHTTP_NO_CLIENT_CERT_CONTEXT was set */
+    PCCERT_CONTEXT client_cert;     /* WINHTTP_OPTION_CLIENT_CERT_CONTEXT: a reference each copy owns */
+    BYTE client_cert_hash[20];      /* its SHA-1 thumbprint: pooled connections and sessions go by it */
     DWORD http_protocols;
 };
 

@@ -293,6 +293,22 @@ static BOOL query_server_cert(struct object *obj, const struct option_desc *desc
     return ret;
 }
 
+/* WINHTTP_OPTION_SERVER_CERT_CHAIN_CONTEXT: the chain built for the server's
+ * certificate; the caller frees it with CertFreeCertificateChain. */
+static BOOL query_server_chain(struct object *obj, const struct option_desc *desc, void *buffer, DWORD *size)
+{
+    struct request *request = request_from_object(obj);
+    PCCERT_CHAIN_CONTEXT chain;
+    BOOL ret;
+
+    AcquireSRWLockExclusive(&request->conn_lock);
+    chain = request->server_chain ? CertDuplicateCertificateChain(request->server_chain) : NULL;
+    ReleaseSRWLockExclusive(&request->conn_lock);
+    if (!chain) return FAIL(ERROR_WINHTTP_INCORRECT_HANDLE_STATE, FALSE);
+    if (!(ret = copy_out(&chain, sizeof(chain), buffer, size))) CertFreeCertificateChain(chain);
+    return ret;
+}
+
 static BOOL query_key_bitness(struct object *obj, const struct option_desc *desc, void *buffer, DWORD *size)
 {
     DWORD bits = request_from_object(obj)->cipher_bits;
@@ -338,16 +354,24 @@ static BOOL query_certificate_struct(struct object *obj, const struct option_des
 }
 
 /* WINHTTP_NO_CLIENT_CERT_CONTEXT (NULL, 0): go on without a certificate
- * when the server asks for one.  A real certificate needs its private key
- * to sign through CryptoAPI/CNG, which is not implemented yet. */
+ * when the server asks for one.  A certificate: the request keeps its own
+ * reference (CertDuplicateCertificateContext, as documented) and replaces
+ * the one set before.  Its private key is looked for only when a server
+ * asks for the certificate: one without fails that WinHttpSendRequest with
+ * ERROR_WINHTTP_CLIENT_CERT_NO_PRIVATE_KEY (WinHTTP's error list). */
 static BOOL set_client_cert(struct object *obj, const struct option_desc *desc, const void *buffer, DWORD size)
 {
-    if (buffer)
-    {
-        FIXME("client certificates are not implemented yet\n");
-        return FAIL(ERROR_CALL_NOT_IMPLEMENTED, FALSE);
-    }
-    obj->settings.no_client_cert = TRUE;
+    PCCERT_CONTEXT cert = buffer;
+    BYTE hash[20];
+    DWORD hash_size = sizeof(hash);
+
+    if (cert && !CertGetCertificateContextProperty(cert, CERT_HASH_PROP_ID, hash, &hash_size))
+        return FAIL(ERROR_INVALID_PARAMETER, FALSE);
+    if (obj->settings.client_cert) CertFreeCertificateContext(obj->settings.client_cert);
+    obj->settings.client_cert = cert ? CertDuplicateCertificateContext(cert) : NULL;
+    memset(obj->settings.client_cert_hash, 0, sizeof(obj->settings.client_cert_hash));
+    if (cert) memcpy(obj->settings.client_cert_hash, hash, sizeof(hash));
+    obj->settings.no_client_cert = !cert;
     return TRUE;
 }
 
@@ -393,6 +417,8 @@ static const struct option_desc options[] =
     { WINHTTP_OPTION_CLIENT_CERT_CONTEXT, "CLIENT_CERT_CONTEXT", 0, REQUEST, NO_OFFSET, NULL, set_client_cert, 0 },
     { WINHTTP_OPTION_SERVER_CERT_CONTEXT, "SERVER_CERT_CONTEXT", REQUEST, 0, NO_OFFSET, query_server_cert, NULL,
       0 },
+    { WINHTTP_OPTION_SERVER_CERT_CHAIN_CONTEXT, "SERVER_CERT_CHAIN_CONTEXT", REQUEST, 0, NO_OFFSET,
+      query_server_chain, NULL, 0 },
     { WINHTTP_OPTION_SECURITY_KEY_BITNESS, "SECURITY_KEY_BITNESS", REQUEST, 0, NO_OFFSET, query_key_bitness, NULL,
       0 },
     { WINHTTP_OPTION_SECURITY_CERTIFICATE_STRUCT, "SECURITY_CERTIFICATE_STRUCT", REQUEST, 0, NO_OFFSET,

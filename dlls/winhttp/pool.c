@@ -64,10 +64,12 @@ static struct pool_server *find_server(struct pool *pool, const WCHAR *host, INT
 }
 
 /* Unlinks the newest idle connection that is still fresh and alive and was
- * accepted under the same certificate flags (a server an IGNORE flag let
- * through must not reach a request that did not set it); closes the stale
+ * accepted under the same certificate flags and client certificate (a
+ * server an IGNORE flag let through must not reach a request that did not
+ * set it, nor a connection authenticated with one client certificate a
+ * request that set another or none); closes the stale
  * ones met on the way. */
-static struct connection *take_idle(struct pool_server *server, DWORD trust_flags)
+static struct connection *take_idle(struct pool_server *server, const struct trust_key *trust)
 {
     ULONGLONG now = GetTickCount64();
     struct connection **link = &server->idle, *conn;
@@ -76,7 +78,7 @@ static struct connection *take_idle(struct pool_server *server, DWORD trust_flag
     {
         BOOL fresh = now - conn->idle_since < POOL_IDLE_TIMEOUT_MS && connection_reusable(conn);
 
-        if (fresh && conn->trust_flags != trust_flags)
+        if (fresh && memcmp(&conn->trust, trust, sizeof(*trust)))
         {
             link = &conn->next;
             continue;
@@ -120,7 +122,7 @@ static DWORD wait_for_slot(struct pool *pool, struct pool_server *server, DWORD 
     return ERROR_SUCCESS;
 }
 
-DWORD pool_acquire(struct pool *pool, const WCHAR *host, INTERNET_PORT port, BOOL secure, DWORD trust_flags,
+DWORD pool_acquire(struct pool *pool, const WCHAR *host, INTERNET_PORT port, BOOL secure, struct trust_key trust,
                    DWORD max_conns, int timeout, struct pool_waiter *waiter, struct connection **conn)
 {
     struct pool_server *server;
@@ -139,7 +141,7 @@ DWORD pool_acquire(struct pool *pool, const WCHAR *host, INTERNET_PORT port, BOO
     }
     else if (waiter) server->in_use++;
     else error = wait_for_slot(pool, server, max_conns, timeout);
-    if (!error) *conn = take_idle(server, trust_flags);
+    if (!error) *conn = take_idle(server, &trust);
     ReleaseSRWLockExclusive(&pool->lock);
     if (!error)
         TRACE("%s:%u %s (%lu in use)\n", debugstr_w(host), port, *conn ? "reusing" : "new", server->in_use);

@@ -33,11 +33,11 @@ void pool_init(struct pool *pool);
 void pool_destroy(struct pool *pool);
 
 /* Takes a slot for a connection to the server.  Returns an idle pooled
- * connection if there is a live one accepted under trust_flags (*conn),
+ * connection if there is a live one accepted under trust (*conn),
  * else NULL in *conn and the caller opens a new one.  While max_conns are in use, a synchronous caller
  * (waiter NULL) waits up to timeout; an asynchronous one is queued and gets
  * ERROR_IO_PENDING, and calls again once resumed. */
-DWORD pool_acquire(struct pool *pool, const WCHAR *host, INTERNET_PORT port, BOOL secure, DWORD trust_flags,
+DWORD pool_acquire(struct pool *pool, const WCHAR *host, INTERNET_PORT port, BOOL secure, struct trust_key trust,
                    DWORD max_conns, int timeout, struct pool_waiter *waiter, struct connection **conn);
 /* A waiter that will not wait any more (its request was closed): taken off
  * the queue, and a slot granted to it passed on.  Returns whether it was

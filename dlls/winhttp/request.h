@@ -97,6 +97,7 @@ struct request
     SOCKADDR_STORAGE local_address, remote_address;   /* of the last connection used */
     BOOL have_addresses;
     PCCERT_CONTEXT server_cert;     /* https: of the last connection used */
+    PCCERT_CHAIN_CONTEXT server_chain;
     int cipher_bits;
     BOOL conn_reused;
     BOOL retried;               /* the once-only resend on a dead pooled connection */

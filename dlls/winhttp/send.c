@@ -133,6 +133,8 @@ static void note_addresses(struct request *r)
     r->have_addresses = TRUE;
     if (r->server_cert) CertFreeCertificateContext(r->server_cert);
     r->server_cert = r->conn->server_cert ? CertDuplicateCertificateContext(r->conn->server_cert) : NULL;
+    if (r->server_chain) CertFreeCertificateChain(r->server_chain);
+    r->server_chain = r->conn->server_chain ? CertDuplicateCertificateChain(r->conn->server_chain) : NULL;
     r->cipher_bits = r->conn->cipher_bits;
     ReleaseSRWLockExclusive(&r->conn_lock);
 }
@@ -149,7 +151,7 @@ static DWORD get_connection(struct request *r)
     r->pool_waiter.resume = resume_request;
     r->pool_waiter.context = r;
     if ((error = pool_acquire(&session->pool, host, port, r->target_secure,
-                              r->target_secure ? connection_trust_key(&r->obj.settings) : 0,
+                              connection_trust_key(&r->obj.settings, r->target_secure),
                               r->obj.settings.max_conns_per_server,
                               r->obj.settings.connect_timeout,
                               r->obj.session_flags & WINHTTP_FLAG_ASYNC ? &r->pool_waiter : NULL, &conn)))

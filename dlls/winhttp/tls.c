@@ -40,8 +40,13 @@ struct tls_stream
     BOOL write_encrypted;       /* the current send's data is in `out` */
     BOOL closed;                /* close_notify or EOF seen */
     BOOL may_skip_client_cert;  /* WINHTTP_NO_CLIENT_CERT_CONTEXT was set */
-    char session_key[300];      /* host:port, for resumption */
+    X509 *client_x509;          /* WINHTTP_OPTION_CLIENT_CERT_CONTEXT, until OpenSSL takes it */
+    EVP_PKEY *client_key;       /* its key, signing through CryptoAPI/CNG (tls_client_cert.c) */
+    BOOL client_pss;            /* the key signs RSA-PSS */
+    DWORD client_cert_error;    /* why the certificate cannot be used, if the server asks for it */
+    char session_key[360];      /* host:port and the rest, for resumption */
     PCCERT_CONTEXT server_cert;
+    PCCERT_CHAIN_CONTEXT server_chain;
 };
 
 static inline struct tls_stream *impl(struct stream *stream)
@@ -101,7 +106,7 @@ static SSL_CTX *context;
 #define SESSION_SLOTS 64
 
 static SRWLOCK sessions_lock = SRWLOCK_INIT;
-static struct { char key[300]; SSL_SESSION *session; ULONGLONG used; } sessions[SESSION_SLOTS];
+static struct { char key[360]; SSL_SESSION *session; ULONGLONG used; } sessions[SESSION_SLOTS];
 
 static int slot_of(const char *key)
 {
@@ -148,12 +153,29 @@ static void resume_session(struct tls_stream *t)
     ReleaseSRWLockShared(&sessions_lock);
 }
 
-/* The server asks for a certificate.  Without one the caller must decide:
- * the handshake stops (ERROR_WINHTTP_CLIENT_AUTH_CERT_NEEDED) unless
+/* The server asks for a certificate.  The caller's goes to OpenSSL, which
+ * takes ownership; one that cannot be used stops the handshake with
+ * t->client_cert_error.  Without one the caller must decide: the handshake
+ * stops (ERROR_WINHTTP_CLIENT_AUTH_CERT_NEEDED) unless
  * WINHTTP_NO_CLIENT_CERT_CONTEXT said to go on without. */
 static int client_cert_callback(SSL *ssl, X509 **cert, EVP_PKEY **key)
 {
     struct tls_stream *t = SSL_get_app_data(ssl);
+
+    if (t->client_key && !t->client_pss && SSL_version(ssl) >= TLS1_3_VERSION)
+    {
+        WARN("the client certificate's key cannot sign RSA-PSS, which TLS 1.3 requires\n");
+        t->client_cert_error = ERROR_WINHTTP_SECURE_CHANNEL_ERROR;
+    }
+    if (t->client_cert_error) return -1;
+    if (t->client_key)
+    {
+        *cert = t->client_x509;
+        *key = t->client_key;
+        t->client_x509 = NULL;
+        t->client_key = NULL;
+        return 1;
+    }
     return t->may_skip_client_cert ? 0 : -1;
 }
 
@@ -247,7 +269,7 @@ static DWORD pump(struct tls_stream *t, int ret, int timeout)
         if ((error = flush(t, timeout))) return error;
         return feed(t, timeout);
     case SSL_ERROR_WANT_X509_LOOKUP:
-        return ERROR_WINHTTP_CLIENT_AUTH_CERT_NEEDED;
+        return t->client_cert_error ? t->client_cert_error : ERROR_WINHTTP_CLIENT_AUTH_CERT_NEEDED;
     case SSL_ERROR_ZERO_RETURN:     /* close_notify */
         t->closed = TRUE;
         return ERROR_SUCCESS;
@@ -291,6 +313,22 @@ static BOOL set_protocols(SSL *ssl, DWORD protocols)
     return min && SSL_set_min_proto_version(ssl, min) && SSL_set_max_proto_version(ssl, max);
 }
 
+/* The caller's certificate is loaded before the handshake so that it offers
+ * only what the key can sign: a key without RSA-PSS (CryptoAPI's) signs
+ * PKCS#1 v1.5 only, which TLS 1.3 forbids, so the handshake stays at TLS
+ * 1.2 when the caller allows it (native Schannel does the same).  A key
+ * that cannot be had fails the handshake only if the server asks. */
+static void load_client_cert(struct tls_stream *t, const struct tls_config *config)
+{
+    if ((t->client_cert_error = tls_client_cert_load(config->client_cert, &t->client_x509, &t->client_key,
+                                                     &t->client_pss)) || t->client_pss)
+        return;
+    SSL_set1_client_sigalgs_list(t->ssl, "RSA+SHA256:RSA+SHA384:RSA+SHA512:RSA+SHA1");
+    if (config->protocols & (WINHTTP_FLAG_SECURE_PROTOCOL_TLS1 | WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_1 |
+                             WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_2))
+        SSL_set_max_proto_version(t->ssl, TLS1_2_VERSION);
+}
+
 static DWORD start(struct tls_stream *t, const struct tls_config *config)
 {
     char host[256];
@@ -307,18 +345,26 @@ static DWORD start(struct tls_stream *t, const struct tls_config *config)
     t->may_skip_client_cert = config->no_client_cert;
     SSL_set_connect_state(t->ssl);
     if (!set_protocols(t->ssl, config->protocols)) return ERROR_WINHTTP_SECURE_CHANNEL_ERROR;
+    if (config->client_cert) load_client_cert(t, config);
     /* ready for HTTP/2 later: offer what we speak */
     SSL_set_alpn_protos(t->ssl, alpn, sizeof(alpn));
     if (!WideCharToMultiByte(CP_UTF8, 0, config->host, -1, host, sizeof(host), NULL, NULL)) host[0] = 0;
     if (host[0] && !is_address(config->host)) SSL_set_tlsext_host_name(t->ssl, host);
     /* sessions are resumed per server and per everything that let the
      * handshake through: one an IGNORE flag or a missing client certificate
-     * was excused for must not serve a stricter request */
+     * was excused for must not serve a stricter request, nor one made with
+     * a client certificate a request with another or none */
     if (host[0])
     {
-        snprintf(t->session_key, sizeof(t->session_key), "%s:%u:%lx:%lx:%d", host, config->port,
-                 config->security_flags, config->protocols, config->no_client_cert);
-        resume_session(t);
+        char thumbprint[41] = "";
+
+        for (int i = 0; config->client_cert && i < 20; i++)
+            sprintf(thumbprint + 2 * i, "%02x", config->client_cert_hash[i]);
+        snprintf(t->session_key, sizeof(t->session_key), "%s:%u:%lx:%lx:%d:%s", host, config->port,
+                 config->security_flags, config->protocols, config->no_client_cert, thumbprint);
+        /* a certificate whose key cannot be had must not ride on a
+         * session another request authenticated with it */
+        if (!t->client_cert_error) resume_session(t);
     }
     return ERROR_SUCCESS;
 }
@@ -337,7 +383,7 @@ static DWORD verify(struct tls_stream *t, const struct tls_config *config, DWORD
         if (length > 0) lengths[used++] = length;
     }
     error = tls_verify_chain((const BYTE *const *)der, lengths, used, config->host, config->security_flags,
-                             config->check_revocation, failure, &t->server_cert);
+                             config->check_revocation, failure, &t->server_cert, &t->server_chain);
     for (DWORD i = 0; i < used; i++) OPENSSL_free(der[i]);
     return error;
 }
@@ -451,6 +497,9 @@ static void tls_destroy(struct stream *stream)
         BIO_free(t->wbio);
     }
     if (t->server_cert) CertFreeCertificateContext(t->server_cert);
+    if (t->server_chain) CertFreeCertificateChain(t->server_chain);
+    X509_free(t->client_x509);
+    EVP_PKEY_free(t->client_key);
     stream_destroy(t->lower);
     heap_free(t->out);
     heap_free(t->in);
@@ -488,6 +537,12 @@ PCCERT_CONTEXT tls_stream_server_cert(struct stream *stream)
     return t->server_cert ? CertDuplicateCertificateContext(t->server_cert) : NULL;
 }
 
+PCCERT_CHAIN_CONTEXT tls_stream_server_chain(struct stream *stream)
+{
+    struct tls_stream *t = impl(stream);
+    return t->server_chain ? CertDuplicateCertificateChain(t->server_chain) : NULL;
+}
+
 int tls_stream_cipher_bits(struct stream *stream)
 {
     struct tls_stream *t = impl(stream);
@@ -511,5 +566,7 @@ void tls_unload(void)
     context = NULL;
     BIO_meth_free(received_method);
     received_method = NULL;
+    tls_trust_unload();
+    tls_client_cert_unload();
     OPENSSL_cleanup();
 }

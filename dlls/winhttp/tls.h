@@ -16,6 +16,8 @@ struct tls_config
     DWORD security_flags;       /* SECURITY_FLAG_IGNORE_* */
     BOOL check_revocation;      /* WINHTTP_ENABLE_SSL_REVOCATION */
     BOOL no_client_cert;        /* WINHTTP_NO_CLIENT_CERT_CONTEXT: go on when asked for one */
+    PCCERT_CONTEXT client_cert; /* WINHTTP_OPTION_CLIENT_CERT_CONTEXT, or NULL */
+    const BYTE *client_cert_hash;   /* its SHA-1 thumbprint (20 bytes): part of the session cache key */
     int timeout;                /* for each handshake read and write */
 };
 
@@ -27,10 +29,10 @@ DWORD tls_stream_create(struct stream *lower, struct stream **out);
  * WINHTTP_CALLBACK_STATUS_FLAG_* bits of every problem found. */
 DWORD tls_stream_handshake(struct stream *stream, const struct tls_config *config, DWORD *failure);
 
-/* After the handshake: the server's certificate (a new reference, or
- * NULL), the cipher's strength in bits, and the protocol version
- * (WINHTTP_FLAG_SECURE_PROTOCOL_*). */
+/* After the handshake: the server's certificate and the chain CryptoAPI
+ * built for it (new references, or NULL), the cipher's strength in bits. */
 PCCERT_CONTEXT tls_stream_server_cert(struct stream *stream);
+PCCERT_CHAIN_CONTEXT tls_stream_server_chain(struct stream *stream);
 int tls_stream_cipher_bits(struct stream *stream);
 
 /* DllMain: a thread leaves (its OpenSSL state goes), the DLL is unloaded
@@ -43,8 +45,26 @@ void tls_unload(void);
 /* Builds and checks the chain the server sent (DER certificates, leaf
  * first) the way native winhttp does.  Returns ERROR_SUCCESS or an
  * ERROR_WINHTTP_SECURE_* error, with the WINHTTP_CALLBACK_STATUS_FLAG_*
- * bits in *failure; *leaf gets the server's certificate context. */
+ * bits in *failure; *leaf and *chain get the server's certificate and its
+ * chain (references the caller frees; NULL when there are none). */
 DWORD tls_verify_chain(const BYTE *const *certs, const DWORD *lengths, DWORD count, const WCHAR *host,
-                       DWORD security_flags, BOOL check_revocation, DWORD *failure, PCCERT_CONTEXT *leaf);
+                       DWORD security_flags, BOOL check_revocation, DWORD *failure, PCCERT_CONTEXT *leaf,
+                       PCCERT_CHAIN_CONTEXT *chain);
+/* DLL unload: the trust decisions kept go. */
+void tls_trust_unload(void);
+
+/* ---- client certificates (tls_client_cert.c) --------------------------------------- */
+
+struct x509_st;
+struct evp_pkey_st;
+
+/* cert as OpenSSL's X509 and an RSA EVP_PKEY whose private-key operations
+ * are done by CryptoAPI/CNG, which keep the key; both are the caller's to
+ * free.  *pss: whether the key can sign RSA-PSS (TLS 1.3 requires it).
+ * Fails with ERROR_WINHTTP_CLIENT_CERT_NO_PRIVATE_KEY (no key),
+ * ERROR_WINHTTP_CLIENT_CERT_NO_ACCESS_PRIVATE_KEY (a key that cannot be
+ * had silently) or ERROR_WINHTTP_SECURE_CHANNEL_ERROR (not RSA). */
+DWORD tls_client_cert_load(PCCERT_CONTEXT cert, struct x509_st **x509, struct evp_pkey_st **pkey, BOOL *pss);
+void tls_client_cert_unload(void);
 
 #endif

@@ -5,6 +5,10 @@
  * native winhttp. */
 #include "tls.h"
 
+#define TRUST_SLOTS   32
+#define TRUST_SECONDS 60
+#define FILETIME_SECOND 10000000ull
+
 /* The chain's problems as WINHTTP_CALLBACK_STATUS_FLAG_* bits. */
 static DWORD chain_failures(const CERT_CHAIN_CONTEXT *chain)
 {
@@ -68,6 +72,8 @@ static DWORD failure_error(DWORD failure)
     }
 }
 
+/* ---- asking CryptoAPI --------------------------------------------------------------- */
+
 static HCERTSTORE store_of(const BYTE *const *certs, const DWORD *lengths, DWORD count, PCCERT_CONTEXT *leaf)
 {
     HCERTSTORE store = CertOpenStore(CERT_STORE_PROV_MEMORY, 0, 0, CERT_STORE_CREATE_NEW_FLAG, NULL);
@@ -85,37 +91,180 @@ static HCERTSTORE store_of(const BYTE *const *certs, const DWORD *lengths, DWORD
     return store;
 }
 
-DWORD tls_verify_chain(const BYTE *const *certs, const DWORD *lengths, DWORD count, const WCHAR *host,
-                       DWORD security_flags, BOOL check_revocation, DWORD *failure, PCCERT_CONTEXT *leaf)
+/* The chain's problems before any flag excuses them; *leaf and *chain get
+ * what CryptoAPI made of it (*chain NULL when it could not build one). */
+static DWORD check_chain(const BYTE *const *certs, const DWORD *lengths, DWORD count, const WCHAR *host,
+                         BOOL check_revocation, PCCERT_CONTEXT *leaf, PCCERT_CHAIN_CONTEXT *chain)
 {
     static const char *server_auth[] = { szOID_PKIX_KP_SERVER_AUTH };
     CERT_CHAIN_PARA para = { sizeof(para) };
-    const CERT_CHAIN_CONTEXT *chain;
+    DWORD flags = check_revocation ? CERT_CHAIN_REVOCATION_CHECK_CHAIN_EXCLUDE_ROOT : 0, failure;
     HCERTSTORE store;
-    DWORD flags = check_revocation ? CERT_CHAIN_REVOCATION_CHECK_CHAIN_EXCLUDE_ROOT : 0;
 
-    *failure = 0;
-    if (!count || !(store = store_of(certs, lengths, count, leaf)))
-    {
-        *failure = WINHTTP_CALLBACK_STATUS_FLAG_INVALID_CERT;
-        return ERROR_WINHTTP_SECURE_INVALID_CERT;
-    }
+    if (!(store = store_of(certs, lengths, count, leaf))) return WINHTTP_CALLBACK_STATUS_FLAG_INVALID_CERT;
     para.RequestedUsage.dwType = USAGE_MATCH_TYPE_AND;
     para.RequestedUsage.Usage.cUsageIdentifier = 1;
     para.RequestedUsage.Usage.rgpszUsageIdentifier = (char **)server_auth;
-    if (!CertGetCertificateChain(NULL, *leaf, NULL, store, &para, flags, NULL, &chain))
+    /* the contexts keep the store alive after it is closed here */
+    if (!CertGetCertificateChain(NULL, *leaf, NULL, store, &para, flags, NULL, chain))
     {
         WARN("CertGetCertificateChain failed: %lu\n", GetLastError());
         CertCloseStore(store, 0);
+        *chain = NULL;
+        return WINHTTP_CALLBACK_STATUS_FLAG_INVALID_CERT;
+    }
+    CertCloseStore(store, 0);
+    failure = chain_failures(*chain);
+    if (!name_matches(*chain, host)) failure |= WINHTTP_CALLBACK_STATUS_FLAG_CERT_CN_INVALID;
+    TRACE("%s: trust status %#lx, failures %#lx\n", debugstr_w(host), (*chain)->TrustStatus.dwErrorStatus, failure);
+    return failure;
+}
+
+/* ---- the trust cache ------------------------------------------------------------- */
+
+/* Building a chain costs milliseconds under Wine, more than all the rest
+ * of a full handshake.  So what CryptoAPI decided for the chain a server
+ * sent is kept for a while, per host name, as Windows' chain engine keeps
+ * end certificates' chains itself (CERT_CHAIN_CACHE_END_CERT): only the
+ * problems found, before the caller's flags excuse any, and never past the
+ * earliest expiry in the chain.  Revocation is never answered from here:
+ * CryptoAPI keeps CRLs as long as they say. */
+struct trust_entry
+{
+    BYTE *certs;                /* the DER certificates as sent, one after another */
+    DWORD size;
+    WCHAR host[256];
+    ULONGLONG expires;          /* as a FILETIME */
+    DWORD failure;
+    PCCERT_CONTEXT leaf;
+    PCCERT_CHAIN_CONTEXT chain;
+};
+
+static SRWLOCK trust_lock = SRWLOCK_INIT;
+static struct trust_entry trust[TRUST_SLOTS];
+static unsigned int trust_next;     /* the slot to replace next */
+
+static ULONGLONG now(void)
+{
+    FILETIME ft;
+
+    GetSystemTimeAsFileTime(&ft);
+    return ((ULONGLONG)ft.dwHighDateTime << 32) | ft.dwLowDateTime;
+}
+
+static ULONGLONG filetime_value(const FILETIME *ft)
+{
+    return ((ULONGLONG)ft->dwHighDateTime << 32) | ft->dwLowDateTime;
+}
+
+/* The certificates as one block: DER encodings delimit themselves, so two
+ * blocks are equal exactly when the chains are. */
+static BYTE *flatten(const BYTE *const *certs, const DWORD *lengths, DWORD count, DWORD *size)
+{
+    BYTE *block;
+
+    *size = 0;
+    for (DWORD i = 0; i < count; i++) *size += lengths[i];
+    if (!(block = heap_alloc(*size))) return NULL;
+    for (DWORD i = 0, at = 0; i < count; at += lengths[i++]) memcpy(block + at, certs[i], lengths[i]);
+    return block;
+}
+
+static void entry_clear(struct trust_entry *entry)
+{
+    heap_free(entry->certs);
+    if (entry->leaf) CertFreeCertificateContext(entry->leaf);
+    if (entry->chain) CertFreeCertificateChain(entry->chain);
+    memset(entry, 0, sizeof(*entry));
+}
+
+static BOOL trust_lookup(const BYTE *certs, DWORD size, const WCHAR *host, DWORD *failure, PCCERT_CONTEXT *leaf,
+                         PCCERT_CHAIN_CONTEXT *chain)
+{
+    ULONGLONG time = now();
+    BOOL found = FALSE;
+
+    AcquireSRWLockShared(&trust_lock);
+    for (int i = 0; i < TRUST_SLOTS && !found; i++)
+    {
+        const struct trust_entry *entry = &trust[i];
+
+        if (entry->size != size || time >= entry->expires || wcsicmp(entry->host, host) ||
+            memcmp(entry->certs, certs, size))
+            continue;
+        *failure = entry->failure;
+        *leaf = CertDuplicateCertificateContext(entry->leaf);
+        *chain = CertDuplicateCertificateChain(entry->chain);
+        found = TRUE;
+    }
+    ReleaseSRWLockShared(&trust_lock);
+    return found;
+}
+
+/* Takes certs; adds references of its own to leaf and chain. */
+static void trust_store(BYTE *certs, DWORD size, const WCHAR *host, DWORD failure, PCCERT_CONTEXT leaf,
+                        PCCERT_CHAIN_CONTEXT chain)
+{
+    const CERT_SIMPLE_CHAIN *simple = chain->rgpChain[0];
+    ULONGLONG expires = now() + TRUST_SECONDS * FILETIME_SECOND;
+    struct trust_entry *entry;
+
+    if (wcslen(host) >= ARRAY_SIZE(entry->host))
+    {
+        heap_free(certs);
+        return;
+    }
+    for (DWORD i = 0; i < simple->cElement; i++)
+        expires = min(expires, filetime_value(&simple->rgpElement[i]->pCertContext->pCertInfo->NotAfter));
+    AcquireSRWLockExclusive(&trust_lock);
+    entry = &trust[trust_next++ % TRUST_SLOTS];
+    entry_clear(entry);
+    entry->certs = certs;
+    entry->size = size;
+    wcscpy(entry->host, host);
+    entry->expires = expires;
+    entry->failure = failure;
+    entry->leaf = CertDuplicateCertificateContext(leaf);
+    entry->chain = CertDuplicateCertificateChain(chain);
+    ReleaseSRWLockExclusive(&trust_lock);
+}
+
+void tls_trust_unload(void)
+{
+    for (int i = 0; i < TRUST_SLOTS; i++) entry_clear(&trust[i]);
+}
+
+/* ---- the decision --------------------------------------------------------------- */
+
+DWORD tls_verify_chain(const BYTE *const *certs, const DWORD *lengths, DWORD count, const WCHAR *host,
+                       DWORD security_flags, BOOL check_revocation, DWORD *failure, PCCERT_CONTEXT *leaf,
+                       PCCERT_CHAIN_CONTEXT *chain)
+{
+    DWORD size = 0;
+    BYTE *block = NULL;
+
+    *leaf = NULL;
+    *chain = NULL;
+    if (!count) *failure = WINHTTP_CALLBACK_STATUS_FLAG_INVALID_CERT;
+    else if (!check_revocation && (block = flatten(certs, lengths, count, &size)) &&
+             trust_lookup(block, size, host, failure, leaf, chain))
+        TRACE("%s: failures %#lx, as decided before\n", debugstr_w(host), *failure);
+    else
+    {
+        *failure = check_chain(certs, lengths, count, host, check_revocation, leaf, chain);
+        if (block && *chain)
+        {
+            trust_store(block, size, host, *failure, *leaf, *chain);
+            block = NULL;
+        }
+    }
+    heap_free(block);
+    if (!*leaf)     /* nothing to trust at all: no flag excuses that */
+    {
         *failure = WINHTTP_CALLBACK_STATUS_FLAG_INVALID_CERT;
         return ERROR_WINHTTP_SECURE_INVALID_CERT;
     }
-    *failure = chain_failures(chain);
-    if (!name_matches(chain, host)) *failure |= WINHTTP_CALLBACK_STATUS_FLAG_CERT_CN_INVALID;
-    TRACE("%s: trust status %#lx, failures %#lx, flags %#lx\n", debugstr_w(host),
-          chain->TrustStatus.dwErrorStatus, *failure, security_flags);
-    CertFreeCertificateChain(chain);
-    CertCloseStore(store, 0);
     *failure = excused(*failure, security_flags);
+    TRACE("flags %#lx: failures %#lx\n", security_flags, *failure);
     return failure_error(*failure);
 }

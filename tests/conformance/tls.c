@@ -1,5 +1,5 @@
 /* Conformance: HTTPS.  Certificate errors and the SECURE_FAILURE callback,
- * the SECURITY_FLAG_IGNORE_* flags and the fail/set/resend pattern, what
+ * revocation checking against a CRL on loopback, the SECURITY_FLAG_IGNORE_* flags and the fail/set/resend pattern, what
  * can be asked after the handshake (security flags, the server's
  * certificate, key bitness), WINHTTP_OPTION_SECURE_PROTOCOLS, client
  * certificates, https-to-http redirects; synchronous and asynchronous.
@@ -10,8 +10,9 @@
  * The servers are nginx's TLS servers of tools/nginx-ctl, named in the
  * environment variable WINHTTP_TEST_TLS as "NAME=HOST:PORT;..." (valid,
  * expired, wrong-host, self-signed, unknown-ca, wrong-usage, client-auth,
- * tls13, tls12; and garbage-after-handshake, truncated-after-handshake
- * from tools/tls-fault-server), with the certificates of
+ * tls13, tls12, revoked, not-revoked, crl-offline; and
+ * garbage-after-handshake, truncated-after-handshake from
+ * tools/tls-fault-server), with the certificates of
  * tools/make-test-pki: its test CA ("winhttp test CA") must be trusted by
  * the system the program runs on (tools/with-nginx --tls puts it into the
  * Wine prefix's root store).  The client certificate is the PKCS#12 file
@@ -137,6 +138,7 @@ struct client
     struct callback_log log;
     DWORD start;
     DWORD failed_call;          /* API_SEND_REQUEST or API_RECEIVE_RESPONSE: the exchange's call that failed */
+    BOOL plain;                 /* open http requests, not https */
 };
 
 static BOOL client_open_session(struct client *c, BOOL async, DWORD timeout)
@@ -154,14 +156,14 @@ static BOOL client_open_session(struct client *c, BOOL async, DWORD timeout)
     return TRUE;
 }
 
-/* Opens an https request for path on the client's connection; the callback watches it. */
+/* Opens an https (or c->plain: http) request for path on the client's connection; the callback watches it. */
 static BOOL client_new_request(struct client *c, const WCHAR *path)
 {
     DWORD_PTR context = (DWORD_PTR)&c->log;
 
     DWORD no_keep_alive = WINHTTP_DISABLE_KEEP_ALIVE;
 
-    c->request = WinHttpOpenRequest(c->connect, L"GET", path, NULL, NULL, NULL, WINHTTP_FLAG_SECURE);
+    c->request = WinHttpOpenRequest(c->connect, L"GET", path, NULL, NULL, NULL, c->plain ? 0 : WINHTTP_FLAG_SECURE);
     ok(c->request != NULL, "WinHttpOpenRequest failed: %lu", GetLastError());
     if (!c->request) return FALSE;
     /* Every case makes its own handshake, whatever the scope of the pool:
@@ -447,6 +449,100 @@ static void revocation_unknown_sync(void)
     client_close(&c);
 }
 
+/* Revocation against a real CRL: the revoked, not-revoked and crl-offline
+ * certificates name a CRL distribution point on loopback (tools/nginx-ctl
+ * serves the test CA's CRL, which lists revoked; nothing listens where
+ * crl-offline's points).  WINHTTP_ENABLE_SSL_REVOCATION goes on the request
+ * handle ("can be set only on the request handle", option flags). */
+static BOOL client_open_revocation(struct client *c, const WCHAR *server, BOOL async, BOOL check)
+{
+    DWORD feature = WINHTTP_ENABLE_SSL_REVOCATION;
+
+    if (!client_open(c, server, async, L"/hello.txt")) return FALSE;
+    if (check)
+        ok(WinHttpSetOption(c->request, WINHTTP_OPTION_ENABLE_FEATURE, &feature, sizeof(feature)),
+           "ENABLE_FEATURE SSL_REVOCATION: %lu", GetLastError());
+    return TRUE;
+}
+
+/* The status callback documentation: CERT_REVOKED "SSL certificate was
+ * revoked"; the error list: ERROR_WINHTTP_SECURE_CERT_REVOKED (CRYPT_E_REVOKED). */
+static void check_revoked(BOOL async, DWORD security_flags)
+{
+    struct client c;
+
+    if (client_open_revocation(&c, L"revoked", async, TRUE))
+    {
+        if (security_flags) set_security_flags(&c, security_flags);
+        ok_certificate_error(&c, client_exchange(&c), ERROR_WINHTTP_SECURE_CERT_REVOKED,
+                             WINHTTP_CALLBACK_STATUS_FLAG_CERT_REVOKED);
+    }
+    client_close(&c);
+}
+
+static void check_not_rejected(const WCHAR *server, BOOL async, BOOL check)
+{
+    struct client c;
+
+    if (client_open_revocation(&c, server, async, check))
+    {
+        ok_int(client_exchange(&c), 0);
+        ok_hello(&c);
+        ok(!c.log.secure_failures, "%ld SECURE_FAILURE callbacks", c.log.secure_failures);
+    }
+    client_close(&c);
+}
+
+static void revoked_sync(void)
+{
+    check_revoked(FALSE, 0);
+}
+
+static void revoked_async(void)
+{
+    check_revoked(TRUE, 0);
+}
+
+static void not_revoked_sync(void)
+{
+    check_not_rejected(L"not-revoked", FALSE, TRUE);
+}
+
+static void not_revoked_async(void)
+{
+    check_not_rejected(L"not-revoked", TRUE, TRUE);
+}
+
+/* Without WINHTTP_ENABLE_SSL_REVOCATION nothing is checked: it is a feature
+ * to enable ("If enabled, WinHTTP allows SSL revocation", option flags). */
+static void revoked_unchecked_by_default(void)
+{
+    check_not_rejected(L"revoked", FALSE, FALSE);
+}
+
+/* The CRL cannot be fetched: CERT_REV_FAILED, "the revocation check failed
+ * to verify whether a certificate has been revoked.  The server used to
+ * check for revocation might be unreachable" (status callback);
+ * ERROR_WINHTTP_SECURE_CERT_REV_FAILED is CRYPT_E_REVOCATION_OFFLINE. */
+static void revocation_offline_sync(void)
+{
+    struct client c;
+
+    if (client_open_revocation(&c, L"crl-offline", FALSE, TRUE))
+        ok_certificate_error(&c, client_exchange(&c), ERROR_WINHTTP_SECURE_CERT_REV_FAILED,
+                             WINHTTP_CALLBACK_STATUS_FLAG_CERT_REV_FAILED);
+    client_close(&c);
+}
+
+/* No SECURITY_FLAG_IGNORE_* excuses a revoked certificate: each documented
+ * flag (WINHTTP_OPTION_SECURITY_FLAGS) names the problem it allows, none is
+ * revocation, and SECURITY_FLAG_IGNORE_ALL_CERT_ERRORS is the four of them
+ * (0x3300, as SslErrorFlag_Ignore_All of WinHttpRequestSslErrorFlags). */
+static void revoked_not_ignored(void)
+{
+    check_revoked(FALSE, SECURITY_FLAG_IGNORE_ALL_CERT_ERRORS);
+}
+
 /* ---- SECURITY_FLAG_IGNORE_*: set before sending, or after a failure ----------------- */
 
 static void check_ignored(const WCHAR *server, DWORD flags, BOOL async)
@@ -585,6 +681,109 @@ static void server_cert_context(void)
             CertFreeCertificateContext(cert);
         }
     }
+    client_close(&c);
+}
+
+/* WINHTTP_OPTION_SERVER_CERT_CHAIN_CONTEXT: the chain built for the
+ * server's certificate, a PCCERT_CHAIN_CONTEXT the caller frees with
+ * CertFreeCertificateChain (option flags documentation).  Before a
+ * connection there is none, as for SERVER_CERT_CONTEXT. */
+static PCCERT_CHAIN_CONTEXT query_chain(HINTERNET request)
+{
+    PCCERT_CHAIN_CONTEXT chain = NULL;
+    DWORD size = sizeof(chain);
+
+    ok(WinHttpQueryOption(request, WINHTTP_OPTION_SERVER_CERT_CHAIN_CONTEXT, &chain, &size), "query chain: %lu",
+       GetLastError());
+    ok_int(size, sizeof(chain));
+    ok(chain != NULL, "no chain");
+    return chain;
+}
+
+static void check_chain_names(PCCERT_CHAIN_CONTEXT chain)
+{
+    const CERT_SIMPLE_CHAIN *simple;
+
+    ok(chain->cChain >= 1, "%lu simple chains", chain->cChain);
+    if (chain->cChain < 1) return;
+    simple = chain->rgpChain[0];
+    ok_int(simple->cElement, 2);    /* the server's certificate, then the test CA */
+    if (simple->cElement < 2) return;
+    cert_name_is(simple->rgpElement[0]->pCertContext, 0, SERVER_NAME);
+    cert_name_is(simple->rgpElement[simple->cElement - 1]->pCertContext, 0, CA_NAME);
+}
+
+static void server_cert_chain(BOOL async)
+{
+    struct client c;
+    PCCERT_CHAIN_CONTEXT chain = (PCCERT_CHAIN_CONTEXT)1;
+    DWORD size = sizeof(chain);
+
+    if (client_open(&c, L"valid", async, L"/hello.txt"))
+    {
+        ok_bool_err(WinHttpQueryOption(c.request, WINHTTP_OPTION_SERVER_CERT_CHAIN_CONTEXT, &chain, &size), FALSE,
+                    ERROR_WINHTTP_INCORRECT_HANDLE_STATE);
+        ok_int(client_exchange(&c), 0);
+        size = sizeof(chain) - 1;
+        ok_bool_err(WinHttpQueryOption(c.request, WINHTTP_OPTION_SERVER_CERT_CHAIN_CONTEXT, &chain, &size), FALSE,
+                    ERROR_INSUFFICIENT_BUFFER);
+        ok_int(size, sizeof(chain));
+        if ((chain = query_chain(c.request)))
+        {
+            ok_int(chain->TrustStatus.dwErrorStatus, CERT_TRUST_NO_ERROR);
+            check_chain_names(chain);
+            CertFreeCertificateChain(chain);
+        }
+    }
+    client_close(&c);
+}
+
+static void server_cert_chain_sync(void)
+{
+    server_cert_chain(FALSE);
+}
+
+static void server_cert_chain_async(void)
+{
+    server_cert_chain(TRUE);
+}
+
+/* An excused problem is still in the chain's trust status. */
+static void server_cert_chain_excused(void)
+{
+    struct client c;
+    PCCERT_CHAIN_CONTEXT chain;
+
+    if (client_open(&c, L"expired", FALSE, L"/hello.txt"))
+    {
+        set_security_flags(&c, SECURITY_FLAG_IGNORE_CERT_DATE_INVALID);
+        ok_int(client_exchange(&c), 0);
+        if ((chain = query_chain(c.request)))
+        {
+            ok(chain->TrustStatus.dwErrorStatus & CERT_TRUST_IS_NOT_TIME_VALID, "trust status %#lx",
+               chain->TrustStatus.dwErrorStatus);
+            check_chain_names(chain);
+            CertFreeCertificateChain(chain);
+        }
+    }
+    client_close(&c);
+}
+
+/* What one request's flags excused does not carry over to the next on a
+ * new connection: each is decided on its own flags. */
+static void excused_then_strict(void)
+{
+    struct client c;
+
+    if (client_open(&c, L"self-signed", FALSE, L"/hello.txt"))
+    {
+        set_security_flags(&c, SECURITY_FLAG_IGNORE_UNKNOWN_CA);
+        ok_int(client_exchange(&c), 0);
+    }
+    client_close(&c);
+    if (client_open(&c, L"self-signed", TRUE, L"/hello.txt"))
+        ok_certificate_error(&c, client_exchange(&c), ERROR_WINHTTP_SECURE_INVALID_CA,
+                             WINHTTP_CALLBACK_STATUS_FLAG_INVALID_CA);
     client_close(&c);
 }
 
@@ -869,7 +1068,7 @@ static PCCERT_CONTEXT load_client_cert(HCERTSTORE *store)
 
 static void check_client_cert(BOOL async)
 {
-    struct client c;
+    struct client c = { 0 };
     HCERTSTORE store;
     PCCERT_CONTEXT cert = load_client_cert(&store);
     WCHAR subject[128];
@@ -877,19 +1076,7 @@ static void check_client_cert(BOOL async)
 
     if (cert && client_open(&c, L"client-auth", async, L"/hello.txt"))
     {
-        BOOL set = set_client_cert(&c, cert);
-        DWORD error = GetLastError();
-
-        if (!set && error == ERROR_CALL_NOT_IMPLEMENTED)
-        {
-            /* a DLL may say honestly that it cannot do this yet */
-            skip("client certificates are not implemented by this winhttp.dll");
-            CertFreeCertificateContext(cert);
-            client_close(&c);
-            if (store) CertCloseStore(store, 0);
-            return;
-        }
-        ok(set, "set CLIENT_CERT_CONTEXT: %lu", error);
+        ok(set_client_cert(&c, cert), "set CLIENT_CERT_CONTEXT: %lu", GetLastError());
         /* the option holds its own reference (CertDuplicateCertificateContext, documented) */
         CertFreeCertificateContext(cert);
         cert = NULL;
@@ -912,6 +1099,129 @@ static void client_cert_from_pfx_sync(void)
 static void client_cert_from_pfx_async(void)
 {
     check_client_cert(TRUE);
+}
+
+/* The response came, and the server verified the client certificate
+ * (tools/nginx-ctl's client-auth server: X-Client-Subject, from
+ * $ssl_client_s_dn; without a verified certificate nginx answers 400). */
+static void ok_authenticated(struct client *c)
+{
+    WCHAR subject[128];
+    DWORD size = sizeof(subject);
+
+    ok_hello(c);
+    subject[0] = 0;
+    WinHttpQueryHeaders(c->request, WINHTTP_QUERY_CUSTOM, L"X-Client-Subject", subject, &size, NULL);
+    ok(!lstrcmpW(subject, L"CN=" CLIENT_NAME), "the server saw \"%ls\"", subject);
+}
+
+/* The documented recovery with a real certificate (WinHttpSendRequest,
+ * ERROR_WINHTTP_CLIENT_AUTH_CERT_NEEDED): fail, set it, send again. */
+static void check_client_cert_after_needed(BOOL async)
+{
+    struct client c = { 0 };
+    HCERTSTORE store;
+    PCCERT_CONTEXT cert = load_client_cert(&store);
+
+    if (cert && client_open(&c, L"client-auth", async, L"/hello.txt"))
+    {
+        ok_int(client_exchange(&c), ERROR_WINHTTP_CLIENT_AUTH_CERT_NEEDED);
+        ok(set_client_cert(&c, cert), "set CLIENT_CERT_CONTEXT: %lu", GetLastError());
+        ok_int(client_exchange(&c), 0);
+        ok_authenticated(&c);
+    }
+    client_close(&c);
+    if (cert) CertFreeCertificateContext(cert);
+    if (store) CertCloseStore(store, 0);
+}
+
+static void client_cert_after_needed_sync(void)
+{
+    check_client_cert_after_needed(FALSE);
+}
+
+static void client_cert_after_needed_async(void)
+{
+    check_client_cert_after_needed(TRUE);
+}
+
+/* A connection authenticated with a certificate is not handed to a request
+ * on the same connect handle that set none: that one is asked for its own
+ * (the connection is the server's proof of who the client is). */
+static void check_client_cert_not_pooled(BOOL async)
+{
+    struct client c = { 0 };
+    HCERTSTORE store;
+    PCCERT_CONTEXT cert = load_client_cert(&store);
+
+    if (cert && client_open_pooled(&c, L"client-auth", async, L"/hello.txt", TRUE))
+    {
+        ok(set_client_cert(&c, cert), "set CLIENT_CERT_CONTEXT: %lu", GetLastError());
+        ok_int(client_exchange(&c), 0);
+        ok_authenticated(&c);
+        client_close_request(&c);
+        if (client_new_request(&c, L"/hello.txt"))
+            ok_int(client_exchange(&c), ERROR_WINHTTP_CLIENT_AUTH_CERT_NEEDED);
+    }
+    client_close(&c);
+    if (cert) CertFreeCertificateContext(cert);
+    if (store) CertCloseStore(store, 0);
+}
+
+static void client_cert_not_pooled_sync(void)
+{
+    check_client_cert_not_pooled(FALSE);
+}
+
+static void client_cert_not_pooled_async(void)
+{
+    check_client_cert_not_pooled(TRUE);
+}
+
+/* The option belongs to request handles (option flags documentation:
+ * WINHTTP_OPTION_CLIENT_CERT_CONTEXT is set on a request handle);
+ * WinHttpSetOption fails elsewhere with ERROR_WINHTTP_INCORRECT_HANDLE_TYPE. */
+static void client_cert_on_session_or_connect(void)
+{
+    struct client c = { 0 };
+    HCERTSTORE store;
+    PCCERT_CONTEXT cert = load_client_cert(&store);
+
+    if (cert && client_open(&c, L"client-auth", FALSE, L"/hello.txt"))
+    {
+        ok_bool_err(WinHttpSetOption(c.session, WINHTTP_OPTION_CLIENT_CERT_CONTEXT, (void *)cert,
+                                     sizeof(CERT_CONTEXT)), FALSE, ERROR_WINHTTP_INCORRECT_HANDLE_TYPE);
+        ok_bool_err(WinHttpSetOption(c.connect, WINHTTP_OPTION_CLIENT_CERT_CONTEXT, (void *)cert,
+                                     sizeof(CERT_CONTEXT)), FALSE, ERROR_WINHTTP_INCORRECT_HANDLE_TYPE);
+    }
+    client_close(&c);
+    if (cert) CertFreeCertificateContext(cert);
+    if (store) CertCloseStore(store, 0);
+}
+
+/* The same certificate without its private key (a context made from the
+ * encoded certificate alone): the server asks for it and the handshake
+ * fails with ERROR_WINHTTP_CLIENT_CERT_NO_PRIVATE_KEY, which WinHTTP's
+ * error list describes as exactly this ("the context for the SSL client
+ * certificate does not have a private key associated with it"). */
+static void client_cert_without_private_key(void)
+{
+    struct client c = { 0 };
+    HCERTSTORE store;
+    PCCERT_CONTEXT with_key = load_client_cert(&store), bare = NULL;
+
+    if (with_key)
+        bare = CertCreateCertificateContext(X509_ASN_ENCODING, with_key->pbCertEncoded, with_key->cbCertEncoded);
+    if (bare && client_open(&c, L"client-auth", FALSE, L"/hello.txt"))
+    {
+        ok(set_client_cert(&c, bare), "set CLIENT_CERT_CONTEXT: %lu", GetLastError());
+        ok_int(client_exchange(&c), ERROR_WINHTTP_CLIENT_CERT_NO_PRIVATE_KEY);
+        ok_failed_in(&c, API_SEND_REQUEST);
+    }
+    client_close(&c);
+    if (bare) CertFreeCertificateContext(bare);
+    if (with_key) CertFreeCertificateContext(with_key);
+    if (store) CertCloseStore(store, 0);
 }
 
 /* ---- redirects from https to http ---------------------------------------------------- */
@@ -969,6 +1279,70 @@ static void https_to_http_always_sync(void)
 static void https_to_http_always_async(void)
 {
     check_https_to_http_always(TRUE);
+}
+
+/* From http to https: every policy but NEVER follows it (REDIRECT_POLICY
+ * documentation), and the https leg is checked like any other: the
+ * scripted server answers 302 to the "valid" (then "self-signed") TLS
+ * server. */
+static DWORD http_to_https(const WCHAR *server, BOOL async, struct client *c)
+{
+    struct endpoint ep;
+    struct server *srv;
+    struct script *s;
+    char location[128];
+    DWORD error = NO_COMPLETION;
+
+    memset(c, 0, sizeof(*c));
+    if (!find_server(server, &ep) || !client_open_session(c, async, 5000)) return error;
+    srv = server_start();
+    sprintf(location, "Location: https://%ls:%u/hello.txt\r\n", ep.host, ep.port);
+    s = server_add_connection(srv);
+    script_recv_request(s);
+    script_respond(s, 302, location, "moved");
+    c->plain = TRUE;
+    c->connect = WinHttpConnect(c->session, L"127.0.0.1", server_port(srv), 0);
+    ok(c->connect != NULL, "WinHttpConnect: %lu", GetLastError());
+    if (c->connect && client_new_request(c, L"/moved")) error = client_exchange(c);
+    server_stop(srv);
+    return error;
+}
+
+static void check_http_to_https(BOOL async)
+{
+    struct client c;
+    WCHAR url[256];
+    DWORD size = sizeof(url), error;
+
+    error = http_to_https(L"valid", async, &c);
+    if (!c.session) return;     /* skipped */
+    ok_int(error, 0);
+    if (c.request)
+    {
+        ok_hello(&c);
+        url[0] = 0;
+        ok(WinHttpQueryOption(c.request, WINHTTP_OPTION_URL, url, &size), "query URL: %lu", GetLastError());
+        ok(!wcsncmp(url, L"https://", 8), "URL after the redirect: %ls", url);
+    }
+    client_close(&c);
+    /* the redirect is followed by WinHttpReceiveResponse, which fails */
+    error = http_to_https(L"self-signed", async, &c);
+    ok(error == ERROR_WINHTTP_SECURE_INVALID_CA || error == ERROR_WINHTTP_SECURE_FAILURE, "self-signed: error %lu",
+       error);
+    ok(c.log.secure_flags == WINHTTP_CALLBACK_STATUS_FLAG_INVALID_CA, "SECURE_FAILURE flags %#lx",
+       c.log.secure_flags);
+    ok_failed_in(&c, API_RECEIVE_RESPONSE);
+    client_close(&c);
+}
+
+static void http_to_https_sync(void)
+{
+    check_http_to_https(FALSE);
+}
+
+static void http_to_https_async(void)
+{
+    check_http_to_https(TRUE);
 }
 
 /* ---- bad peers: the scripted server instead of a TLS server ------------------------ */
@@ -1196,6 +1570,13 @@ TEST_CASES(
     TEST(wrong_host_async),
     TEST(wrong_usage_sync),
     TEST(revocation_unknown_sync),
+    TEST(revoked_sync),
+    TEST(revoked_async),
+    TEST(not_revoked_sync),
+    TEST(not_revoked_async),
+    TEST(revoked_unchecked_by_default),
+    TEST(revocation_offline_sync),
+    TEST(revoked_not_ignored),
     TEST(ignore_unknown_ca),
     TEST(ignore_date_invalid),
     TEST(ignore_cn_invalid),
@@ -1205,6 +1586,10 @@ TEST_CASES(
     TEST(retry_after_failure_async),
     TEST(security_flags_after_handshake),
     TEST(server_cert_context),
+    TEST(server_cert_chain_sync),
+    TEST(server_cert_chain_async),
+    TEST(server_cert_chain_excused),
+    TEST(excused_then_strict),
     TEST(certificate_struct),
     TEST(key_bitness),
     TEST(keep_alive),
@@ -1218,10 +1603,18 @@ TEST_CASES(
     TEST(client_cert_retry),
     TEST(client_cert_from_pfx_sync),
     TEST(client_cert_from_pfx_async),
+    TEST(client_cert_after_needed_sync),
+    TEST(client_cert_after_needed_async),
+    TEST(client_cert_not_pooled_sync),
+    TEST(client_cert_not_pooled_async),
+    TEST(client_cert_on_session_or_connect),
+    TEST(client_cert_without_private_key),
     TEST(https_to_http_refused_sync),
     TEST(https_to_http_refused_async),
     TEST(https_to_http_always_sync),
     TEST(https_to_http_always_async),
+    TEST(http_to_https_sync),
+    TEST(http_to_https_async),
     TEST(garbage_instead_of_server_hello_sync),
     TEST(garbage_instead_of_server_hello_async),
     TEST(truncated_record),

@@ -158,10 +158,12 @@ static DWORD read_chunked(struct request *request, char *buffer, DWORD size, DWO
     return ERROR_SUCCESS;
 }
 
-/* Content-Length and close-delimited bodies: from the buffer, or straight
- * from the stream for reads at least as large as the buffer, and for every
- * read over TLS, which keeps its decrypted record itself: a second copy
- * through the buffer would only cost. */
+/* Content-Length and close-delimited bodies: through the buffer, which
+ * grows to read the socket in large blocks (a socket call costs far more
+ * under Wine than a copy), or straight from the stream for reads as large
+ * as the largest buffer, and for every read over TLS, which keeps its
+ * decrypted record itself: a second copy through the buffer would only
+ * cost. */
 static DWORD read_plain(struct request *request, char *buffer, DWORD size, DWORD *read)
 {
     struct body_reader *body = &request->body;
@@ -170,7 +172,7 @@ static DWORD read_plain(struct request *request, char *buffer, DWORD size, DWORD
     uint64_t want = bounded && body->left < size ? body->left : size;
 
     *read = 0;
-    if (!connection_buffered(conn) && (want >= conn->capacity || conn->secure))
+    if (!connection_buffered(conn) && (want >= CONNECTION_BUFFER_MAX || conn->secure))
     {
         size_t received;
         DWORD error = connection_recv(conn, buffer, (size_t)want, request->obj.settings.receive_timeout, &received);

@@ -17,16 +17,18 @@
  *     PFXImportCertStore gives such a key, in the "Enhanced" provider that
  *     knows no SHA-2: SHA-2 hashes are signed through the AES provider on
  *     the same key container.
- *   - a CNG key signs PKCS#1 v1.5 with NCryptSignHash; RSA-PSS reaches the
- *     method already padded (OpenSSL pads before the private operation), so
- *     it is done as a raw private operation, NCryptDecrypt without padding,
- *     when the key allows decryption.
+ *   - a CNG key signs PKCS#1 v1.5 and RSA-PSS with NCryptSignHash.  PSS
+ *     reaches the RSA_METHOD already padded, so it is caught earlier, in an
+ *     EVP_PKEY_METHOD (see "RSA-PSS through NCryptSignHash"); without that
+ *     method, a raw private operation (NCryptDecrypt without padding) when
+ *     the key allows decryption.
  * Only RSA keys are supported. */
 /* the legacy RSA_METHOD interface is deprecated in 3.0, and still what
  * OpenSSL itself uses for foreign keys */
 #define OPENSSL_SUPPRESS_DEPRECATED
 #include <openssl/ssl.h>
 #include <openssl/rsa.h>
+#include <openssl/evp.h>
 #include <openssl/x509.h>
 #include <openssl/objects.h>
 #include <openssl/core_names.h>
@@ -189,6 +191,86 @@ static int rsa_finish(RSA *rsa)
     return finish ? finish(rsa) : 1;
 }
 
+/* ---- RSA-PSS through NCryptSignHash ---------------------------------------------------- */
+
+/* OpenSSL pads PSS itself before RSA_METHOD sees the data, so a CNG key
+ * that cannot do a raw private operation (a sign-only key, or Wine 8's
+ * ncrypt, whose NCryptDecrypt is a stub) could not sign PSS through the
+ * RSA_METHOD.  An application EVP_PKEY_METHOD for RSA sees the digest and
+ * the padding parameters first: PSS with one of our CNG keys goes to
+ * NCryptSignHash(BCRYPT_PAD_PSS), everything else to OpenSSL's own. */
+static EVP_PKEY_METHOD *pkey_method;
+static int (*default_pkey_sign)(EVP_PKEY_CTX *, unsigned char *, size_t *, const unsigned char *, size_t);
+
+static int cng_sign_pss(struct client_key *key, EVP_PKEY_CTX *ctx, unsigned char *sig, size_t *sig_size,
+                        const unsigned char *hash, size_t hash_size)
+{
+    const EVP_MD *md = NULL, *mgf1 = NULL;
+    const struct digest *digest = NULL;
+    BCRYPT_PSS_PADDING_INFO padding;
+    SECURITY_STATUS status;
+    DWORD done = 0;
+    int salt = 0;
+
+    if (EVP_PKEY_CTX_get_signature_md(ctx, &md) > 0 && md && EVP_PKEY_CTX_get_rsa_mgf1_md(ctx, &mgf1) > 0 &&
+        mgf1 && EVP_MD_get_type(mgf1) == EVP_MD_get_type(md) && EVP_PKEY_CTX_get_rsa_pss_saltlen(ctx, &salt) > 0)
+        digest = find_digest(EVP_MD_get_type(md));
+    /* CNG's PSS uses the digest for MGF1 too, and a fixed salt length (TLS:
+     * the digest's length) */
+    if (salt == RSA_PSS_SALTLEN_DIGEST && md) salt = EVP_MD_get_size(md);
+    if (!digest || !digest->cng || salt < 0 || hash_size != (size_t)EVP_MD_get_size(md))
+    {
+        WARN("cannot sign this RSA-PSS variant (salt %d)\n", salt);
+        return 0;
+    }
+    padding.pszAlgId = digest->cng;
+    padding.cbSalt = salt;
+    if ((status = NCryptSignHash(key->ncrypt, &padding, (BYTE *)hash, hash_size, sig, *sig_size, &done,
+                                 BCRYPT_PAD_PSS)))
+    {
+        WARN("NCryptSignHash (PSS) failed: %#lx\n", status);
+        return 0;
+    }
+    TRACE("PSS %s, salt %d: %lu bytes\n", OBJ_nid2sn(digest->nid), salt, done);
+    *sig_size = done;
+    return 1;
+}
+
+static int pkey_sign(EVP_PKEY_CTX *ctx, unsigned char *sig, size_t *sig_size, const unsigned char *tbs,
+                     size_t tbs_size)
+{
+    EVP_PKEY *pkey = EVP_PKEY_CTX_get0_pkey(ctx);
+    const RSA *rsa = pkey && EVP_PKEY_get_base_id(pkey) == EVP_PKEY_RSA ? EVP_PKEY_get0_RSA(pkey) : NULL;
+    struct client_key *key = rsa && RSA_get_method(rsa) == rsa_method ? RSA_get_ex_data(rsa, key_index) : NULL;
+    int padding = 0;
+
+    if (sig && key && key->ncrypt && EVP_PKEY_CTX_get_rsa_padding(ctx, &padding) > 0 &&
+        padding == RSA_PKCS1_PSS_PADDING)
+        return cng_sign_pss(key, ctx, sig, sig_size, tbs, tbs_size);
+    return default_pkey_sign(ctx, sig, sig_size, tbs, tbs_size);
+}
+
+static void create_pkey_method(void)
+{
+    const EVP_PKEY_METHOD *standard = EVP_PKEY_meth_find(EVP_PKEY_RSA);
+    int (*sign_init)(EVP_PKEY_CTX *);
+    EVP_PKEY_METHOD *method;
+    int id, flags;
+
+    if (!standard) return;
+    EVP_PKEY_meth_get0_info(&id, &flags, standard);
+    if (!(method = EVP_PKEY_meth_new(EVP_PKEY_RSA, flags))) return;
+    EVP_PKEY_meth_copy(method, standard);
+    EVP_PKEY_meth_get_sign(standard, &sign_init, &default_pkey_sign);
+    EVP_PKEY_meth_set_sign(method, sign_init, pkey_sign);
+    if (!default_pkey_sign || !EVP_PKEY_meth_add0(method))
+    {
+        EVP_PKEY_meth_free(method);
+        return;
+    }
+    pkey_method = method;
+}
+
 static BOOL CALLBACK create_method(INIT_ONCE *once, void *param, void **unused)
 {
     RSA_METHOD *method;
@@ -203,6 +285,7 @@ static BOOL CALLBACK create_method(INIT_ONCE *once, void *param, void **unused)
         return TRUE;
     }
     rsa_method = method;
+    create_pkey_method();
     return TRUE;
 }
 
@@ -281,7 +364,7 @@ static DWORD acquire_key(PCCERT_CONTEXT cert, struct client_key **out, BOOL *pss
     if (spec == CERT_NCRYPT_KEY_SPEC)
     {
         key->ncrypt = handle;
-        *pss = cng_can_decrypt(handle);
+        *pss = pkey_method || cng_can_decrypt(handle);
     }
     else
     {
@@ -359,6 +442,8 @@ DWORD tls_client_cert_load(PCCERT_CONTEXT cert, X509 **x509, EVP_PKEY **pkey, BO
 
 void tls_client_cert_unload(void)
 {
+    if (pkey_method && EVP_PKEY_meth_remove(pkey_method)) EVP_PKEY_meth_free(pkey_method);
+    pkey_method = NULL;
     if (rsa_method) RSA_meth_free(rsa_method);
     rsa_method = NULL;
 }

@@ -2,7 +2,8 @@
  * revocation checking against a CRL on loopback, the SECURITY_FLAG_IGNORE_* flags and the fail/set/resend pattern, what
  * can be asked after the handshake (security flags, the server's
  * certificate, key bitness), WINHTTP_OPTION_SECURE_PROTOCOLS, client
- * certificates, https-to-http redirects; synchronous and asynchronous.
+ * certificates (from PKCS#12, and the same key moved into CNG),
+ * https-to-http redirects; synchronous and asynchronous.
  * Then bad peers: garbage instead of a ServerHello, a truncated record, a
  * reset and silence mid-handshake (played by the scripted server), and
  * clear text or half a record after a real handshake (tools/tls-fault-server).
@@ -36,6 +37,7 @@
 #include "server.h"
 #include "winhttp.h"
 #include <wincrypt.h>
+#include <ncrypt.h>
 
 #define WAIT_MS 5000
 #define HELLO_TEXT "Hello from nginx.\nThis file is fetched by tests/conformance/nginx.c.\n"
@@ -1035,8 +1037,9 @@ static void client_cert_retry(void)
     client_close(&c);
 }
 
-/* The client certificate of WINHTTP_TEST_TLS_PFX, imported from PKCS#12. */
-static PCCERT_CONTEXT load_client_cert(HCERTSTORE *store)
+/* The client certificate of WINHTTP_TEST_TLS_PFX, imported from PKCS#12
+ * with PFXImportCertStore's FLAGS. */
+static PCCERT_CONTEXT load_client_cert_with(HCERTSTORE *store, DWORD flags)
 {
     WCHAR path[MAX_PATH], password[128];
     CRYPT_DATA_BLOB blob = { 0 };
@@ -1056,7 +1059,7 @@ static PCCERT_CONTEXT load_client_cert(HCERTSTORE *store)
     if (file == INVALID_HANDLE_VALUE) return NULL;
     size = GetFileSize(file, NULL);
     if ((blob.pbData = malloc(size)) && ReadFile(file, blob.pbData, size, &blob.cbData, NULL))
-        *store = PFXImportCertStore(&blob, password, CRYPT_USER_KEYSET);
+        *store = PFXImportCertStore(&blob, password, flags);
     CloseHandle(file);
     free(blob.pbData);
     ok(*store != NULL, "PFXImportCertStore failed: %#lx", GetLastError());
@@ -1064,6 +1067,11 @@ static PCCERT_CONTEXT load_client_cert(HCERTSTORE *store)
         cert = CertFindCertificateInStore(*store, X509_ASN_ENCODING, 0, CERT_FIND_SUBJECT_STR_W, CLIENT_NAME, NULL);
     ok(cert != NULL, "no certificate for %ls in the PFX", CLIENT_NAME);
     return cert;
+}
+
+static PCCERT_CONTEXT load_client_cert(HCERTSTORE *store)
+{
+    return load_client_cert_with(store, CRYPT_USER_KEYSET);
 }
 
 static void check_client_cert(BOOL async)
@@ -1222,6 +1230,193 @@ static void client_cert_without_private_key(void)
     if (bare) CertFreeCertificateContext(bare);
     if (with_key) CertFreeCertificateContext(with_key);
     if (store) CertCloseStore(store, 0);
+}
+
+/* ---- client certificates whose key is a CNG key ---------------------------------------- */
+
+/* Writes N bytes of IN to OUT in the opposite order; returns the end. */
+static BYTE *reversed(BYTE *out, const BYTE *in, DWORD n)
+{
+    for (DWORD i = 0; i < n; i++) out[i] = in[n - 1 - i];
+    return out + n;
+}
+
+/* CryptExportKey's PRIVATEKEYBLOB (little-endian: BLOBHEADER, RSAPUBKEY,
+ * modulus, p, q, dp, dq, qinv, d) as a BCRYPT_RSAFULLPRIVATE_BLOB
+ * (big-endian: BCRYPT_RSAKEY_BLOB, exponent, modulus, p, q, dp, dq, qinv,
+ * d), both layouts documented.  NCryptImportKey's LEGACY_RSAPRIVATE_BLOB
+ * would take the first as it is, but Wine 8 rejects it. */
+static BYTE *rsa_full_private_blob(const BYTE *legacy, DWORD *size)
+{
+    const RSAPUBKEY *rsa = (const RSAPUBKEY *)(legacy + sizeof(BLOBHEADER));
+    const BYTE *in = (const BYTE *)(rsa + 1);
+    DWORD modulus = rsa->bitlen / 8, prime = modulus / 2;
+    const DWORD parts[] = { modulus, prime, prime, prime, prime, prime, modulus };
+    BCRYPT_RSAKEY_BLOB *header;
+    BYTE *out;
+
+    *size = sizeof(*header) + sizeof(rsa->pubexp) + 2 * modulus + 5 * prime;
+    if (!(header = calloc(1, *size))) return NULL;
+    header->Magic = BCRYPT_RSAFULLPRIVATE_MAGIC;
+    header->BitLength = rsa->bitlen;
+    header->cbPublicExp = sizeof(rsa->pubexp);
+    header->cbModulus = modulus;
+    header->cbPrime1 = header->cbPrime2 = prime;
+    out = reversed((BYTE *)(header + 1), (const BYTE *)&rsa->pubexp, sizeof(rsa->pubexp));
+    for (size_t i = 0; i < ARRAYSIZE(parts); i++)
+    {
+        out = reversed(out, in, parts[i]);
+        in += parts[i];
+    }
+    return (BYTE *)header;
+}
+
+/* CERT's CryptoAPI private key (the PFX imported with CRYPT_EXPORTABLE),
+ * exported and imported into the Microsoft Software Key Storage Provider
+ * as an ephemeral key; 0 on failure. */
+static NCRYPT_KEY_HANDLE cng_key_of(PCCERT_CONTEXT cert)
+{
+    HCRYPTPROV_OR_NCRYPT_KEY_HANDLE prov = 0;
+    NCRYPT_PROV_HANDLE ksp = 0;
+    NCRYPT_KEY_HANDLE key = 0;
+    HCRYPTKEY legacy_key = 0;
+    DWORD spec = 0, size = 0, blob_size = 0;
+    BYTE *legacy = NULL, *blob = NULL;
+    BOOL must_free = FALSE;
+    SECURITY_STATUS status = NTE_FAIL;
+
+    ok(CryptAcquireCertificatePrivateKey(cert, CRYPT_ACQUIRE_SILENT_FLAG, NULL, &prov, &spec, &must_free),
+       "CryptAcquireCertificatePrivateKey: %#lx", GetLastError());
+    /* which key the container has (Wine 8 reports a key spec of 3) */
+    if (prov && !CryptGetUserKey(prov, AT_KEYEXCHANGE, &legacy_key)) CryptGetUserKey(prov, AT_SIGNATURE, &legacy_key);
+    if (legacy_key && CryptExportKey(legacy_key, 0, PRIVATEKEYBLOB, 0, NULL, &size) && (legacy = malloc(size)) &&
+        CryptExportKey(legacy_key, 0, PRIVATEKEYBLOB, 0, legacy, &size) &&
+        (blob = rsa_full_private_blob(legacy, &blob_size)) &&
+        !(status = NCryptOpenStorageProvider(&ksp, MS_KEY_STORAGE_PROVIDER, 0)))
+        status = NCryptImportKey(ksp, 0, BCRYPT_RSAFULLPRIVATE_BLOB, NULL, &key, blob, blob_size, 0);
+    ok(!status, "the key did not get into CNG: %#lx (CryptoAPI %#lx)", status, GetLastError());
+    if (legacy) SecureZeroMemory(legacy, size);
+    if (blob) SecureZeroMemory(blob, blob_size);
+    free(legacy);
+    free(blob);
+    if (ksp) NCryptFreeObject(ksp);
+    if (legacy_key) CryptDestroyKey(legacy_key);
+    if (must_free) CryptReleaseContext(prov, 0);
+    return status ? 0 : key;
+}
+
+/* A new context of CERT whose private key is KEY, attached as a
+ * CERT_KEY_CONTEXT_PROP_ID with CERT_NCRYPT_KEY_SPEC (the CERT_KEY_CONTEXT
+ * documentation: hNCryptKey is used with that spec; Wine 8 does not
+ * implement CERT_NCRYPT_KEY_HANDLE_PROP_ID).  The caller frees KEY after
+ * the context (CERT_STORE_NO_CRYPT_RELEASE_FLAG). */
+static PCCERT_CONTEXT cert_with_cng_key(PCCERT_CONTEXT cert, NCRYPT_KEY_HANDLE key)
+{
+    PCCERT_CONTEXT result = CertCreateCertificateContext(X509_ASN_ENCODING, cert->pbCertEncoded, cert->cbCertEncoded);
+    CERT_KEY_CONTEXT context = { sizeof(context) };
+    HCRYPTPROV_OR_NCRYPT_KEY_HANDLE found = 0;
+    DWORD spec = 0;
+    BOOL must_free = TRUE;
+
+    context.hNCryptKey = key;
+    context.dwKeySpec = CERT_NCRYPT_KEY_SPEC;
+    if (result && !CertSetCertificateContextProperty(result, CERT_KEY_CONTEXT_PROP_ID, CERT_STORE_NO_CRYPT_RELEASE_FLAG,
+                                                     &context))
+    {
+        ok(FALSE, "set CERT_KEY_CONTEXT_PROP_ID: %#lx", GetLastError());
+        CertFreeCertificateContext(result);
+        return NULL;
+    }
+    /* what winhttp will find: the CNG key itself */
+    ok(result && CryptAcquireCertificatePrivateKey(result, CRYPT_ACQUIRE_CACHE_FLAG | CRYPT_ACQUIRE_ONLY_NCRYPT_KEY_FLAG |
+                                                   CRYPT_ACQUIRE_SILENT_FLAG, NULL, &found, &spec, &must_free),
+       "CryptAcquireCertificatePrivateKey(ONLY_NCRYPT): %#lx", GetLastError());
+    ok(found == key && spec == CERT_NCRYPT_KEY_SPEC && !must_free, "got key %#Ix spec %#lx free %d",
+       (ULONG_PTR)found, spec, must_free);
+    return result;
+}
+
+/* The client certificate with its key in CNG, or NULL (skipped or failed). */
+static PCCERT_CONTEXT load_cng_client_cert(NCRYPT_KEY_HANDLE *key)
+{
+    HCERTSTORE store;
+    PCCERT_CONTEXT from_pfx = load_client_cert_with(&store, CRYPT_USER_KEYSET | CRYPT_EXPORTABLE), cert = NULL;
+
+    *key = from_pfx ? cng_key_of(from_pfx) : 0;
+    if (*key) cert = cert_with_cng_key(from_pfx, *key);
+    if (from_pfx) CertFreeCertificateContext(from_pfx);
+    if (store) CertCloseStore(store, 0);
+    return cert;
+}
+
+static void query_custom(HINTERNET request, const WCHAR *name, WCHAR *value, DWORD size)
+{
+    size *= sizeof(WCHAR);
+    value[0] = 0;
+    WinHttpQueryHeaders(request, WINHTTP_QUERY_CUSTOM, name, value, &size, NULL);
+}
+
+/* PROTOCOLS 0: the default ones.  Returns FALSE if skipped, else the
+ * version the client-auth server saw (its X-TLS-Protocol, nginx's
+ * $ssl_protocol) in VERSION. */
+static BOOL check_client_cert_cng(BOOL async, DWORD protocols, WCHAR *version, DWORD size)
+{
+    struct client c = { 0 };
+    struct endpoint ep;
+    NCRYPT_KEY_HANDLE key;
+    PCCERT_CONTEXT cert = load_cng_client_cert(&key);
+    BOOL ran = FALSE;
+
+    version[0] = 0;
+    if (cert && find_server(L"client-auth", &ep) && client_open_session(&c, async, 5000))
+    {
+        if (protocols)
+            ok(WinHttpSetOption(c.session, WINHTTP_OPTION_SECURE_PROTOCOLS, &protocols, sizeof(protocols)),
+               "set SECURE_PROTOCOLS: %lu", GetLastError());
+        ran = client_open_request(&c, ep.host, ep.port, L"/hello.txt");
+    }
+    if (ran)
+    {
+        ok(set_client_cert(&c, cert), "set CLIENT_CERT_CONTEXT: %lu", GetLastError());
+        ok_int(client_exchange(&c), 0);
+        ok_authenticated(&c);
+        query_custom(c.request, L"X-TLS-Protocol", version, size);
+    }
+    client_close(&c);
+    if (cert) CertFreeCertificateContext(cert);
+    if (key) NCryptFreeObject(key);
+    return ran;
+}
+
+/* The server verified a signature made by NCryptSignHash.  Which version
+ * the defaults give depends on the system (TLS 1.3 needs Windows 11 or
+ * Server 2022); either is fine here. */
+static void check_client_cert_cng_default(BOOL async)
+{
+    WCHAR version[32];
+
+    if (check_client_cert_cng(async, 0, version, ARRAYSIZE(version)))
+        ok( !lstrcmpW(version, L"TLSv1.2") || !lstrcmpW(version, L"TLSv1.3"), "negotiated %ls", version);
+}
+
+static void client_cert_cng_sync(void)
+{
+    check_client_cert_cng_default(FALSE);
+}
+
+static void client_cert_cng_async(void)
+{
+    check_client_cert_cng_default(TRUE);
+}
+
+/* TLS 1.3 only: the CertificateVerify must be RSA-PSS (RFC 8446 4.4.3),
+ * which a CNG RSA key signs (NCryptSignHash, BCRYPT_PAD_PSS). */
+static void client_cert_cng_tls13(void)
+{
+    WCHAR version[32];
+
+    if (check_client_cert_cng(FALSE, WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_3, version, ARRAYSIZE(version)))
+        ok_wstr(version, L"TLSv1.3");
 }
 
 /* ---- redirects from https to http ---------------------------------------------------- */
@@ -1609,6 +1804,9 @@ TEST_CASES(
     TEST(client_cert_not_pooled_async),
     TEST(client_cert_on_session_or_connect),
     TEST(client_cert_without_private_key),
+    TEST(client_cert_cng_sync),
+    TEST(client_cert_cng_async),
+    TEST(client_cert_cng_tls13),
     TEST(https_to_http_refused_sync),
     TEST(https_to_http_refused_async),
     TEST(https_to_http_always_sync),

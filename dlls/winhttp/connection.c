@@ -12,6 +12,7 @@ DWORD connection_create(const WCHAR *host, INTERNET_PORT port, BOOL secure, BOOL
     if (!(conn = heap_alloc_zero(sizeof(*conn)))) return ERROR_OUTOFMEMORY;
     conn->port = port;
     conn->secure = secure;
+    conn->async = async;
     conn->capacity = CONNECTION_BUFFER_MIN;
     if (!(conn->host = strdupW(host)) || !(conn->buffer = heap_alloc(conn->capacity)))
     {
@@ -40,7 +41,13 @@ void connection_close(struct connection *conn)
     stream_destroy(conn->stream);   /* a TLS stream destroys the socket below it */
     if (conn->server_cert) CertFreeCertificateContext(conn->server_cert);
     if (conn->server_chain) CertFreeCertificateChain(conn->server_chain);
-    if (conn->addresses) FreeAddrInfoW(conn->addresses);
+    if (conn->lookup)
+    {
+        ADDRINFOEXW *late;
+        lookup_finish(conn->lookup, &late);
+        if (late) FreeAddrInfoExW(late);
+    }
+    if (conn->addresses) FreeAddrInfoExW(conn->addresses);
     heap_free(conn->buffer);
     heap_free(conn->host);
     heap_free(conn);
@@ -54,6 +61,10 @@ void connection_bind(struct connection *conn, void (*on_complete)(void *context)
 
 void connection_cancel(struct connection *conn)
 {
+    AcquireSRWLockExclusive(&conn->lookup_lock);
+    conn->cancelled = TRUE;
+    if (conn->lookup) lookup_cancel(conn->lookup);
+    ReleaseSRWLockExclusive(&conn->lookup_lock);
     stream_cancel(conn->stream);
 }
 
@@ -72,30 +83,50 @@ static void notify_string(struct object *obj, DWORD status, const WCHAR *text)
     notify(obj, status, (void *)text, (lstrlenW(text) + 1) * sizeof(WCHAR));
 }
 
-/* Name resolution blocks the thread it runs on: a name given as an
- * address (the common case on loopback) resolves at once. */
+/* The host as the resolver and the callbacks want it: "[::1]" names an
+ * IPv6 literal. */
+static const WCHAR *bare_host(const WCHAR *host, WCHAR *name, size_t size)
+{
+    size_t length = lstrlenW(host);
+
+    if (host[0] != '[' || length <= 2 || host[length - 1] != ']' || length - 2 >= size) return host;
+    memcpy(name, host + 1, (length - 2) * sizeof(WCHAR));
+    name[length - 2] = 0;
+    return name;
+}
+
+/* RESOLVING_NAME, the lookup (resumable: a name is looked up without
+ * holding a thread of an asynchronous request), NAME_RESOLVED. */
 static DWORD resolve(struct connection *conn, struct object *obj)
 {
-    const WCHAR *host = conn->host;
-    ADDRINFOW hints = { 0 };
-    WCHAR service[8], name[256];
-    size_t length = lstrlenW(host);
-    int ret;
+    WCHAR name[256];
+    const WCHAR *host = bare_host(conn->host, name, ARRAY_SIZE(name));
+    struct lookup *lookup;
+    DWORD error = ERROR_SUCCESS;
 
-    /* "[::1]" names an IPv6 literal */
-    if (host[0] == '[' && length > 2 && host[length - 1] == ']' && length - 2 < ARRAY_SIZE(name))
+    if (!conn->lookup)
     {
-        memcpy(name, host + 1, (length - 2) * sizeof(WCHAR));
-        name[length - 2] = 0;
-        host = name;
+        notify_string(obj, WINHTTP_CALLBACK_STATUS_RESOLVING_NAME, host);
+        AcquireSRWLockExclusive(&conn->lookup_lock);
+        error = conn->cancelled ? ERROR_WINHTTP_OPERATION_CANCELLED
+                                : lookup_start(host, conn->port, conn->async, obj->settings.resolve_timeout,
+                                               conn->socket->on_complete, conn->socket->on_complete_context,
+                                               &conn->lookup, &conn->addresses);
+        ReleaseSRWLockExclusive(&conn->lookup_lock);
+        if (error == ERROR_IO_PENDING && conn->async) return error;
+        if (error == ERROR_IO_PENDING) lookup_wait(conn->lookup);
     }
-    swprintf(service, ARRAY_SIZE(service), L"%u", conn->port);
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_protocol = IPPROTO_TCP;
-    notify_string(obj, WINHTTP_CALLBACK_STATUS_RESOLVING_NAME, host);
-    ret = GetAddrInfoW(host, service, &hints, &conn->addresses);
-    TRACE("%s -> %d\n", debugstr_w(host), ret);
-    if (ret) return ERROR_WINHTTP_NAME_NOT_RESOLVED;
+    else if (!lookup_done(conn->lookup)) return ERROR_IO_PENDING;
+    if (conn->lookup)
+    {
+        AcquireSRWLockExclusive(&conn->lookup_lock);
+        lookup = conn->lookup;
+        conn->lookup = NULL;
+        ReleaseSRWLockExclusive(&conn->lookup_lock);
+        error = lookup_finish(lookup, &conn->addresses);
+    }
+    TRACE("%s: %lu\n", debugstr_w(host), error);
+    if (error) return error;
     notify_string(obj, WINHTTP_CALLBACK_STATUS_NAME_RESOLVED, host);
     conn->address_next = conn->addresses;
     return ERROR_SUCCESS;
@@ -132,7 +163,7 @@ static DWORD handshake(struct connection *conn, struct object *obj)
 
 DWORD connection_connect(struct connection *conn, struct object *obj)
 {
-    const ADDRINFOW *ai;
+    const ADDRINFOEXW *ai;
     DWORD error = ERROR_WINHTTP_CANNOT_CONNECT;
 
     for (;;)
@@ -147,7 +178,7 @@ DWORD connection_connect(struct connection *conn, struct object *obj)
         case CONNECT_NEXT_ADDRESS:   /* every address in turn */
             if (!(ai = conn->address_next)) return error;
             conn->address_current = ai;
-            conn->address_next = ai->ai_next;
+            conn->address_next = (ADDRINFOEXW *)ai->ai_next;   /* MinGW names the link type differently */
             format_address(ai->ai_addr, (int)ai->ai_addrlen, conn->address, ARRAY_SIZE(conn->address));
             notify_string(obj, WINHTTP_CALLBACK_STATUS_CONNECTING_TO_SERVER, conn->address);
             conn->phase = CONNECT_WAIT;
@@ -166,7 +197,7 @@ DWORD connection_connect(struct connection *conn, struct object *obj)
                 break;
             }
             socket_stream_addresses(conn->socket, &conn->local_address, &conn->remote_address);
-            FreeAddrInfoW(conn->addresses);
+            FreeAddrInfoExW(conn->addresses);
             conn->addresses = conn->address_next = NULL;
             conn->address_current = NULL;
             conn->phase = conn->secure ? CONNECT_HANDSHAKE : CONNECT_DONE;

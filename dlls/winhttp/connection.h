@@ -11,6 +11,7 @@
 #include "winhttp_private.h"
 #include "stream.h"
 #include "tls.h"
+#include "resolve.h"
 
 /* The buffer starts small (thousands of connections may be in flight) and
  * doubles while a body arrives faster than it is read, so that large
@@ -58,8 +59,12 @@ struct connection
     unsigned int requests;          /* requests sent on this connection */
 
     enum connect_phase phase;       /* connecting */
-    ADDRINFOW *addresses, *address_next;
-    const ADDRINFOW *address_current;
+    BOOL async;
+    SRWLOCK lookup_lock;            /* guards lookup and cancelled against connection_cancel */
+    struct lookup *lookup;          /* name resolution in progress */
+    BOOL cancelled;
+    ADDRINFOEXW *addresses, *address_next;
+    const ADDRINFOEXW *address_current;
 };
 
 /* A connection to host:port, not connected yet. */

@@ -27,8 +27,8 @@ struct client
     LONG unknown_before;
 };
 
-static BOOL client_open_port(struct client *c, unsigned short port, const WCHAR *verb, const WCHAR *path,
-                             DWORD mask)
+static BOOL client_open_host(struct client *c, const WCHAR *host, unsigned short port, const WCHAR *verb,
+                             const WCHAR *path, DWORD mask)
 {
     c->rec = recorder_create();
     c->unknown_before = recorder_unknown_callbacks();
@@ -36,7 +36,7 @@ static BOOL client_open_port(struct client *c, unsigned short port, const WCHAR 
     ok(c->session != NULL, "WinHttpOpen(ASYNC) failed: %lu", GetLastError());
     if (!c->session) return FALSE;
     WinHttpSetTimeouts(c->session, 5000, 5000, 5000, 5000);
-    c->connect = WinHttpConnect(c->session, L"127.0.0.1", port, 0);
+    c->connect = WinHttpConnect(c->session, host, port, 0);
     ok(c->connect != NULL, "WinHttpConnect failed: %lu", GetLastError());
     if (c->connect) c->request = WinHttpOpenRequest(c->connect, verb, path, NULL, NULL, NULL, 0);
     ok(c->request != NULL, "WinHttpOpenRequest failed: %lu", GetLastError());
@@ -46,6 +46,12 @@ static BOOL client_open_port(struct client *c, unsigned short port, const WCHAR 
     ok(recorder_attach(c->rec, KIND_CONNECT, c->connect, mask), "attach connect: %lu", GetLastError());
     ok(recorder_attach(c->rec, KIND_REQUEST, c->request, mask), "attach request: %lu", GetLastError());
     return TRUE;
+}
+
+static BOOL client_open_port(struct client *c, unsigned short port, const WCHAR *verb, const WCHAR *path,
+                             DWORD mask)
+{
+    return client_open_host(c, L"127.0.0.1", port, verb, path, mask);
 }
 
 static BOOL client_open(struct client *c, const WCHAR *verb, const WCHAR *path, DWORD mask)
@@ -501,6 +507,134 @@ static void test_error_connect_refused(void)
     WSACleanup();
 }
 
+/* ---- names ---------------------------------------------------------------------------- */
+
+/* A host name is looked up, RESOLVING_NAME (with the name) and
+ * NAME_RESOLVED around it (WINHTTP_STATUS_CALLBACK); the resolve
+ * timeout client_open sets (5 s) is armed and left unused. */
+static void test_resolve_name(void)
+{
+    struct client c;
+    struct drive d = { 0 };
+    struct script *s;
+    const struct callback_event *e;
+
+    memset(&c, 0, sizeof(c));
+    if (!(c.srv = server_start()) ||
+        !client_open_host(&c, L"localhost", server_port(c.srv), L"GET", L"/named", MASK_ALL))
+        return client_finish(&c, FALSE);
+    s = server_add_connection(c.srv);
+    script_recv_request(s);
+    script_respond(s, 200, NULL, "named");
+    ok_bool_err(recorder_drive(c.rec, 64, &d), TRUE, 0);
+    ok(recorder_wait_done(c.rec, WAIT_MS), "the exchange did not finish");
+    ok_int(c.rec->calls_failed, 0);
+    ok_int(status_code(c.request), 200);
+    cursor_load(c.rec, KIND_REQUEST);
+    e = take(WINHTTP_CALLBACK_STATUS_RESOLVING_NAME);
+    ok(e && !wcscmp(e->text, L"localhost"), "RESOLVING_NAME %ls", e ? e->text : L"missing");
+    /* "the name that was resolved" (WINHTTP_STATUS_CALLBACK); Wine's builtin
+     * gives the address it found, which the text allows too */
+    e = take(WINHTTP_CALLBACK_STATUS_NAME_RESOLVED);
+    ok(e && (!wcscmp(e->text, L"localhost") || !wcscmp(e->text, L"127.0.0.1") || !wcscmp(e->text, L"::1")),
+       "NAME_RESOLVED %ls", e ? e->text : L"missing");
+    ok(take(WINHTTP_CALLBACK_STATUS_CONNECTING_TO_SERVER) != NULL, "no CONNECTING_TO_SERVER after the name: %s",
+       recorder_trace(c.rec, KIND_REQUEST));
+    client_finish(&c, TRUE);
+}
+
+/* The same in synchronous mode, with and without a resolve timeout. */
+static void test_resolve_name_sync(void)
+{
+    struct server *srv = server_start();
+    HINTERNET session, connect, request;
+    struct script *s;
+
+    if (!srv) return;
+    for (int timeout = 0; timeout <= 5000; timeout += 5000)
+    {
+        s = server_add_connection(srv);
+        script_recv_request(s);
+        script_respond(s, 200, "Connection: close\r\n", "named");
+        session = WinHttpOpen(L"async-conformance", WINHTTP_ACCESS_TYPE_NO_PROXY, NULL, NULL, 0);
+        ok(WinHttpSetTimeouts(session, timeout, 5000, 5000, 5000), "SetTimeouts: %lu", GetLastError());
+        connect = WinHttpConnect(session, L"localhost", server_port(srv), 0);
+        request = WinHttpOpenRequest(connect, L"GET", L"/named", NULL, NULL, NULL, 0);
+        ok_bool_err(WinHttpSendRequest(request, NULL, 0, NULL, 0, 0, 0), TRUE, 0);
+        ok_bool_err(WinHttpReceiveResponse(request, NULL), TRUE, 0);
+        ok_int(status_code(request), 200);
+        WinHttpCloseHandle(request);
+        WinHttpCloseHandle(connect);
+        WinHttpCloseHandle(session);
+    }
+    server_stop(srv);
+}
+
+/* A name that cannot exist (RFC 6761 reserves .invalid): REQUEST_ERROR
+ * with ERROR_WINHTTP_NAME_NOT_RESOLVED for WinHttpSendRequest, nothing
+ * resolved, nothing connected. */
+static void test_resolve_failure(void)
+{
+    struct client c;
+    struct drive d = { 0 };
+
+    memset(&c, 0, sizeof(c));
+    if (client_open_host(&c, L"no-such-host.invalid", 80, L"GET", L"/", MASK_ALL))
+    {
+        ok_bool_err(recorder_drive(c.rec, 64, &d), TRUE, 0);
+        expect_request_error(&c, API_SEND_REQUEST, API_SEND_REQUEST, ERROR_WINHTTP_NAME_NOT_RESOLVED,
+                             ERROR_WINHTTP_NAME_NOT_RESOLVED);
+        ok(!recorder_status_count(c.rec, WINHTTP_CALLBACK_STATUS_NAME_RESOLVED), "NAME_RESOLVED: %s",
+           recorder_trace(c.rec, KIND_REQUEST));
+        ok(!recorder_status_count(c.rec, WINHTTP_CALLBACK_STATUS_CONNECTING_TO_SERVER), "CONNECTING_TO_SERVER");
+    }
+    client_finish(&c, TRUE);
+}
+
+/* Closing the request while its name is being looked up: the send either
+ * completed first or ends with ERROR_WINHTTP_OPERATION_CANCELLED, and
+ * HANDLE_CLOSING comes last, every time. */
+static void test_close_while_resolving(void)
+{
+    struct server *srv = server_start();
+    struct script *s;
+    int other = 0;
+
+    if (!srv) return;
+    s = server_every_connection(srv);
+    script_recv_request(s);
+    script_respond(s, 200, NULL, "named");
+    for (int i = 0; i < 100; i++)
+    {
+        struct client c;
+        struct drive d = { 0 };
+        const struct callback_event *e;
+
+        memset(&c, 0, sizeof(c));
+        if (!client_open_host(&c, L"localhost", server_port(srv), L"GET", L"/", MASK_ALL)) break;
+        /* every other time inside RESOLVING_NAME (before the lookup), else
+         * from here as soon as it was sent (while the lookup runs) */
+        if (i % 2) d.close_in_status = WINHTTP_CALLBACK_STATUS_RESOLVING_NAME;
+        ok_bool_err(recorder_drive(c.rec, 64, &d), TRUE, 0);
+        if (!(i % 2))
+        {
+            DWORD start = GetTickCount();
+            while (!recorder_status_count(c.rec, WINHTTP_CALLBACK_STATUS_RESOLVING_NAME) && GetTickCount() - start < 2000)
+                SwitchToThread();
+            recorder_close(c.rec, KIND_REQUEST);
+        }
+        client_close(&c, TRUE);
+        cursor_load(c.rec, KIND_REQUEST);
+        if ((e = find_event(WINHTTP_CALLBACK_STATUS_REQUEST_ERROR)))
+        {
+            if (e->result.dwError != ERROR_WINHTTP_OPERATION_CANCELLED && !other++) ok(0, "REQUEST_ERROR %lu: %s", e->result.dwError, recorder_trace(c.rec, KIND_REQUEST));
+        }
+        client_finish(&c, FALSE);
+    }
+    ok_int(other, 0);
+    server_stop(srv);
+}
+
 static void test_error_reset(void)
 {
     struct client c;
@@ -875,7 +1009,11 @@ TEST_CASES(
     TEST(test_null_callback_race),
     TEST(test_idle_reset_no_callback),
     TEST(test_unload_notify_event),
-    TEST(test_write_before_send_no_callback)
+    TEST(test_resolve_name),
+    TEST(test_resolve_name_sync),
+    TEST(test_resolve_failure),
+    TEST(test_close_while_resolving),
+    TEST(test_write_before_send_no_callback)   /* last: it crashes Wine's builtin */
 );
 
 int main(int argc, char **argv)

@@ -604,7 +604,7 @@ static void test_close_while_resolving(void)
     s = server_every_connection(srv);
     script_recv_request(s);
     script_respond(s, 200, NULL, "named");
-    for (int i = 0; i < 100; i++)
+    for (int i = 0; i < 40; i++)
     {
         struct client c;
         struct drive d = { 0 };

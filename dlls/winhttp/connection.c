@@ -95,6 +95,16 @@ static const WCHAR *bare_host(const WCHAR *host, WCHAR *name, size_t size)
     return name;
 }
 
+/* After the lookup: NAME_RESOLVED, and the first address to try. */
+static DWORD resolved(struct connection *conn, struct object *obj, const WCHAR *host, DWORD error)
+{
+    TRACE("%s: %lu\n", debugstr_w(host), error);
+    if (error) return error;
+    notify_string(obj, WINHTTP_CALLBACK_STATUS_NAME_RESOLVED, host);
+    conn->address_next = conn->addresses;
+    return ERROR_SUCCESS;
+}
+
 /* RESOLVING_NAME, the lookup (resumable: a name is looked up without
  * holding a thread of an asynchronous request), NAME_RESOLVED. */
 static DWORD resolve(struct connection *conn, struct object *obj)
@@ -102,7 +112,7 @@ static DWORD resolve(struct connection *conn, struct object *obj)
     WCHAR name[256];
     const WCHAR *host = bare_host(conn->host, name, ARRAY_SIZE(name));
     struct lookup *lookup;
-    DWORD error = ERROR_SUCCESS;
+    DWORD error;
 
     if (!conn->lookup)
     {
@@ -113,23 +123,16 @@ static DWORD resolve(struct connection *conn, struct object *obj)
                                                conn->socket->on_complete, conn->socket->on_complete_context,
                                                &conn->lookup, &conn->addresses);
         ReleaseSRWLockExclusive(&conn->lookup_lock);
-        if (error == ERROR_IO_PENDING && conn->async) return error;
-        if (error == ERROR_IO_PENDING) lookup_wait(conn->lookup);
+        if (error != ERROR_IO_PENDING) return resolved(conn, obj, host, error);
+        if (conn->async) return error;
+        lookup_wait(conn->lookup);
     }
     else if (!lookup_done(conn->lookup)) return ERROR_IO_PENDING;
-    if (conn->lookup)
-    {
-        AcquireSRWLockExclusive(&conn->lookup_lock);
-        lookup = conn->lookup;
-        conn->lookup = NULL;
-        ReleaseSRWLockExclusive(&conn->lookup_lock);
-        error = lookup_finish(lookup, &conn->addresses);
-    }
-    TRACE("%s: %lu\n", debugstr_w(host), error);
-    if (error) return error;
-    notify_string(obj, WINHTTP_CALLBACK_STATUS_NAME_RESOLVED, host);
-    conn->address_next = conn->addresses;
-    return ERROR_SUCCESS;
+    AcquireSRWLockExclusive(&conn->lookup_lock);
+    lookup = conn->lookup;
+    conn->lookup = NULL;
+    ReleaseSRWLockExclusive(&conn->lookup_lock);
+    return resolved(conn, obj, host, lookup_finish(lookup, &conn->addresses));
 }
 
 static DWORD handshake(struct connection *conn, struct object *obj)
@@ -143,9 +146,8 @@ static DWORD handshake(struct connection *conn, struct object *obj)
     config.security_flags = obj->settings.security_flags;
     conn->trust = connection_trust_key(&obj->settings, TRUE);
     config.check_revocation = !!(obj->settings.enabled_features & WINHTTP_ENABLE_SSL_REVOCATION);
-    config.no_client_cert = obj->settings.no_client_cert;
+    config.trust = conn->trust;
     config.client_cert = obj->settings.client_cert;
-    config.client_cert_hash = obj->settings.client_cert_hash;
     config.timeout = obj->settings.receive_timeout;
     error = tls_stream_handshake(conn->stream, &config, &failure);
     if (error == ERROR_IO_PENDING) return error;
@@ -246,13 +248,7 @@ DWORD connection_fill(struct connection *conn, int timeout, size_t *received)
     DWORD error;
 
     /* compacting is a no-op when called again to collect a pending receive */
-    if (conn->start == conn->end) conn->start = conn->end = 0;
-    else if (conn->start)
-    {
-        memmove(conn->buffer, conn->buffer + conn->start, conn->end - conn->start);
-        conn->end -= conn->start;
-        conn->start = 0;
-    }
+    buffer_compact(conn->buffer, &conn->start, &conn->end);
     space = conn->capacity - conn->end;
     if (!space)
     {

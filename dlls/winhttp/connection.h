@@ -29,16 +29,6 @@ enum connect_phase
     CONNECT_DONE,
 };
 
-/* What an https connection was accepted under, for the pool: the
- * SECURITY_FLAG_IGNORE_* flags, whether a client certificate could be left
- * out (the top bit, which no security flag uses), and the client
- * certificate it authenticated with (SHA-1 thumbprint, zeros for none). */
-struct trust_key
-{
-    DWORD flags;
-    BYTE client_cert[20];
-};
-
 struct connection
 {
     struct connection *next;        /* in the pool's idle list */
@@ -98,7 +88,7 @@ static inline struct trust_key connection_trust_key(const struct settings *setti
     struct trust_key key = { 0 };
 
     if (!secure) return key;
-    key.flags = settings->security_flags | (settings->no_client_cert ? 0x80000000 : 0);
+    key.flags = settings->security_flags | (settings->no_client_cert ? TRUST_NO_CLIENT_CERT : 0);
     memcpy(key.client_cert, settings->client_cert_hash, sizeof(key.client_cert));
     return key;
 }

@@ -109,17 +109,22 @@ static void CALLBACK timer_callback(TP_CALLBACK_INSTANCE *instance, void *contex
 
 /* ---- the owner's side ------------------------------------------------------------- */
 
-static BOOL arm_timer(struct lookup *lookup, int timeout)
+/* Once the lookup is pending: its outcome cannot reach the owner before
+ * the owner's step has returned, so the timer is not closed under us. */
+static void arm_timer(struct lookup *lookup)
 {
     LARGE_INTEGER due;
     FILETIME ft;
 
-    if (!(lookup->timer = CreateThreadpoolTimer(timer_callback, lookup, task_environment()))) return FALSE;
-    due.QuadPart = -(LONGLONG)timeout * 10000;   /* relative, in 100 ns units */
+    if (!(lookup->timer = CreateThreadpoolTimer(timer_callback, lookup, task_environment())))
+    {
+        WARN("no timer: the resolve timeout of %d ms is not enforced\n", lookup->timeout);
+        return;
+    }
+    due.QuadPart = -(LONGLONG)lookup->timeout * 10000;   /* relative, in 100 ns units */
     ft.dwLowDateTime = due.LowPart;
     ft.dwHighDateTime = due.HighPart;
     SetThreadpoolTimer(lookup->timer, &ft, 0, 0);
-    return TRUE;
 }
 
 static struct lookup *lookup_create(BOOL async, int timeout, void (*on_complete)(void *), void *context)
@@ -132,11 +137,8 @@ static struct lookup *lookup_create(BOOL async, int timeout, void (*on_complete)
     lookup->timeout = timeout;
     lookup->on_complete = on_complete;
     lookup->context = context;
-    /* the timer starts before the lookup: its completion may come at once */
-    if ((!async && !(lookup->event = CreateEventW(NULL, TRUE, FALSE, NULL))) ||
-        (async && timeout > 0 && !arm_timer(lookup, timeout)))
+    if (!async && !(lookup->event = CreateEventW(NULL, TRUE, FALSE, NULL)))
     {
-        if (lookup->event) CloseHandle(lookup->event);
         heap_free(lookup);
         return NULL;
     }
@@ -176,12 +178,12 @@ DWORD lookup_start(const WCHAR *host, INTERNET_PORT port, BOOL async, int timeou
     TRACE("%s: %d, lookup %p\n", debugstr_w(host), ret, lookup);
     if (ret == WSA_IO_PENDING)
     {
+        if (async && timeout > 0) arm_timer(lookup);
         *out = lookup;
         return ERROR_IO_PENDING;
     }
     /* done at once: no completion will come */
     release(lookup);
-    close_timer(lookup);
     *result = ret ? NULL : lookup->result;
     lookup->result = NULL;
     release(lookup);

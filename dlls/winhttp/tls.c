@@ -12,7 +12,6 @@
 #include <openssl/ssl.h>
 #include <openssl/err.h>
 #include <openssl/x509.h>
-#include <stdio.h>
 
 #include "tls.h"
 
@@ -24,6 +23,15 @@
 #define TLS_IN_MIN   (16 * 1024)
 #define TLS_IN_MAX   (512 * 1024)
 #define TLS_OUT_SIZE (64 * 1024)
+
+/* What a session may be resumed for (compared whole, zero-filled). */
+struct session_key
+{
+    char host[256];
+    INTERNET_PORT port;
+    DWORD protocols;
+    struct trust_key trust;
+};
 
 struct tls_stream
 {
@@ -39,12 +47,11 @@ struct tls_stream
     BOOL failed;                /* a TLS error: its session must not be resumed */
     BOOL write_encrypted;       /* the current send's data is in `out` */
     BOOL closed;                /* close_notify or EOF seen */
-    BOOL may_skip_client_cert;  /* WINHTTP_NO_CLIENT_CERT_CONTEXT was set */
     X509 *client_x509;          /* WINHTTP_OPTION_CLIENT_CERT_CONTEXT, until OpenSSL takes it */
     EVP_PKEY *client_key;       /* its key, signing through CryptoAPI/CNG (tls_client_cert.c) */
     BOOL client_pss;            /* the key signs RSA-PSS */
     DWORD client_cert_error;    /* why the certificate cannot be used, if the server asks for it */
-    char session_key[360];      /* host:port and the rest, for resumption */
+    struct session_key session_key;     /* for resumption; host[0] == 0: none */
     PCCERT_CONTEXT server_cert;
     PCCERT_CHAIN_CONTEXT server_chain;
 };
@@ -106,15 +113,15 @@ static SSL_CTX *context;
 #define SESSION_SLOTS 64
 
 static SRWLOCK sessions_lock = SRWLOCK_INIT;
-static struct { char key[360]; SSL_SESSION *session; ULONGLONG used; } sessions[SESSION_SLOTS];
+static struct { struct session_key key; SSL_SESSION *session; ULONGLONG used; } sessions[SESSION_SLOTS];
 
-static int slot_of(const char *key)
+static int slot_of(const struct session_key *key)
 {
     int i, oldest = 0;
 
     for (i = 0; i < SESSION_SLOTS; i++)
     {
-        if (!strcmp(sessions[i].key, key)) return i;
+        if (!memcmp(&sessions[i].key, key, sizeof(*key))) return i;
         if (sessions[i].used < sessions[oldest].used) oldest = i;
     }
     return -oldest - 1;
@@ -128,12 +135,12 @@ static int new_session_callback(SSL *ssl, SSL_SESSION *session)
     SSL_SESSION *old;
     int slot;
 
-    if (!t->session_key[0]) return 0;
+    if (!t->session_key.host[0]) return 0;
     AcquireSRWLockExclusive(&sessions_lock);
-    if ((slot = slot_of(t->session_key)) < 0)
+    if ((slot = slot_of(&t->session_key)) < 0)
     {
         slot = -slot - 1;
-        strcpy(sessions[slot].key, t->session_key);
+        sessions[slot].key = t->session_key;
     }
     old = sessions[slot].session;
     sessions[slot].session = session;
@@ -148,7 +155,7 @@ static void resume_session(struct tls_stream *t)
     int slot;
 
     AcquireSRWLockShared(&sessions_lock);
-    if ((slot = slot_of(t->session_key)) >= 0 && sessions[slot].session)
+    if ((slot = slot_of(&t->session_key)) >= 0 && sessions[slot].session)
         SSL_set_session(t->ssl, sessions[slot].session);
     ReleaseSRWLockShared(&sessions_lock);
 }
@@ -176,7 +183,7 @@ static int client_cert_callback(SSL *ssl, X509 **cert, EVP_PKEY **key)
         t->client_key = NULL;
         return 1;
     }
-    return t->may_skip_client_cert ? 0 : -1;
+    return t->session_key.trust.flags & TRUST_NO_CLIENT_CERT ? 0 : -1;
 }
 
 static BOOL CALLBACK create_context(INIT_ONCE *once, void *param, void **unused)
@@ -235,13 +242,7 @@ static DWORD feed(struct tls_stream *t, int timeout)
 
     /* OpenSSL only asks for more once it has taken all there was, so this
      * is the same place when called again to collect a pending receive */
-    if (t->in_start == t->in_end) t->in_start = t->in_end = 0;
-    else if (t->in_start)
-    {
-        memmove(t->in, t->in + t->in_start, t->in_end - t->in_start);
-        t->in_end -= t->in_start;
-        t->in_start = 0;
-    }
+    buffer_compact(t->in, &t->in_start, &t->in_end);
     space = t->in_size - t->in_end;
     if ((error = stream_recv(t->lower, t->in + t->in_end, space, timeout, &received))) return error;
     if (!received) t->closed = TRUE;
@@ -331,7 +332,7 @@ static void load_client_cert(struct tls_stream *t, const struct tls_config *conf
 
 static DWORD start(struct tls_stream *t, const struct tls_config *config)
 {
-    char host[256];
+    struct session_key *key = &t->session_key;
     static const unsigned char alpn[] = { 8, 'h', 't', 't', 'p', '/', '1', '.', '1' };
 
     if (!tls_context() || !(t->ssl = SSL_new(tls_context()))) return ERROR_WINHTTP_SECURE_CHANNEL_ERROR;
@@ -342,49 +343,48 @@ static DWORD start(struct tls_stream *t, const struct tls_config *config)
     BIO_set_init(t->rbio, 1);
     SSL_set_bio(t->ssl, t->rbio, t->wbio);
     SSL_set_app_data(t->ssl, t);
-    t->may_skip_client_cert = config->no_client_cert;
     SSL_set_connect_state(t->ssl);
     if (!set_protocols(t->ssl, config->protocols)) return ERROR_WINHTTP_SECURE_CHANNEL_ERROR;
     if (config->client_cert) load_client_cert(t, config);
     /* ready for HTTP/2 later: offer what we speak */
     SSL_set_alpn_protos(t->ssl, alpn, sizeof(alpn));
-    if (!WideCharToMultiByte(CP_UTF8, 0, config->host, -1, host, sizeof(host), NULL, NULL)) host[0] = 0;
-    if (host[0] && !is_address(config->host)) SSL_set_tlsext_host_name(t->ssl, host);
     /* sessions are resumed per server and per everything that let the
-     * handshake through: one an IGNORE flag or a missing client certificate
-     * was excused for must not serve a stricter request, nor one made with
-     * a client certificate a request with another or none */
-    if (host[0])
-    {
-        char thumbprint[41] = "";
-
-        for (int i = 0; config->client_cert && i < 20; i++)
-            sprintf(thumbprint + 2 * i, "%02x", config->client_cert_hash[i]);
-        snprintf(t->session_key, sizeof(t->session_key), "%s:%u:%lx:%lx:%d:%s", host, config->port,
-                 config->security_flags, config->protocols, config->no_client_cert, thumbprint);
-        /* a certificate whose key cannot be had must not ride on a
-         * session another request authenticated with it */
-        if (!t->client_cert_error) resume_session(t);
-    }
+     * handshake through (struct trust_key) */
+    memset(key, 0, sizeof(*key));
+    key->port = config->port;
+    key->protocols = config->protocols;
+    key->trust = config->trust;
+    if (!WideCharToMultiByte(CP_UTF8, 0, config->host, -1, key->host, sizeof(key->host), NULL, NULL))
+        memset(key->host, 0, sizeof(key->host));
+    if (key->host[0] && !is_address(config->host)) SSL_set_tlsext_host_name(t->ssl, key->host);
+    /* a certificate whose key cannot be had must not ride on a session
+     * another request authenticated with it */
+    if (key->host[0] && !t->client_cert_error) resume_session(t);
     return ERROR_SUCCESS;
 }
 
 /* The chain the server sent, as DER, checked by CryptoAPI. */
 static DWORD verify(struct tls_stream *t, const struct tls_config *config, DWORD *failure)
 {
-    STACK_OF(X509) *chain = SSL_get_peer_cert_chain(t->ssl);
-    int count = chain ? sk_X509_num(chain) : 0;
-    BYTE *der[16] = { 0 };
-    DWORD lengths[16], used = 0, error;
+    STACK_OF(X509) *peer = SSL_get_peer_cert_chain(t->ssl);
+    int count = peer ? min(sk_X509_num(peer), TLS_MAX_CHAIN) : 0;
+    struct sent_chain sent = { NULL };
+    BYTE *at;
+    DWORD error;
 
-    for (int i = 0; i < count && used < ARRAY_SIZE(der); i++)
+    for (int i = 0; i < count; i++)
     {
-        int length = i2d_X509(sk_X509_value(chain, i), &der[used]);
-        if (length > 0) lengths[used++] = length;
+        int length = i2d_X509(sk_X509_value(peer, i), NULL);
+        if (length <= 0) break;
+        sent.lengths[sent.count++] = length;
+        sent.size += length;
     }
-    error = tls_verify_chain((const BYTE *const *)der, lengths, used, config->host, config->security_flags,
-                             config->check_revocation, failure, &t->server_cert, &t->server_chain);
-    for (DWORD i = 0; i < used; i++) OPENSSL_free(der[i]);
+    if (sent.size && !(sent.der = heap_alloc(sent.size))) return ERROR_OUTOFMEMORY;
+    at = sent.der;
+    for (DWORD i = 0; i < sent.count; i++) i2d_X509(sk_X509_value(peer, i), &at);   /* advances at */
+    error = tls_verify_chain(&sent, config->host, config->security_flags, config->check_revocation, failure,
+                             &t->server_cert, &t->server_chain);
+    heap_free(sent.der);
     return error;
 }
 

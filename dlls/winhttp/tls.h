@@ -8,6 +8,19 @@
 #include "stream.h"
 #include <wincrypt.h>
 
+/* What an https connection is accepted under, so that neither a pooled
+ * connection nor a resumed TLS session serves a stricter request than the
+ * one it was made for: the SECURITY_FLAG_IGNORE_* flags, whether a client
+ * certificate could be left out (WINHTTP_NO_CLIENT_CERT_CONTEXT: the top
+ * bit, which no security flag uses), and the client certificate it
+ * authenticates with (SHA-1 thumbprint, zeros for none).  Compared whole. */
+#define TRUST_NO_CLIENT_CERT 0x80000000
+struct trust_key
+{
+    DWORD flags;
+    BYTE client_cert[20];
+};
+
 struct tls_config
 {
     const WCHAR *host;          /* for SNI and the name check */
@@ -15,9 +28,8 @@ struct tls_config
     DWORD protocols;            /* WINHTTP_FLAG_SECURE_PROTOCOL_* */
     DWORD security_flags;       /* SECURITY_FLAG_IGNORE_* */
     BOOL check_revocation;      /* WINHTTP_ENABLE_SSL_REVOCATION */
-    BOOL no_client_cert;        /* WINHTTP_NO_CLIENT_CERT_CONTEXT: go on when asked for one */
+    struct trust_key trust;     /* with host, port and protocols: the session cache key */
     PCCERT_CONTEXT client_cert; /* WINHTTP_OPTION_CLIENT_CERT_CONTEXT, or NULL */
-    const BYTE *client_cert_hash;   /* its SHA-1 thumbprint (20 bytes): part of the session cache key */
     int timeout;                /* for each handshake read and write */
 };
 
@@ -42,14 +54,25 @@ void tls_unload(void);
 
 /* ---- trust (tls_trust.c) --------------------------------------------------------- */
 
-/* Builds and checks the chain the server sent (DER certificates, leaf
- * first) the way native winhttp does.  Returns ERROR_SUCCESS or an
- * ERROR_WINHTTP_SECURE_* error, with the WINHTTP_CALLBACK_STATUS_FLAG_*
- * bits in *failure; *leaf and *chain get the server's certificate and its
- * chain (references the caller frees; NULL when there are none). */
-DWORD tls_verify_chain(const BYTE *const *certs, const DWORD *lengths, DWORD count, const WCHAR *host,
-                       DWORD security_flags, BOOL check_revocation, DWORD *failure, PCCERT_CONTEXT *leaf,
-                       PCCERT_CHAIN_CONTEXT *chain);
+/* The certificates a server sent, leaf first: their DER encodings one
+ * after another (which delimit themselves, so two blocks are equal exactly
+ * when the chains are). */
+#define TLS_MAX_CHAIN 16
+struct sent_chain
+{
+    BYTE *der;
+    DWORD size;
+    DWORD count;
+    DWORD lengths[TLS_MAX_CHAIN];
+};
+
+/* Builds and checks the chain the server sent the way native winhttp
+ * does.  Returns ERROR_SUCCESS or an ERROR_WINHTTP_SECURE_* error, with the
+ * WINHTTP_CALLBACK_STATUS_FLAG_* bits in *failure; *leaf and *chain get the
+ * server's certificate and its chain (references the caller frees; NULL
+ * when there are none). */
+DWORD tls_verify_chain(const struct sent_chain *sent, const WCHAR *host, DWORD security_flags,
+                       BOOL check_revocation, DWORD *failure, PCCERT_CONTEXT *leaf, PCCERT_CHAIN_CONTEXT *chain);
 /* DLL unload: the trust decisions kept go. */
 void tls_trust_unload(void);
 

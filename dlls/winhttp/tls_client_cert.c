@@ -85,8 +85,8 @@ static const struct digest *find_digest(int nid)
     return NULL;
 }
 
-static BOOL capi_sign_with(HCRYPTPROV prov, DWORD spec, ALG_ID alg, const BYTE *hash, DWORD hash_size,
-                           BYTE *out, DWORD *size)
+/* HP_HASHVAL takes the hash at the algorithm's own length. */
+static BOOL capi_sign_with(HCRYPTPROV prov, DWORD spec, ALG_ID alg, const BYTE *hash, BYTE *out, DWORD *size)
 {
     HCRYPTHASH h;
     BOOL ret;
@@ -94,7 +94,6 @@ static BOOL capi_sign_with(HCRYPTPROV prov, DWORD spec, ALG_ID alg, const BYTE *
     if (!prov || !CryptCreateHash(prov, alg, 0, 0, &h)) return FALSE;
     ret = CryptSetHashParam(h, HP_HASHVAL, hash, 0) && CryptSignHashW(h, spec, NULL, 0, out, size);
     CryptDestroyHash(h);
-    (void)hash_size;
     return ret;
 }
 
@@ -104,8 +103,8 @@ static int capi_sign(struct client_key *key, const struct digest *digest, const 
 {
     DWORD done = size;
 
-    if (!capi_sign_with(key->prov, key->spec, digest->capi, hash, hash_size, out, &done) &&
-        (done = size, !capi_sign_with(key->aes_prov, key->spec, digest->capi, hash, hash_size, out, &done)))
+    if (!capi_sign_with(key->prov, key->spec, digest->capi, hash, out, &done) &&
+        (done = size, !capi_sign_with(key->aes_prov, key->spec, digest->capi, hash, out, &done)))
     {
         WARN("CryptSignHash failed: %#lx\n", GetLastError());
         return 0;

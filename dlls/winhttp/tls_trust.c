@@ -74,14 +74,15 @@ static DWORD failure_error(DWORD failure)
 
 /* ---- asking CryptoAPI --------------------------------------------------------------- */
 
-static HCERTSTORE store_of(const BYTE *const *certs, const DWORD *lengths, DWORD count, PCCERT_CONTEXT *leaf)
+static HCERTSTORE store_of(const struct sent_chain *sent, PCCERT_CONTEXT *leaf)
 {
     HCERTSTORE store = CertOpenStore(CERT_STORE_PROV_MEMORY, 0, 0, CERT_STORE_CREATE_NEW_FLAG, NULL);
+    const BYTE *der = sent->der;
 
     *leaf = NULL;
     if (!store) return NULL;
-    for (DWORD i = 0; i < count; i++)
-        CertAddEncodedCertificateToStore(store, X509_ASN_ENCODING, certs[i], lengths[i], CERT_STORE_ADD_ALWAYS,
+    for (DWORD i = 0; i < sent->count; der += sent->lengths[i++])
+        CertAddEncodedCertificateToStore(store, X509_ASN_ENCODING, der, sent->lengths[i], CERT_STORE_ADD_ALWAYS,
                                          i ? NULL : leaf);
     if (!*leaf)
     {
@@ -93,15 +94,15 @@ static HCERTSTORE store_of(const BYTE *const *certs, const DWORD *lengths, DWORD
 
 /* The chain's problems before any flag excuses them; *leaf and *chain get
  * what CryptoAPI made of it (*chain NULL when it could not build one). */
-static DWORD check_chain(const BYTE *const *certs, const DWORD *lengths, DWORD count, const WCHAR *host,
-                         BOOL check_revocation, PCCERT_CONTEXT *leaf, PCCERT_CHAIN_CONTEXT *chain)
+static DWORD check_chain(const struct sent_chain *sent, const WCHAR *host, BOOL check_revocation,
+                         PCCERT_CONTEXT *leaf, PCCERT_CHAIN_CONTEXT *chain)
 {
     static const char *server_auth[] = { szOID_PKIX_KP_SERVER_AUTH };
     CERT_CHAIN_PARA para = { sizeof(para) };
     DWORD flags = check_revocation ? CERT_CHAIN_REVOCATION_CHECK_CHAIN_EXCLUDE_ROOT : 0, failure;
     HCERTSTORE store;
 
-    if (!(store = store_of(certs, lengths, count, leaf))) return WINHTTP_CALLBACK_STATUS_FLAG_INVALID_CERT;
+    if (!(store = store_of(sent, leaf))) return WINHTTP_CALLBACK_STATUS_FLAG_INVALID_CERT;
     para.RequestedUsage.dwType = USAGE_MATCH_TYPE_AND;
     para.RequestedUsage.Usage.cUsageIdentifier = 1;
     para.RequestedUsage.Usage.rgpszUsageIdentifier = (char **)server_auth;
@@ -157,19 +158,6 @@ static ULONGLONG filetime_value(const FILETIME *ft)
     return ((ULONGLONG)ft->dwHighDateTime << 32) | ft->dwLowDateTime;
 }
 
-/* The certificates as one block: DER encodings delimit themselves, so two
- * blocks are equal exactly when the chains are. */
-static BYTE *flatten(const BYTE *const *certs, const DWORD *lengths, DWORD count, DWORD *size)
-{
-    BYTE *block;
-
-    *size = 0;
-    for (DWORD i = 0; i < count; i++) *size += lengths[i];
-    if (!(block = heap_alloc(*size))) return NULL;
-    for (DWORD i = 0, at = 0; i < count; at += lengths[i++]) memcpy(block + at, certs[i], lengths[i]);
-    return block;
-}
-
 static void entry_clear(struct trust_entry *entry)
 {
     heap_free(entry->certs);
@@ -201,19 +189,17 @@ static BOOL trust_lookup(const BYTE *certs, DWORD size, const WCHAR *host, DWORD
     return found;
 }
 
-/* Takes certs; adds references of its own to leaf and chain. */
-static void trust_store(BYTE *certs, DWORD size, const WCHAR *host, DWORD failure, PCCERT_CONTEXT leaf,
+/* Keeps a copy of the certificates and references of its own to leaf and chain. */
+static void trust_store(const BYTE *der, DWORD size, const WCHAR *host, DWORD failure, PCCERT_CONTEXT leaf,
                         PCCERT_CHAIN_CONTEXT chain)
 {
     const CERT_SIMPLE_CHAIN *simple = chain->rgpChain[0];
     ULONGLONG expires = now() + TRUST_SECONDS * FILETIME_SECOND;
     struct trust_entry *entry;
+    BYTE *certs;
 
-    if (wcslen(host) >= ARRAY_SIZE(entry->host))
-    {
-        heap_free(certs);
-        return;
-    }
+    if (wcslen(host) >= ARRAY_SIZE(entry->host) || !(certs = heap_alloc(size))) return;
+    memcpy(certs, der, size);
     for (DWORD i = 0; i < simple->cElement; i++)
         expires = min(expires, filetime_value(&simple->rgpElement[i]->pCertContext->pCertInfo->NotAfter));
     AcquireSRWLockExclusive(&trust_lock);
@@ -236,29 +222,19 @@ void tls_trust_unload(void)
 
 /* ---- the decision --------------------------------------------------------------- */
 
-DWORD tls_verify_chain(const BYTE *const *certs, const DWORD *lengths, DWORD count, const WCHAR *host,
-                       DWORD security_flags, BOOL check_revocation, DWORD *failure, PCCERT_CONTEXT *leaf,
-                       PCCERT_CHAIN_CONTEXT *chain)
+DWORD tls_verify_chain(const struct sent_chain *sent, const WCHAR *host, DWORD security_flags,
+                       BOOL check_revocation, DWORD *failure, PCCERT_CONTEXT *leaf, PCCERT_CHAIN_CONTEXT *chain)
 {
-    DWORD size = 0;
-    BYTE *block = NULL;
-
     *leaf = NULL;
     *chain = NULL;
-    if (!count) *failure = WINHTTP_CALLBACK_STATUS_FLAG_INVALID_CERT;
-    else if (!check_revocation && (block = flatten(certs, lengths, count, &size)) &&
-             trust_lookup(block, size, host, failure, leaf, chain))
+    if (!sent->count) *failure = WINHTTP_CALLBACK_STATUS_FLAG_INVALID_CERT;
+    else if (!check_revocation && trust_lookup(sent->der, sent->size, host, failure, leaf, chain))
         TRACE("%s: failures %#lx, as decided before\n", debugstr_w(host), *failure);
     else
     {
-        *failure = check_chain(certs, lengths, count, host, check_revocation, leaf, chain);
-        if (block && *chain)
-        {
-            trust_store(block, size, host, *failure, *leaf, *chain);
-            block = NULL;
-        }
+        *failure = check_chain(sent, host, check_revocation, leaf, chain);
+        if (!check_revocation && *chain) trust_store(sent->der, sent->size, host, *failure, *leaf, *chain);
     }
-    heap_free(block);
     if (!*leaf)     /* nothing to trust at all: no flag excuses that */
     {
         *failure = WINHTTP_CALLBACK_STATUS_FLAG_INVALID_CERT;

@@ -24,6 +24,19 @@ static inline void *heap_alloc(size_t size) { return HeapAlloc(GetProcessHeap(),
 static inline void *heap_alloc_zero(size_t size) { return HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, size); }
 static inline void heap_free(void *ptr) { if (ptr) HeapFree(GetProcessHeap(), 0, ptr); }
 
+/* Moves the unconsumed part of a receive buffer, [*start, *end), to its
+ * front; a no-op when there is nothing before it. */
+static inline void buffer_compact(char *buffer, size_t *start, size_t *end)
+{
+    if (*start == *end) *start = *end = 0;
+    else if (*start)
+    {
+        memmove(buffer, buffer + *start, *end - *start);
+        *end -= *start;
+        *start = 0;
+    }
+}
+
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #endif

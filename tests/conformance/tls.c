@@ -1037,6 +1037,20 @@ static void client_cert_retry(void)
     client_close(&c);
 }
 
+/* The response came, and the server verified the client certificate
+ * (tools/nginx-ctl's client-auth server: X-Client-Subject, from
+ * $ssl_client_s_dn; without a verified certificate nginx answers 400). */
+static void ok_authenticated(struct client *c)
+{
+    WCHAR subject[128];
+    DWORD size = sizeof(subject);
+
+    ok_hello(c);
+    subject[0] = 0;
+    WinHttpQueryHeaders(c->request, WINHTTP_QUERY_CUSTOM, L"X-Client-Subject", subject, &size, NULL);
+    ok(!lstrcmpW(subject, L"CN=" CLIENT_NAME), "the server saw \"%ls\"", subject);
+}
+
 /* The client certificate of WINHTTP_TEST_TLS_PFX, imported from PKCS#12
  * with PFXImportCertStore's FLAGS. */
 static PCCERT_CONTEXT load_client_cert_with(HCERTSTORE *store, DWORD flags)
@@ -1079,8 +1093,6 @@ static void check_client_cert(BOOL async)
     struct client c = { 0 };
     HCERTSTORE store;
     PCCERT_CONTEXT cert = load_client_cert(&store);
-    WCHAR subject[128];
-    DWORD size = sizeof(subject);
 
     if (cert && client_open(&c, L"client-auth", async, L"/hello.txt"))
     {
@@ -1089,10 +1101,7 @@ static void check_client_cert(BOOL async)
         CertFreeCertificateContext(cert);
         cert = NULL;
         ok_int(client_exchange(&c), 0);
-        ok_hello(&c);
-        subject[0] = 0;
-        WinHttpQueryHeaders(c.request, WINHTTP_QUERY_CUSTOM, L"X-Client-Subject", subject, &size, NULL);
-        ok(!lstrcmpW(subject, L"CN=" CLIENT_NAME), "the server saw %ls", subject);
+        ok_authenticated(&c);
     }
     client_close(&c);
     if (cert) CertFreeCertificateContext(cert);
@@ -1107,20 +1116,6 @@ static void client_cert_from_pfx_sync(void)
 static void client_cert_from_pfx_async(void)
 {
     check_client_cert(TRUE);
-}
-
-/* The response came, and the server verified the client certificate
- * (tools/nginx-ctl's client-auth server: X-Client-Subject, from
- * $ssl_client_s_dn; without a verified certificate nginx answers 400). */
-static void ok_authenticated(struct client *c)
-{
-    WCHAR subject[128];
-    DWORD size = sizeof(subject);
-
-    ok_hello(c);
-    subject[0] = 0;
-    WinHttpQueryHeaders(c->request, WINHTTP_QUERY_CUSTOM, L"X-Client-Subject", subject, &size, NULL);
-    ok(!lstrcmpW(subject, L"CN=" CLIENT_NAME), "the server saw \"%ls\"", subject);
 }
 
 /* The documented recovery with a real certificate (WinHttpSendRequest,

@@ -30,10 +30,11 @@ BOOL WINAPI WinHttpQueryAuthSchemes(HINTERNET handle, LPDWORD supported, LPDWORD
 
     TRACE("%p, %p, %p, %p\n", handle, supported, first, target);
 
-    if (!supported || !first || !target) return FAIL(ERROR_INVALID_PARAMETER, FALSE);
+    /* native checks the handle first, then the state, then the pointers */
     if (!(request = request_enter(handle))) return FALSE;
     /* before a response native fails with ERROR_INVALID_OPERATION, as when no scheme is offered */
     if (request->state != REQUEST_RESPONSE) error = ERROR_INVALID_OPERATION;
+    else if (!supported || !first || !target) error = ERROR_INVALID_PARAMETER;
     else
     {
         header = request->response.status == 407 ? L"Proxy-Authenticate" : L"WWW-Authenticate";

@@ -173,6 +173,9 @@ void object_init(struct object *obj, enum object_type type, const struct object_
         obj->session_flags = parent->session_flags;
         obj->callback = parent->callback;
         obj->notify_mask = parent->notify_mask;
+        /* as native: a child starts with its parent's context value, so
+         * even its HANDLE_CREATED carries it */
+        obj->context = parent->context;
         /* a connect handle has no settings of its own: a request takes its
          * session's as they are now, not as they were at WinHttpConnect */
         obj->settings = parent->type == OBJECT_CONNECT && parent->parent ? parent->parent->settings

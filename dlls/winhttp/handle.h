@@ -42,6 +42,8 @@ struct settings
     PCCERT_CONTEXT client_cert;     /* WINHTTP_OPTION_CLIENT_CERT_CONTEXT: a reference each copy owns */
     BYTE client_cert_hash[20];      /* its SHA-1 thumbprint: pooled connections and sessions go by it */
     DWORD http_protocols;
+    DWORD connect_retries;          /* WINHTTP_OPTION_CONNECT_RETRIES: kept; every address is tried once */
+    DWORD passport_flags;           /* WINHTTP_OPTION_CONFIGURE_PASSPORT_AUTH */
 };
 
 struct object;

@@ -362,7 +362,10 @@ static DWORD query_headers(struct request *request, DWORD level, const WCHAR *na
     int found;
 
     if (level & ~(MODIFIERS | WINHTTP_QUERY_HEADER_MASK)) return ERROR_INVALID_PARAMETER;
-    if (!(level & WINHTTP_QUERY_FLAG_REQUEST_HEADERS) && request->state != REQUEST_RESPONSE)
+    if (base > WINHTTP_QUERY_MAX && base != WINHTTP_QUERY_CUSTOM) return ERROR_INVALID_PARAMETER;
+    /* the method is the request's own: native answers it before any response */
+    if (!(level & WINHTTP_QUERY_FLAG_REQUEST_HEADERS) && request->state != REQUEST_RESPONSE &&
+        base != WINHTTP_QUERY_REQUEST_METHOD)
         return ERROR_WINHTTP_INCORRECT_HANDLE_STATE;
     error = query_special(request, level, buffer, size, &handled);
     if (handled) return error;

@@ -617,14 +617,18 @@ static int is_line_break(wchar16 c) { return c == '\r' || c == '\n'; }
 static int is_not_token_safe(wchar16 c) { return c <= ' ' || c == 0x7f; }
 static int is_not_name_safe(wchar16 c) { return c <= ' ' || c == 0x7f || c == ':'; }
 
-/* Native WinHTTP also escapes the "unsafe" '<', '>' and '"' (RFC 1738),
- * in the path and the query alike. */
+/* What native WinHTTP escapes in an object name (observed: Wine's test
+ * suite, run on Windows): controls, space, DEL and the RFC 1738 "unsafe"
+ * characters, in the path and the query alike; '%' only when asked. */
 static int must_escape(unsigned char c, unsigned flags)
 {
-    return c <= ' ' || c >= 0x7f || c == '<' || c == '>' || c == '"' ||
+    return c <= ' ' || c >= 0x7f || (c && strchr("\"#<>[\\]^`{|}", c)) ||
            ((flags & HTTP_ESCAPE_PERCENT) && c == '%');
 }
 
+/* With escaping disabled native still escapes what the request line cannot
+ * carry: spaces and the UTF-8 bytes of non-ASCII characters; CR and LF are
+ * left out, never sent raw. */
 enum http_result http_escape_path(struct http_buf *b, const wchar16 *path, unsigned flags)
 {
     static const char hex[] = "0123456789ABCDEF";
@@ -639,11 +643,11 @@ enum http_result http_escape_path(struct http_buf *b, const wchar16 *path, unsig
         n = utf8_next(path, &i, bytes);
         for (size_t k = 0; k < n; k++)
         {
-            char esc[3] = { '%', hex[bytes[k] >> 4], hex[bytes[k] & 15] };
-            enum http_result ret;
-            if (escaping && must_escape(bytes[k], flags)) ret = http_buf_append(b, esc, 3);
-            else if (bytes[k] == '\r' || bytes[k] == '\n') ret = HTTP_ERR_INVALID_PARAMETER;
-            else ret = http_buf_append(b, &bytes[k], 1);
+            unsigned char c = bytes[k];
+            char esc[3] = { '%', hex[c >> 4], hex[c & 15] };
+            enum http_result ret = HTTP_DONE;
+            if (c == ' ' || c >= 0x80 || (escaping && must_escape(c, flags))) ret = http_buf_append(b, esc, 3);
+            else if (c != '\r' && c != '\n') ret = http_buf_append(b, &c, 1);
             if (ret != HTTP_DONE) { b->len = start; return ret; }
         }
     }

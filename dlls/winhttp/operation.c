@@ -239,7 +239,8 @@ static BOOL run(struct request *r, struct operation *o)
 static DWORD add_headers_text(struct request *request, const WCHAR *headers, DWORD length)
 {
     if (!headers) return ERROR_SUCCESS;
-    if (length == ~0u) length = lstrlenW(headers);
+    /* native reads a length of 0 as "NUL-terminated", like -1 */
+    if (length == ~0u || !length) length = lstrlenW(headers);
     return header_list_apply_text(&request->headers, headers, length,
                                   WINHTTP_ADDREQ_FLAG_ADD | WINHTTP_ADDREQ_FLAG_REPLACE);
 }
@@ -270,7 +271,9 @@ static DWORD prepare_send(struct request *r, const WCHAR *headers, DWORD headers
     if ((error = add_headers_text(r, headers, headers_length))) return error;
     if ((error = check_framing(r, optional_length, total_length))) return error;
 
-    r->obj.context = context;
+    /* a context of 0 keeps the one set before (WINHTTP_OPTION_CONTEXT_VALUE
+     * or an earlier send), as native does */
+    if (context) r->obj.context = context;
     r->total_length = total_length;
     r->written = 0;
     r->redirects = 0;

@@ -37,6 +37,13 @@ static DWORD *setting_ptr(struct object *obj, const struct option_desc *desc)
     return (DWORD *)((char *)&obj->settings + desc->offset);
 }
 
+/* A connect handle has no settings of its own: queried, it answers with its
+ * session's current ones, as native does. */
+static struct object *settings_owner(struct object *obj)
+{
+    return obj->type == OBJECT_CONNECT && obj->parent ? obj->parent : obj;
+}
+
 /* Buffer-size protocol for fixed-size values: too small (or NULL) gives
  * ERROR_INSUFFICIENT_BUFFER and the size needed. */
 static BOOL copy_out(const void *value, DWORD value_size, void *buffer, DWORD *size)
@@ -90,7 +97,7 @@ static BOOL replace_string(WCHAR **slot, const void *buffer, DWORD length)
 
 static BOOL query_setting(struct object *obj, const struct option_desc *desc, void *buffer, DWORD *size)
 {
-    return copy_out(setting_ptr(obj, desc), sizeof(DWORD), buffer, size);
+    return copy_out(setting_ptr(settings_owner(obj), desc), sizeof(DWORD), buffer, size);
 }
 
 static BOOL set_setting(struct object *obj, const struct option_desc *desc, const void *buffer, DWORD size)
@@ -103,14 +110,18 @@ static BOOL set_setting(struct object *obj, const struct option_desc *desc, cons
     return TRUE;
 }
 
-/* Feature switches accumulate: each set adds bits. */
+/* Feature switches accumulate: each set adds bits.  Native refuses a size
+ * of 0 as a bad parameter, and unknown bits to enable; unknown bits to
+ * disable it accepts (0xffffffff disables everything it knows). */
 static BOOL set_feature_bits(struct object *obj, const struct option_desc *desc, const void *buffer, DWORD size)
 {
     DWORD value;
 
+    if (!size) return FAIL(ERROR_INVALID_PARAMETER, FALSE);
     if (!read_dword(buffer, size, &value)) return FALSE;
-    if (value & ~desc->max_value) return FAIL(ERROR_INVALID_PARAMETER, FALSE);
-    *setting_ptr(obj, desc) |= value;
+    if (desc->id == WINHTTP_OPTION_ENABLE_FEATURE && (value & ~desc->max_value))
+        return FAIL(ERROR_INVALID_PARAMETER, FALSE);
+    *setting_ptr(obj, desc) |= value & desc->max_value;
     return TRUE;
 }
 
@@ -239,6 +250,21 @@ static BOOL set_unload_event(struct object *obj, const struct option_desc *desc,
     return TRUE;
 }
 
+/* WINHTTP_OPTION_WORKER_THREAD_COUNT read on any handle: what the
+ * application set (0, the default, when it set nothing), as native reads. */
+static BOOL query_worker_count(struct object *obj, const struct option_desc *desc, void *buffer, DWORD *size)
+{
+    DWORD count = task_worker_count();
+    return copy_out(&count, sizeof(count), buffer, size);
+}
+
+/* WINHTTP_OPTION_CLIENT_CERT_CONTEXT on a request that is not https: native
+ * refuses it as a call in the wrong state. */
+static BOOL request_is_secure(struct object *obj)
+{
+    return request_from_object(obj)->target_secure;
+}
+
 /* WINHTTP_OPTION_WORKER_THREAD_COUNT belongs to the DLL, not to a handle:
  * documented as set on a NULL handle, once, before any asynchronous
  * operation (the pool serves every session). */
@@ -365,6 +391,7 @@ static BOOL set_client_cert(struct object *obj, const struct option_desc *desc, 
     BYTE hash[20];
     DWORD hash_size = sizeof(hash);
 
+    if (!request_is_secure(obj)) return FAIL(ERROR_WINHTTP_INCORRECT_HANDLE_STATE, FALSE);
     if (cert && !CertGetCertificateContextProperty(cert, CERT_HASH_PROP_ID, hash, &hash_size))
         return FAIL(ERROR_INVALID_PARAMETER, FALSE);
     if (obj->settings.client_cert) CertFreeCertificateContext(obj->settings.client_cert);
@@ -376,7 +403,8 @@ static BOOL set_client_cert(struct object *obj, const struct option_desc *desc, 
 }
 
 #define SETTING(field) offsetof(struct settings, field)
-#define TIMEOUT(id, field) { id, #id, SESSION | REQUEST, SESSION | REQUEST, SETTING(field), query_setting, set_setting, 0 }
+#define TIMEOUT(id, field) \
+    { id, #id, SESSION | CONNECT | REQUEST, SESSION | REQUEST, SETTING(field), query_setting, set_setting, 0 }
 
 static const struct option_desc options[] =
 {
@@ -431,6 +459,13 @@ static const struct option_desc options[] =
       WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_2 | WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_3 },
     { WINHTTP_OPTION_AUTOLOGON_POLICY, "AUTOLOGON_POLICY", 0, REQUEST, SETTING(autologon_policy), NULL,
       set_setting, WINHTTP_AUTOLOGON_SECURITY_LEVEL_HIGH },
+    { WINHTTP_OPTION_WORKER_THREAD_COUNT, "WORKER_THREAD_COUNT", ALL_TYPES, 0, NO_OFFSET, query_worker_count, NULL,
+      0 },
+    { WINHTTP_OPTION_CONNECT_RETRIES, "CONNECT_RETRIES", SESSION | CONNECT | REQUEST, SESSION | REQUEST,
+      SETTING(connect_retries), query_setting, set_setting, 0 },
+    { WINHTTP_OPTION_CONFIGURE_PASSPORT_AUTH, "CONFIGURE_PASSPORT_AUTH", 0, SESSION, SETTING(passport_flags), NULL,
+      set_flag_subset, WINHTTP_ENABLE_PASSPORT_AUTH | WINHTTP_DISABLE_PASSPORT_KEYRING |
+      WINHTTP_ENABLE_PASSPORT_KEYRING },
 };
 
 static const struct option_desc *find_option(DWORD id)
@@ -449,8 +484,10 @@ BOOL WINAPI WinHttpQueryOption(HINTERNET handle, DWORD option, void *buffer, DWO
     TRACE("%p, %lu (%s), %p, %p\n", handle, option, desc ? desc->name : "?", buffer, size);
 
     if (!(obj = handle_ref(handle))) return FALSE;
+    /* native: an option that cannot be queried (unknown, or write-only such
+     * as DISABLE_FEATURE) is a bad parameter, not ERROR_WINHTTP_INVALID_OPTION */
     if (!desc || !desc->query)
-        ret = FAIL(ERROR_WINHTTP_INVALID_OPTION, FALSE);
+        ret = FAIL(ERROR_INVALID_PARAMETER, FALSE);
     else if (!(TYPE_BIT(obj->type) & desc->query_types))
         ret = FAIL(ERROR_WINHTTP_INCORRECT_HANDLE_TYPE, FALSE);
     else if (!size)

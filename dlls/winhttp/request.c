@@ -63,6 +63,21 @@ static BOOL accept_types_valid(const WCHAR **types)
     return TRUE;
 }
 
+/* The object name as sent: native puts a '/' before one that lacks it
+ * ("tests/post.php" goes out as "/tests/post.php"). */
+static WCHAR *object_name(const WCHAR *path)
+{
+    size_t length = path ? lstrlenW(path) : 0;
+    WCHAR *name;
+
+    if (length && path[0] == '/') return strdupW(path);
+    if (!(name = heap_alloc((length + 2) * sizeof(WCHAR)))) return NULL;
+    name[0] = '/';
+    if (length) memcpy(name + 1, path, length * sizeof(WCHAR));
+    name[length + 1] = 0;
+    return name;
+}
+
 HINTERNET WINAPI WinHttpOpenRequest(HINTERNET connect_handle, LPCWSTR verb, LPCWSTR path, LPCWSTR version,
                                     LPCWSTR referrer, LPCWSTR *accept_types, DWORD flags)
 {
@@ -95,7 +110,7 @@ HINTERNET WINAPI WinHttpOpenRequest(HINTERNET connect_handle, LPCWSTR verb, LPCW
     InitializeSRWLock(&request->conn_lock);
     http_buf_init(&request->sent_head);
     request->verb = strdupW(verb && *verb ? verb : L"GET");
-    request->path = strdupW(path && *path ? path : L"/");
+    request->path = object_name(path);
     request->version = strdupW(version && *version ? version : L"HTTP/1.1");
     request->referrer = referrer ? strdupW(referrer) : NULL;
     request->accept_types = copy_accept_types(accept_types, &copied);
@@ -136,8 +151,8 @@ WCHAR *request_url(struct request *request)
 
     if (port != default_port) swprintf(port_text, ARRAY_SIZE(port_text), L":%u", port);
     if (!(url = heap_alloc(length * sizeof(WCHAR)))) return NULL;
-    swprintf(url, length, L"%ls://%ls%ls%ls%ls%ls%ls", secure ? L"https" : L"http", bracket ? L"[" : L"", host,
-             bracket ? L"]" : L"", port_text, request->path[0] == '/' ? L"" : L"/", request->path);
+    swprintf(url, length, L"%ls://%ls%ls%ls%ls%ls", secure ? L"https" : L"http", bracket ? L"[" : L"", host,
+             bracket ? L"]" : L"", port_text, request->path);
     return url;
 }
 

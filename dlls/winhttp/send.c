@@ -340,6 +340,25 @@ static void start_head(struct request *r)
     r->head_deadline = whole > 0 ? GetTickCount64() + whole : 0;
 }
 
+static BOOL is_redirect(DWORD status);
+
+/* With WINHTTP_OPTION_CONFIGURE_PASSPORT_AUTH enabled, native reports a
+ * redirect that carries a Passport1.4 challenge as that challenge: a 401
+ * (the reason phrase stays the server's), not followed. */
+static void passport_challenge(struct request *r)
+{
+    struct response *response = &r->response;
+    WCHAR *space;
+    int i;
+
+    if (!(r->obj.settings.passport_flags & WINHTTP_ENABLE_PASSPORT_AUTH) || !is_redirect(response->status)) return;
+    if ((i = header_list_find(&response->headers, L"WWW-Authenticate", 0)) < 0 ||
+        wcsnicmp(response->headers.items[i].value, L"Passport1.4", 11))
+        return;
+    response->status = 401;
+    if ((space = wcschr(response->raw, ' ')) && lstrlenW(space) >= 4) memcpy(space + 1, L"401", 3 * sizeof(WCHAR));
+}
+
 /* Reads until one final response head is parsed, skipping 1xx interim
  * ones; resumable. */
 static DWORD read_head(struct request *r)
@@ -377,6 +396,7 @@ static DWORD read_head(struct request *r)
             continue;
         }
         error = store_response(r, &r->parser.head, r->parser.block.raw, r->parser.block.raw_len);
+        if (!error) passport_challenge(r);
         if (!error) error = body_start(r, &r->parser.head);
         break;
     }

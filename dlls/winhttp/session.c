@@ -8,7 +8,9 @@ void settings_init_defaults(struct settings *s)
     s->connect_timeout = 60000;
     s->send_timeout = 30000;
     s->receive_timeout = 30000;
-    s->receive_response_timeout = 90000;
+    /* native reads back ~0 (none) until set: the whole head is bounded by
+     * the receive timeout of each read only */
+    s->receive_response_timeout = -1;
     s->redirect_policy = WINHTTP_OPTION_REDIRECT_POLICY_DISALLOW_HTTPS_TO_HTTP;
     s->max_redirects = 10;
     s->max_response_header_size = 64 * 1024;
@@ -17,6 +19,7 @@ void settings_init_defaults(struct settings *s)
     s->max_conns_per_1_0_server = INFINITE;
     s->secure_protocols = WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_2 | WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_3;
     s->autologon_policy = WINHTTP_AUTOLOGON_SECURITY_LEVEL_MEDIUM;
+    s->connect_retries = 5;
 }
 
 static void session_destroy(struct object *obj)

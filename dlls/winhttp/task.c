@@ -40,6 +40,13 @@ TP_CALLBACK_ENVIRON *task_environment(void)
     return &environment;
 }
 
+static DWORD worker_count_set;  /* as the application set it: 0 when it did not */
+
+DWORD task_worker_count(void)
+{
+    return worker_count_set;
+}
+
 BOOL task_set_worker_count(DWORD count)
 {
     static LONG set_once;
@@ -48,6 +55,7 @@ BOOL task_set_worker_count(DWORD count)
     /* once, and before the pool exists */
     if (pool_started || InterlockedExchange(&set_once, 1)) return FALSE;
     worker_count = count ? count : DEFAULT_WORKERS;   /* 0: the default */
+    worker_count_set = count;
     return TRUE;
 }
 

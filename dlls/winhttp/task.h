@@ -53,5 +53,7 @@ TP_CALLBACK_ENVIRON *task_environment(void);
 /* WINHTTP_OPTION_WORKER_THREAD_COUNT: the pool's maximum (0: the default),
  * once, before the pool is first used. */
 BOOL task_set_worker_count(DWORD count);
+/* The count the application set (0: none). */
+DWORD task_worker_count(void);
 
 #endif

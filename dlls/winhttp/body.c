@@ -19,6 +19,14 @@ DWORD http_result_to_error(enum http_result result)
     }
 }
 
+static BOOL request_asked_close(struct request *request)
+{
+    int i = header_list_find(&request->headers, L"Connection", 0);
+
+    return (request->obj.settings.disabled_features & WINHTTP_DISABLE_KEEP_ALIVE) ||
+           (i >= 0 && !lstrcmpiW(request->headers.items[i].value, L"close"));
+}
+
 static BOOL response_allows_reuse(struct request *request)
 {
     int i = header_list_find(&request->response.headers, L"Connection", 0);
@@ -48,6 +56,7 @@ void body_release_connection(struct request *request, BOOL keep)
     struct session *session = request_session(request);
 
     if (!conn) return;
+    socket_stream_no_wait(conn->socket, FALSE);     /* a nested read may have set it (operation.c) */
     /* bytes past the body would be a pipelining desync: never reuse then */
     if (keep && !connection_buffered(conn))
     {
@@ -84,7 +93,16 @@ static void finish(struct request *request)
             heap_free(value);
         }
     }
-    body_release_connection(request, response_allows_reuse(request));
+    /* native reports closing only a connection the request asked to close;
+     * one the server ended (Connection: close) goes silently (Wine's
+     * notification tests, run on Windows) */
+    if (response_allows_reuse(request) || request_asked_close(request))
+        body_release_connection(request, response_allows_reuse(request));
+    else
+    {
+        socket_stream_no_wait(request->conn->socket, FALSE);
+        body_discard_connection(request);
+    }
 }
 
 DWORD body_start(struct request *request, const struct http_response_head *head)
@@ -250,6 +268,38 @@ DWORD body_available(struct request *request, DWORD *available)
     *available = (DWORD)connection_buffered(conn);
     if (body->framing.kind == HTTP_BODY_LENGTH && body->left < *available) *available = (DWORD)body->left;
     return ERROR_SUCCESS;
+}
+
+/* Closing a request whose body was not read to the end: when the rest of it
+ * has arrived already, it is consumed, so that the connection goes back to
+ * the pool rather than being closed (native reuses it).  Never waits; over
+ * TLS the rest is inside the TLS stream, and the connection is closed. */
+void body_finish_buffered(struct request *request)
+{
+    struct body_reader *body = &request->body;
+    struct connection *conn = request->conn;
+
+    if (!conn || body->done || conn->secure) return;
+    if (body->framing.kind == HTTP_BODY_LENGTH && body->left <= connection_buffered(conn))
+    {
+        conn->start += (size_t)body->left;
+        body->left = 0;
+        finish(request);
+    }
+    else if (body->framing.kind == HTTP_BODY_CHUNKED)
+    {
+        size_t consumed, produced;
+        char scratch[4096];
+        enum http_result result;
+
+        do
+        {
+            result = http_chunked_feed(&body->chunked, conn->buffer + conn->start, connection_buffered(conn),
+                                       &consumed, scratch, sizeof(scratch), &produced);
+            conn->start += consumed;
+        } while (result == HTTP_NEED_MORE && connection_buffered(conn) && (consumed || produced));
+        if (result == HTTP_DONE) finish(request);
+    }
 }
 
 DWORD body_drain(struct request *request, DWORD limit)

@@ -15,6 +15,9 @@ DWORD body_available(struct request *request, DWORD *available);
 DWORD body_read(struct request *request, void *buffer, DWORD size, DWORD *read);
 /* Reads and discards what is left, up to limit bytes (redirects, reuse). */
 DWORD body_drain(struct request *request, DWORD limit);
+/* Consumes the rest of the body when it has all arrived, so that the
+ * connection can be reused; never waits (a request being closed). */
+void body_finish_buffered(struct request *request);
 /* The connection goes back to the pool (kept if reusable) or is closed. */
 void body_release_connection(struct request *request, BOOL keep);
 /* Closes the connection without callbacks (the handle is going away). */

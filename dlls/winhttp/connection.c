@@ -53,6 +53,12 @@ void connection_close(struct connection *conn)
     heap_free(conn);
 }
 
+void connection_set_async(struct connection *conn, BOOL async)
+{
+    conn->async = async;
+    socket_stream_set_async(conn->socket, async);
+}
+
 void connection_bind(struct connection *conn, void (*on_complete)(void *context), void *context)
 {
     conn->socket->on_complete = on_complete;

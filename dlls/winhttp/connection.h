@@ -66,6 +66,8 @@ DWORD connection_create(const WCHAR *host, INTERNET_PORT port, BOOL secure, BOOL
 DWORD connection_connect(struct connection *conn, struct object *obj);
 void connection_close(struct connection *conn);
 
+/* A pooled connection taken by a request of the other mode. */
+void connection_set_async(struct connection *conn, BOOL async);
 /* Where an asynchronous connection's completions go. */
 void connection_bind(struct connection *conn, void (*on_complete)(void *context), void *context);
 /* From any thread: fail what is in flight with ERROR_WINHTTP_OPERATION_CANCELLED. */

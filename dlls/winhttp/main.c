@@ -2,6 +2,7 @@
  * WinHttpCheckPlatform. */
 #include "winhttp_private.h"
 #include "tls.h"
+#include "pool.h"
 
 HINSTANCE winhttp_instance;
 
@@ -22,6 +23,7 @@ BOOL WINAPI DllMain(HINSTANCE instance, DWORD reason, void *reserved)
          * heap goes with the process: nothing to free. */
         if (reserved) break;
         TRACE("unloading, %ld objects alive\n", object_count());
+        pool_close_idle();
         tls_unload();
         break;
     }

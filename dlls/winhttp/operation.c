@@ -28,7 +28,13 @@ struct operation
     BOOL fill;                  /* ReadDataEx FILL_BUFFER */
     DWORD count;                /* bytes read, written or available */
     const void *app_optional;   /* SendRequest: for SENDREQUEST_COMPLETE */
+    BOOL deferred;              /* ReceiveResponse queued behind another call: takes the request when it runs */
+    BOOL refused;               /* ...and found it in the wrong state */
 };
+
+/* How deep operations may complete nested inside callbacks (native nests
+ * too, to a bounded depth; Wine's tests see at least 2 and fewer than 128). */
+#define MAX_NESTING 16
 
 static BOOL is_async(struct request *r)
 {
@@ -87,6 +93,7 @@ static void finish(struct operation *o, DWORD error)
 {
     struct request *r = o->request;
 
+    if (o->refused) return;     /* it never took the request */
     AcquireSRWLockExclusive(&r->lock);
     switch (o->op)
     {
@@ -157,12 +164,39 @@ static void complete(struct operation *o, DWORD error)
     }
 }
 
+static BOOL receive_allowed(struct request *r)
+{
+    return (r->state == REQUEST_SENT || r->state == REQUEST_SENDING_BODY) && r->written >= r->total_length;
+}
+
+/* A deferred ReceiveResponse takes the request when its turn comes, if the
+ * request is ready for it by then. */
+static DWORD take_request(struct operation *o)
+{
+    struct request *r = o->request;
+    DWORD error = ERROR_SUCCESS;
+
+    AcquireSRWLockExclusive(&r->lock);
+    if (r->op != OP_NONE || !receive_allowed(r))
+    {
+        o->refused = TRUE;
+        error = ERROR_WINHTTP_INCORRECT_HANDLE_STATE;
+    }
+    else r->op = o->op;
+    ReleaseSRWLockExclusive(&r->lock);
+    o->deferred = FALSE;
+    return error;
+}
+
 static enum task_result run_operation(struct task *task)
 {
     struct operation *o = CONTAINING_RECORD(task, struct operation, task);
-    DWORD error = step(o);
+    DWORD error = o->deferred ? take_request(o) : ERROR_SUCCESS;
+
+    if (!error) error = step(o);
 
     if (error == ERROR_IO_PENDING) return TASK_PENDING;
+    if (error == STEP_YIELD) return TASK_YIELD;
     finish(o, error);
     complete(o, error);
     return TASK_DONE;
@@ -192,39 +226,85 @@ static struct request *begin(HINTERNET handle, enum request_op op, unsigned int 
 
 #define STATE(s) (1u << (s))
 
-/* Runs an operation begun with begin() (lock held); for async sessions it
- * is queued.  Returns the call's result with the last error set; *o is
- * filled in for the caller's outputs in synchronous mode. */
-static BOOL run(struct request *r, struct operation *o)
+/* Inside a completion callback, on the thread running the request's queue,
+ * an operation that data already received can satisfy completes at once,
+ * nested, as native's do: its callback comes before the call returns (a
+ * caller may read into a buffer on its own stack).  The socket starts no I/O
+ * meanwhile; if the data is not all there the operation keeps what it has
+ * done and is queued for the rest.  FALSE: queue it. */
+static BOOL run_nested(struct request *r, struct operation *o)
 {
-    struct operation *queued;
+    struct connection *conn = r->conn;
     DWORD error;
 
-    o->request = r;
-    r->op = o->op;
-    if (is_async(r))
+    if ((o->op != OP_READ && o->op != OP_QUERY_DATA) || r->nesting >= MAX_NESTING ||
+        !task_queue_is_current_runner(&r->queue))
+        return FALSE;
+    r->nesting++;
+    if (conn) socket_stream_no_wait(conn->socket, TRUE);
+    error = step(o);
+    /* a body that ended gave the connection up, switched back (body.c) */
+    if (conn && r->conn == conn) socket_stream_no_wait(conn->socket, FALSE);
+    if (error != STREAM_WOULD_BLOCK)
     {
-        if (!(queued = heap_alloc(sizeof(*queued))))
-        {
-            r->op = OP_NONE;
-            request_leave(r);
-            return FAIL(ERROR_OUTOFMEMORY, FALSE);
-        }
-        *queued = *o;
-        queued->task.run = run_operation;
-        queued->task.free = free_operation;
-        ReleaseSRWLockExclusive(&r->lock);
-        if (!task_queue_push(&r->queue, &queued->task))
-        {
-            heap_free(queued);
-            finish(o, ERROR_OUTOFMEMORY);
-            object_release(&r->obj);
-            return FAIL(ERROR_OUTOFMEMORY, FALSE);
-        }
+        finish(o, error);
+        complete(o, error);
+    }
+    r->nesting--;
+    return error != STREAM_WOULD_BLOCK;
+}
+
+/* Asynchronous: the operation is a task on the request's queue, run at once
+ * on this thread when the queue is idle (see task.h).  The call returns TRUE
+ * with ERROR_SUCCESS when the operation has completed (its callback made),
+ * or ERROR_IO_PENDING when its completion is to come, as native does. */
+static BOOL run_async(struct request *r, struct operation *o)
+{
+    struct operation *queued = heap_alloc(sizeof(*queued));
+    enum push_result pushed;
+
+    if (!queued)
+    {
+        if (!o->deferred) r->op = OP_NONE;
+        request_leave(r);
+        return FAIL(ERROR_OUTOFMEMORY, FALSE);
+    }
+    *queued = *o;
+    queued->task.run = run_operation;
+    queued->task.free = free_operation;
+    ReleaseSRWLockExclusive(&r->lock);
+    if (!queued->deferred && run_nested(r, queued))
+    {
+        heap_free(queued);
         object_release(&r->obj);
         SetLastError(ERROR_SUCCESS);
         return TRUE;
     }
+    /* the task may run and be freed inside the push */
+    if ((pushed = task_queue_push(&r->queue, &queued->task, TRUE)) == PUSH_FAILED)
+    {
+        heap_free(queued);
+        if (!o->deferred) finish(o, ERROR_OUTOFMEMORY);
+        object_release(&r->obj);
+        return FAIL(ERROR_OUTOFMEMORY, FALSE);
+    }
+    object_release(&r->obj);
+    /* native: reads and queries whose completion is to come say so */
+    SetLastError(pushed == PUSH_QUEUED && (o->op == OP_READ || o->op == OP_QUERY_DATA) ? ERROR_IO_PENDING
+                                                                                      : ERROR_SUCCESS);
+    return TRUE;
+}
+
+/* Runs an operation begun with begin() (lock held); for async sessions it
+ * is a task.  Returns the call's result with the last error set; *o is
+ * filled in for the caller's outputs in synchronous mode. */
+static BOOL run(struct request *r, struct operation *o)
+{
+    DWORD error;
+
+    o->request = r;
+    if (!o->deferred) r->op = o->op;
+    if (is_async(r)) return run_async(r, o);
     /* the lock is not held while the network is waited for: WinHttpCloseHandle
      * and queries from callbacks must get through */
     ReleaseSRWLockExclusive(&r->lock);
@@ -343,11 +423,18 @@ BOOL WINAPI WinHttpReceiveResponse(HINTERNET handle, LPVOID reserved)
 
     TRACE("%p, %p\n", handle, reserved);
 
-    if (!(r = begin(handle, OP_RECEIVE, STATE(REQUEST_SENT) | STATE(REQUEST_SENDING_BODY)))) return FALSE;
-    if (r->written < r->total_length)
+    if (!(r = request_enter(handle))) return FALSE;
+    if (r->op != OP_NONE || !receive_allowed(r))
     {
-        request_leave(r);
-        return FAIL(ERROR_WINHTTP_INCORRECT_HANDLE_STATE, FALSE);
+        /* native accepts an asynchronous ReceiveResponse at any time (even
+         * from SENDING_REQUEST, or before WinHttpSendRequest) and checks the
+         * request when its turn comes: REQUEST_ERROR if it is not ready */
+        if (!is_async(r))
+        {
+            request_leave(r);
+            return FAIL(ERROR_WINHTTP_INCORRECT_HANDLE_STATE, FALSE);
+        }
+        o.deferred = TRUE;
     }
     return run(r, &o);
 }
@@ -415,6 +502,21 @@ DWORD WINAPI WinHttpReadDataEx(HINTERNET handle, LPVOID buffer, DWORD size, LPDW
 void request_close(struct object *obj)
 {
     struct request *r = request_from_object(obj);
+    BOOL idle;
+
+    /* a response whose body is all here leaves its connection to the pool
+     * (no API call can reach the handle any more; the marker keeps a
+     * deferred ReceiveResponse out) */
+    AcquireSRWLockExclusive(&r->lock);
+    if ((idle = r->op == OP_NONE && r->state == REQUEST_RESPONSE)) r->op = OP_READ;
+    ReleaseSRWLockExclusive(&r->lock);
+    if (idle)
+    {
+        body_finish_buffered(r);
+        AcquireSRWLockExclusive(&r->lock);
+        r->op = OP_NONE;
+        ReleaseSRWLockExclusive(&r->lock);
+    }
 
     AcquireSRWLockExclusive(&r->conn_lock);
     r->closing = TRUE;

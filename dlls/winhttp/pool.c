@@ -1,9 +1,12 @@
 /* The keep-alive connection pool and the connection-group queries over it.
  *
- * A pool_server counts the connections in use to one server (for
- * WINHTTP_OPTION_MAX_CONNS_PER_SERVER) and keeps its idle ones, newest
- * first.  Idle connections past POOL_IDLE_TIMEOUT_MS, or found dead, are
- * closed when the pool is next looked at.
+ * A session's pool_server counts its connections in use to one server (for
+ * WINHTTP_OPTION_MAX_CONNS_PER_SERVER) and queues the requests waiting for
+ * a slot.  Idle connections are the process's, as native keeps them: a
+ * session may reuse one another session left (Wine's tests see it on
+ * Windows, from an asynchronous session to a synchronous one too), but only
+ * one accepted under the same trust settings.  Idle connections past
+ * POOL_IDLE_TIMEOUT_MS, or found dead, are closed when next looked at.
  */
 #include "pool.h"
 
@@ -14,9 +17,94 @@ struct pool_server
     INTERNET_PORT port;
     BOOL secure;
     DWORD in_use;
-    struct connection *idle;
     struct pool_waiter *waiters, **waiters_tail;   /* first come, first served */
 };
+
+/* ---- idle connections, process-wide ------------------------------------------------ */
+
+static SRWLOCK idle_lock = SRWLOCK_INIT;
+static struct connection *idle_list;    /* newest first */
+
+static BOOL same_route(const struct connection *conn, const WCHAR *host, INTERNET_PORT port, BOOL secure)
+{
+    return conn->port == port && conn->secure == secure && !lstrcmpiW(conn->host, host);
+}
+
+/* Unlinks the newest idle connection to the server that is still fresh
+ * and alive, made in the same mode and accepted under the same certificate
+ * flags and client certificate (a server an IGNORE flag let through must
+ * not reach a request that did not set it, nor a connection authenticated
+ * with one client certificate a request that set another or none); closes
+ * the stale ones met on the way. */
+static struct connection *take_idle(const WCHAR *host, INTERNET_PORT port, BOOL secure, BOOL async,
+                                    const struct trust_key *trust)
+{
+    ULONGLONG now = GetTickCount64();
+    struct connection **link, *conn, *found = NULL, *stale = NULL;
+
+    AcquireSRWLockExclusive(&idle_lock);
+    for (link = &idle_list; (conn = *link);)
+    {
+        BOOL expired = now - conn->idle_since >= POOL_IDLE_TIMEOUT_MS;
+        BOOL match = !found && same_route(conn, host, port, secure) &&
+                     !memcmp(&conn->trust, trust, sizeof(*trust));
+
+        if (!expired && !match)
+        {
+            link = &conn->next;
+            continue;
+        }
+        *link = conn->next;
+        if (match && !expired && connection_reusable(conn)) found = conn;
+        else
+        {
+            conn->next = stale;
+            stale = conn;
+        }
+    }
+    ReleaseSRWLockExclusive(&idle_lock);
+    while ((conn = stale))
+    {
+        stale = conn->next;
+        TRACE("dropping idle connection %p\n", conn);
+        connection_close(conn);
+    }
+    if (found)
+    {
+        found->next = NULL;
+        connection_set_async(found, async);
+    }
+    return found;
+}
+
+static void put_idle(struct connection *conn)
+{
+    TRACE("%p: %s:%u idle\n", conn, debugstr_w(conn->host), conn->port);
+    connection_idle(conn);
+    conn->idle_since = GetTickCount64();
+    AcquireSRWLockExclusive(&idle_lock);
+    conn->next = idle_list;
+    idle_list = conn;
+    ReleaseSRWLockExclusive(&idle_lock);
+}
+
+void pool_close_idle(void)
+{
+    struct connection *conn;
+
+    AcquireSRWLockExclusive(&idle_lock);
+    conn = idle_list;
+    idle_list = NULL;
+    ReleaseSRWLockExclusive(&idle_lock);
+    while (conn)
+    {
+        struct connection *next = conn->next;
+        connection_close(conn);
+        conn = next;
+    }
+}
+
+/* ---- a session's slots -------------------------------------------------------------- */
 
 void pool_init(struct pool *pool)
 {
@@ -28,16 +116,10 @@ void pool_init(struct pool *pool)
 void pool_destroy(struct pool *pool)
 {
     struct pool_server *server, *next_server;
-    struct connection *conn, *next;
 
     for (server = pool->servers; server; server = next_server)
     {
         next_server = server->next;
-        for (conn = server->idle; conn; conn = next)
-        {
-            next = conn->next;
-            connection_close(conn);
-        }
         heap_free(server->host);
         heap_free(server);
     }
@@ -61,35 +143,6 @@ static struct pool_server *find_server(struct pool *pool, const WCHAR *host, INT
     server->next = pool->servers;
     pool->servers = server;
     return server;
-}
-
-/* Unlinks the newest idle connection that is still fresh and alive and was
- * accepted under the same certificate flags and client certificate (a
- * server an IGNORE flag let through must not reach a request that did not
- * set it, nor a connection authenticated with one client certificate a
- * request that set another or none); closes the stale
- * ones met on the way. */
-static struct connection *take_idle(struct pool_server *server, const struct trust_key *trust)
-{
-    ULONGLONG now = GetTickCount64();
-    struct connection **link = &server->idle, *conn;
-
-    while ((conn = *link))
-    {
-        BOOL fresh = now - conn->idle_since < POOL_IDLE_TIMEOUT_MS && connection_reusable(conn);
-
-        if (fresh && memcmp(&conn->trust, trust, sizeof(*trust)))
-        {
-            link = &conn->next;
-            continue;
-        }
-        *link = conn->next;
-        conn->next = NULL;
-        if (fresh) return conn;
-        TRACE("dropping idle connection %p\n", conn);
-        connection_close(conn);
-    }
-    return NULL;
 }
 
 static void enqueue(struct pool_server *server, struct pool_waiter *waiter)
@@ -122,8 +175,9 @@ static DWORD wait_for_slot(struct pool *pool, struct pool_server *server, DWORD 
     return ERROR_SUCCESS;
 }
 
-DWORD pool_acquire(struct pool *pool, const WCHAR *host, INTERNET_PORT port, BOOL secure, struct trust_key trust,
-                   DWORD max_conns, int timeout, struct pool_waiter *waiter, struct connection **conn)
+DWORD pool_acquire(struct pool *pool, const WCHAR *host, INTERNET_PORT port, BOOL secure, BOOL async,
+                   struct trust_key trust, DWORD max_conns, int timeout, struct pool_waiter *waiter,
+                   struct connection **conn)
 {
     struct pool_server *server;
     DWORD error = ERROR_SUCCESS;
@@ -141,8 +195,8 @@ DWORD pool_acquire(struct pool *pool, const WCHAR *host, INTERNET_PORT port, BOO
     }
     else if (waiter) server->in_use++;
     else error = wait_for_slot(pool, server, max_conns, timeout);
-    if (!error) *conn = take_idle(server, &trust);
     ReleaseSRWLockExclusive(&pool->lock);
+    if (!error) *conn = take_idle(host, port, secure, async, &trust);
     if (!error)
         TRACE("%s:%u %s (%lu in use)\n", debugstr_w(host), port, *conn ? "reusing" : "new", server->in_use);
     return error;
@@ -157,21 +211,15 @@ void pool_release(struct pool *pool, const WCHAR *host, INTERNET_PORT port, BOOL
     AcquireSRWLockExclusive(&pool->lock);
     if ((server = find_server(pool, host, port, secure)))
     {
-        if (conn && keep)
-        {
-            connection_idle(conn);
-            conn->idle_since = GetTickCount64();
-            conn->next = server->idle;
-            server->idle = conn;
-            conn = NULL;
-        }
         /* the slot goes straight to the first asynchronous waiter */
         if ((waiter = dequeue(server))) waiter->granted = TRUE;
         else if (server->in_use) server->in_use--;
     }
     ReleaseSRWLockExclusive(&pool->lock);
+    /* idle before the slot is handed on, so that the waiter can take it */
+    if (conn && keep) put_idle(conn);
+    else if (conn) connection_close(conn);
     WakeAllConditionVariable(&pool->released);
-    if (conn) connection_close(conn);
     if (waiter) waiter->resume(waiter->context);
 }
 

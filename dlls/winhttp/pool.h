@@ -1,5 +1,5 @@
-/* The keep-alive pool of a session: idle connections keyed by host, port
- * and security, and the per-server connection limit. */
+/* A session's connection slots per server (the per-server connection
+ * limit), and the process's idle keep-alive connections. */
 #ifndef WINHTTP_POOL_H
 #define WINHTTP_POOL_H
 
@@ -37,13 +37,16 @@ void pool_destroy(struct pool *pool);
  * else NULL in *conn and the caller opens a new one.  While max_conns are in use, a synchronous caller
  * (waiter NULL) waits up to timeout; an asynchronous one is queued and gets
  * ERROR_IO_PENDING, and calls again once resumed. */
-DWORD pool_acquire(struct pool *pool, const WCHAR *host, INTERNET_PORT port, BOOL secure, struct trust_key trust,
-                   DWORD max_conns, int timeout, struct pool_waiter *waiter, struct connection **conn);
+DWORD pool_acquire(struct pool *pool, const WCHAR *host, INTERNET_PORT port, BOOL secure, BOOL async,
+                   struct trust_key trust, DWORD max_conns, int timeout, struct pool_waiter *waiter,
+                   struct connection **conn);
 /* A waiter that will not wait any more (its request was closed): taken off
  * the queue, and a slot granted to it passed on.  Returns whether it was
  * on the queue (then nobody else will resume it). */
 BOOL pool_forget_waiter(struct pool *pool, struct pool_waiter *waiter);
 /* Gives the slot back: keep the connection idle for reuse, or close it. */
+/* Closes every idle connection (the DLL is unloaded). */
+void pool_close_idle(void);
 void pool_release(struct pool *pool, const WCHAR *host, INTERNET_PORT port, BOOL secure,
                   struct connection *conn, BOOL keep);
 

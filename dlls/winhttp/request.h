@@ -85,6 +85,7 @@ struct request
     enum request_op op;         /* the operation in flight, or OP_NONE */
     SRWLOCK conn_lock;          /* guards conn against WinHttpCloseHandle's cancel */
     BOOL closing;               /* the handle was closed: cancel what runs */
+    unsigned int nesting;       /* operations completing nested in callbacks (operation.c) */
     struct task_queue queue;    /* asynchronous mode */
     struct header_list headers; /* request headers the application added */
     struct http_buf sent_head;  /* the last request head sent, for REQUEST_HEADERS queries */

@@ -145,20 +145,20 @@ static DWORD get_connection(struct request *r)
     struct session *session = request_session(r);
     const WCHAR *host = request_target_host(r);
     INTERNET_PORT port = request_target_port(r);
+    BOOL async = !!(r->obj.session_flags & WINHTTP_FLAG_ASYNC);
     struct connection *conn;
     DWORD error;
 
     r->pool_waiter.resume = resume_request;
     r->pool_waiter.context = r;
-    if ((error = pool_acquire(&session->pool, host, port, r->target_secure,
+    if ((error = pool_acquire(&session->pool, host, port, r->target_secure, async,
                               connection_trust_key(&r->obj.settings, r->target_secure),
-                              r->obj.settings.max_conns_per_server,
-                              r->obj.settings.connect_timeout,
-                              r->obj.session_flags & WINHTTP_FLAG_ASYNC ? &r->pool_waiter : NULL, &conn)))
+                              r->obj.settings.max_conns_per_server, r->obj.settings.connect_timeout,
+                              async ? &r->pool_waiter : NULL, &conn)))
         return error;
     r->conn_reused = conn != NULL;
     if (!conn)
-        error = connection_create(host, port, r->target_secure, !!(r->obj.session_flags & WINHTTP_FLAG_ASYNC), &conn);
+        error = connection_create(host, port, r->target_secure, async, &conn);
     if (error)
     {
         pool_release(&session->pool, host, port, r->target_secure, NULL, FALSE);
@@ -598,7 +598,9 @@ static DWORD receive_step(struct request *r)
     case RECEIVE_RESEND:
         if ((error = request_send(r))) return error;
         r->receive_phase = RECEIVE_START;
-        return ERROR_SUCCESS;
+        /* as native: the response to a request sent again is waited for on
+         * the pool, never on the thread that called WinHttpReceiveResponse */
+        return r->obj.session_flags & WINHTTP_FLAG_ASYNC ? STEP_YIELD : ERROR_SUCCESS;
     }
     return ERROR_WINHTTP_INTERNAL_ERROR;
 }
@@ -613,7 +615,7 @@ DWORD request_receive(struct request *r)
         if (r->closing) error = ERROR_WINHTTP_OPERATION_CANCELLED;
         else error = receive_step(r);
         if (error == ERROR_SUCCESS) continue;
-        if (error == ERROR_IO_PENDING) return error;
+        if (error == ERROR_IO_PENDING || error == STEP_YIELD) return error;
         r->receive_phase = RECEIVE_START;
         parser_done(r);
         if (error == ERROR_NO_MORE_ITEMS) return ERROR_SUCCESS;

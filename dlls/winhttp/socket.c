@@ -25,6 +25,7 @@ struct socket_stream
     SOCKET socket;
     BOOL async;
     BOOL cancelled;             /* stream_cancel() was called */
+    BOOL no_wait;               /* socket_stream_no_wait() */
     int recv_timeout, send_timeout;   /* as last set on the socket (sync) */
 
     /* asynchronous state */
@@ -243,6 +244,7 @@ static DWORD async_recv(struct socket_stream *s, void *buffer, size_t size, int 
         return error;
     }
     if (s->cancelled) return ERROR_WINHTTP_OPERATION_CANCELLED;
+    if (s->no_wait) return STREAM_WOULD_BLOCK;
     begin(s, timeout);
     ret = WSARecv(s->socket, &wsabuf, 1, &done, &flags, &s->overlapped, NULL);
     error = started(s, ret, timeout, &done);
@@ -268,6 +270,7 @@ static DWORD async_send(struct socket_stream *s, const void *data, size_t size, 
         }
         if (s->send_done >= size) { error = ERROR_SUCCESS; break; }
         if (s->cancelled) { error = ERROR_WINHTTP_OPERATION_CANCELLED; break; }
+        if (s->no_wait) return STREAM_WOULD_BLOCK;     /* send_done kept for the call made again */
         wsabuf.len = size - s->send_done > 0x40000000 ? 0x40000000 : (ULONG)(size - s->send_done);
         wsabuf.buf = (char *)data + s->send_done;
         begin(s, timeout);
@@ -308,6 +311,7 @@ static DWORD async_connect(struct socket_stream *s, const struct sockaddr *addre
         return ERROR_SUCCESS;
     }
     if (s->cancelled) return ERROR_WINHTTP_OPERATION_CANCELLED;
+    if (s->no_wait) return STREAM_WOULD_BLOCK;
     local.ss_family = address->sa_family;   /* ConnectEx wants a bound socket */
     if (bind(s->socket, (struct sockaddr *)&local, length) || !(connect_ex = connect_ex_function(s->socket)))
         return ERROR_WINHTTP_CANNOT_CONNECT;
@@ -430,6 +434,16 @@ DWORD socket_stream_create(BOOL async, struct stream **out)
     return ERROR_SUCCESS;
 }
 
+/* Overlapped calls complete on the DLL's pool. */
+static DWORD bind_to_pool(struct socket_stream *s)
+{
+    if (s->io) return ERROR_SUCCESS;
+    if (!(s->io = CreateThreadpoolIo((HANDLE)s->socket, io_callback, s, task_environment())))
+        return ERROR_OUTOFMEMORY;
+    s->skip_on_success = SetFileCompletionNotificationModes((HANDLE)s->socket, FILE_SKIP_COMPLETION_PORT_ON_SUCCESS);
+    return ERROR_SUCCESS;
+}
+
 static DWORD open_socket(struct socket_stream *s, int family)
 {
     BOOL nodelay = TRUE;
@@ -437,11 +451,16 @@ static DWORD open_socket(struct socket_stream *s, int family)
     s->socket = WSASocketW(family, SOCK_STREAM, IPPROTO_TCP, NULL, 0, WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
     if (s->socket == INVALID_SOCKET) return ERROR_WINHTTP_CANNOT_CONNECT;
     setsockopt(s->socket, IPPROTO_TCP, TCP_NODELAY, (const char *)&nodelay, sizeof(nodelay));
-    if (!s->async) return ERROR_SUCCESS;
-    if (!(s->io = CreateThreadpoolIo((HANDLE)s->socket, io_callback, s, task_environment())))
-        return ERROR_OUTOFMEMORY;
-    s->skip_on_success = SetFileCompletionNotificationModes((HANDLE)s->socket, FILE_SKIP_COMPLETION_PORT_ON_SUCCESS);
-    return ERROR_SUCCESS;
+    return s->async ? bind_to_pool(s) : ERROR_SUCCESS;
+}
+
+void socket_stream_set_async(struct stream *stream, BOOL async)
+{
+    struct socket_stream *s = impl(stream);
+
+    /* should the binding fail, the socket stays blocking: slower, not wrong */
+    if (async && s->socket != INVALID_SOCKET && bind_to_pool(s)) return;
+    s->async = async;
 }
 
 DWORD socket_stream_connect(struct stream *stream, const struct sockaddr *address, int address_length, int timeout)
@@ -452,6 +471,11 @@ DWORD socket_stream_connect(struct stream *stream, const struct sockaddr *addres
     if (s->socket == INVALID_SOCKET && (error = open_socket(s, address->sa_family))) return error;
     return s->async ? async_connect(s, address, address_length, timeout)
                     : sync_connect(s, address, address_length, timeout);
+}
+
+void socket_stream_no_wait(struct stream *stream, BOOL on)
+{
+    impl(stream)->no_wait = on;
 }
 
 void socket_stream_reset(struct stream *stream)

@@ -61,7 +61,17 @@ DWORD socket_stream_connect(struct stream *stream, const struct sockaddr *addres
                             int timeout);
 /* The two ends of a connected socket stream. */
 void socket_stream_addresses(struct stream *stream, SOCKADDR_STORAGE *local, SOCKADDR_STORAGE *remote);
+/* A connected socket changes mode between requests: blocking calls and
+ * overlapped ones both work on it (the pool's I/O binding is made when
+ * first needed). */
+void socket_stream_set_async(struct stream *stream, BOOL async);
 /* Drops a socket that failed to connect, ready for the next address. */
 void socket_stream_reset(struct stream *stream);
+/* While on, an asynchronous socket starts no I/O: an operation that would
+ * have to wait fails with STREAM_WOULD_BLOCK instead, nothing in flight, and
+ * the same call made again later (off) carries on.  Streams above pass it up
+ * unchanged, so a TLS stream still hands out what it has decrypted. */
+void socket_stream_no_wait(struct stream *stream, BOOL on);
+#define STREAM_WOULD_BLOCK WSAEWOULDBLOCK
 
 #endif

@@ -98,38 +98,54 @@ static BOOL second_to_arrive(struct task_queue *queue)
 }
 
 /* Runs tasks until the queue is empty, a task waits for I/O, or the turn
- * is over.  The owner's reference taken when the queue became busy is
- * dropped when the runner gives the queue up. */
-static void run_tasks(struct task_queue *queue)
+ * is over (first_only: after the first task), then hands what is left to
+ * the pool.  The owner's reference taken when the queue became busy is
+ * dropped when the runner gives the queue up.  Returns whether the first
+ * task ran to its end here. */
+static BOOL run_tasks(struct task_queue *queue, BOOL first_only)
 {
     struct object *owner = queue->owner;
     struct task *task = current_task(queue);
     ULONGLONG turn_end = GetTickCount64() + TURN_MS;
+    BOOL first_done = FALSE;
 
     while (task)
     {
-        if (task->run(task) == TASK_PENDING)
+        enum task_result result;
+
+        queue->runner = GetCurrentThreadId();
+        result = task->run(task);
+        queue->runner = 0;
+        if (result == TASK_PENDING)
         {
-            if (!second_to_arrive(queue)) return;
+            if (!second_to_arrive(queue)) return first_done;
             continue; /* its I/O completed already: run it again */
+        }
+        if (result == TASK_YIELD)
+        {
+            if (!first_only) continue;  /* on the pool already */
+            SubmitThreadpoolWork(queue->work);
+            return FALSE;
         }
         if (!finish_head(queue, task))
         {
             object_release(owner);
-            return;
+            return TRUE;
         }
-        if (GetTickCount64() >= turn_end)
+        first_done = TRUE;
+        if (first_only || GetTickCount64() >= turn_end)
         {
             SubmitThreadpoolWork(queue->work);
-            return;
+            return TRUE;
         }
         task = current_task(queue);
     }
+    return first_done;
 }
 
 static void CALLBACK work_callback(TP_CALLBACK_INSTANCE *instance, void *context, TP_WORK *work)
 {
-    run_tasks(context);
+    run_tasks(context, FALSE);
 }
 
 /* ---- the queue ------------------------------------------------------------ */
@@ -142,6 +158,7 @@ BOOL task_queue_init(struct task_queue *queue, struct object *owner)
     queue->arrivals = 0;
     queue->owner = owner;
     queue->work = NULL;     /* made on first use: synchronous requests never need the pool */
+    queue->runner = 0;
     return TRUE;
 }
 
@@ -153,7 +170,7 @@ void task_queue_destroy(struct task_queue *queue)
     queue->work = NULL;
 }
 
-BOOL task_queue_push(struct task_queue *queue, struct task *task)
+enum push_result task_queue_push(struct task_queue *queue, struct task *task, BOOL run_here)
 {
     BOOL start;
 
@@ -163,7 +180,7 @@ BOOL task_queue_push(struct task_queue *queue, struct task *task)
     {
         ReleaseSRWLockExclusive(&queue->lock);
         ERR("cannot create a work item: %lu\n", GetLastError());
-        return FALSE;
+        return PUSH_FAILED;
     }
     if (queue->tail) queue->tail->next = task;
     else queue->head = task;
@@ -171,13 +188,24 @@ BOOL task_queue_push(struct task_queue *queue, struct task *task)
     start = !queue->busy;
     queue->busy = TRUE;
     ReleaseSRWLockExclusive(&queue->lock);
-    if (!start) return TRUE;
+    if (!start) return PUSH_QUEUED;
     object_addref(queue->owner);
+    if (run_here) return run_tasks(queue, TRUE) ? PUSH_RAN : PUSH_QUEUED;
     SubmitThreadpoolWork(queue->work);
-    return TRUE;
+    return PUSH_QUEUED;
+}
+
+BOOL task_queue_is_current_runner(struct task_queue *queue)
+{
+    BOOL ret;
+
+    AcquireSRWLockExclusive(&queue->lock);
+    ret = queue->runner == GetCurrentThreadId() && queue->head && !queue->head->next;
+    ReleaseSRWLockExclusive(&queue->lock);
+    return ret;
 }
 
 void task_queue_resume(struct task_queue *queue)
 {
-    if (second_to_arrive(queue)) run_tasks(queue);
+    if (second_to_arrive(queue)) run_tasks(queue, FALSE);
 }

@@ -6,9 +6,15 @@
  * thread goes back to the pool, and the I/O completion calls
  * task_queue_resume(), which runs the same task again on the completing
  * thread.  Because only one runner owns a queue at a time, the callbacks of
- * one object never run on two threads at once, and an API called from
- * inside a callback only appends a task that the same runner picks up once
- * the callback has returned: the stack never grows with reentrance.
+ * one object never run on two threads at once.
+ *
+ * As native WinHTTP does, a call that finds its object's queue idle runs its
+ * task at once on the calling thread (its callbacks come there, before the
+ * call returns, if nothing has to be waited for); what waits, and whatever
+ * was queued meanwhile, goes on on the pool.  A call made from inside a
+ * callback on the runner's thread is appended, and the same runner picks it
+ * up once the callback has returned; operation.c may instead complete it
+ * nested, from data already received (bounded depth).
  */
 #ifndef WINHTTP_TASK_H
 #define WINHTTP_TASK_H
@@ -19,7 +25,11 @@ enum task_result
 {
     TASK_DONE,      /* finished: the runner frees it and moves on */
     TASK_PENDING,   /* waiting for I/O: run again by task_queue_resume() */
+    TASK_YIELD,     /* run again, but not on the caller's thread: on the pool */
 };
+
+/* A step that wants TASK_YIELD says so with this (never an API's error). */
+#define STEP_YIELD 0xfffffffeu
 
 struct task
 {
@@ -36,14 +46,25 @@ struct task_queue
     LONG arrivals;              /* rendezvous of a PENDING return and its completion */
     struct object *owner;       /* kept alive while the queue is busy */
     TP_WORK *work;
+    DWORD runner;               /* the thread inside a task's run(), or 0 */
+};
+
+enum push_result
+{
+    PUSH_FAILED,    /* not queued: the pool cannot be used */
+    PUSH_QUEUED,    /* queued; it runs later */
+    PUSH_RAN,       /* the queue was idle: the task ran to its end on this thread */
 };
 
 BOOL task_queue_init(struct task_queue *queue, struct object *owner);
 /* The queue must be idle (its owner is being destroyed). */
 void task_queue_destroy(struct task_queue *queue);
-/* Appends a task; starts a runner on the pool if none owns the queue.
- * FALSE (the task is not queued) only when the pool cannot be used. */
-BOOL task_queue_push(struct task_queue *queue, struct task *task);
+/* Appends a task.  If no runner owns the queue, run_here makes the calling
+ * thread its runner for this one task (else a runner starts on the pool). */
+enum push_result task_queue_push(struct task_queue *queue, struct task *task, BOOL run_here);
+/* Whether the calling thread is inside the run() of the queue's current
+ * task, with nothing queued behind it. */
+BOOL task_queue_is_current_runner(struct task_queue *queue);
 /* The current task's I/O completed: run it again on this thread, then go on
  * with the queue. */
 void task_queue_resume(struct task_queue *queue);

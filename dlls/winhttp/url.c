@@ -307,6 +307,14 @@ enum url_status url_crack(const wchar16 *url, size_t length, uint32_t flags, str
     if ((status = url_parse(url, length, &layout))) return status;
     if ((flags & URL_FLAG_REJECT_USERPWD) && layout.user.present) return URL_INVALID;
 
+    /* native: a caller that does not ask for the extra info gets it with
+     * the path ("/a?b" as the path) */
+    if (!uc->extra.text && !uc->extra.length && uc->path.length)
+    {
+        layout.path.length += layout.extra.length;
+        layout.extra.start += layout.extra.length;
+        layout.extra.length = 0;
+    }
     percent_from = percent_escape_start(url, &layout);
     {
         struct crack_job jobs[] =
@@ -427,14 +435,17 @@ static int needs_brackets(const struct url_string *host)
     return host->length && host->text[0] != '[' && find_char(host->text, 0, host->length, ':') < host->length;
 }
 
+/* The port goes out unless it is the scheme's default; port 0 means "the
+ * default" only when a scheme was given (native writes ":0" otherwise). */
 static void put_host(struct writer *w, const struct url_create_parts *parts, int default_port)
 {
     int brackets = needs_brackets(&parts->host);
+    int scheme_given = parts->scheme.text || parts->scheme_id;
 
     if (brackets) put_char(w, '[');
     put_chars(w, parts->host.text, parts->host.length);
     if (brackets) put_char(w, ']');
-    if (parts->port != URL_PORT_DEFAULT && parts->port != default_port) put_port(w, parts->port);
+    if (parts->port != default_port && (parts->port != URL_PORT_DEFAULT || !scheme_given)) put_port(w, parts->port);
 }
 
 static enum url_status compose(const struct url_create_parts *parts, uint32_t flags, struct writer *w)
@@ -459,7 +470,8 @@ static enum url_status compose(const struct url_create_parts *parts, uint32_t fl
     if (parts->host.text) put_host(w, parts, default_port);
     if (parts->path.text)
     {
-        if (!parts->path.length || parts->path.text[0] != '/') put_char(w, '/');
+        /* a path joins a host with a '/'; without a host native writes it as it is */
+        if (parts->host.text && (!parts->path.length || parts->path.text[0] != '/')) put_char(w, '/');
         if (!put_string(w, &parts->path, escape)) return URL_INVALID_PARAMETER;
     }
     if (parts->extra.text && !put_string(w, &parts->extra, escape)) return URL_INVALID_PARAMETER;

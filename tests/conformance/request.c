@@ -543,14 +543,50 @@ static void test_escape_percent(void)
     expect_request_line(L"/50% off?x=1%", WINHTTP_FLAG_ESCAPE_PERCENT, "GET /50%25%20off?x=1%25 HTTP/1.1\r\n");
 }
 
+/* With escaping disabled native still escapes what the request line cannot
+ * carry (spaces, non-ASCII as UTF-8) and leaves CR/LF out; the rest goes as
+ * it is (Wine's tests, run on Windows). */
 static void test_escape_disable(void)
 {
-    expect_request_line(L"/a b?c d", WINHTTP_FLAG_ESCAPE_DISABLE, "GET /a b?c d HTTP/1.1\r\n");
+    expect_request_line(L"/a b<\"#?c d\r\n", WINHTTP_FLAG_ESCAPE_DISABLE, "GET /a%20b<\"#?c%20d HTTP/1.1\r\n");
 }
 
 static void test_escape_disable_query(void)
 {
-    expect_request_line(L"/a b?c d", WINHTTP_FLAG_ESCAPE_DISABLE_QUERY, "GET /a%20b?c d HTTP/1.1\r\n");
+    expect_request_line(L"/a b<?c d<\r\n", WINHTTP_FLAG_ESCAPE_DISABLE_QUERY, "GET /a%20b%3C?c%20d< HTTP/1.1\r\n");
+}
+
+/* An object name without its leading '/' gets one (native: Wine's tests and
+ * published samples open "tests/post.php" and "ms.htm"). */
+static void test_object_name_gets_slash(void)
+{
+    expect_request_line(L"tests/post.php?a", 0, "GET /tests/post.php?a HTTP/1.1\r\n");
+}
+
+/* Headers given to WinHttpSendRequest with a length of 0 are read up to
+ * their NUL, as with -1 (native; a published POST sample relies on it). */
+static void test_send_headers_length_zero(void)
+{
+    struct fixture f;
+    struct script *c;
+    HINTERNET request;
+    char buffer[64];
+    BOOL ret;
+
+    if (!fixture_open(&f)) return;
+    c = server_add_connection(f.srv);
+    script_recv_request(c);
+    script_respond(c, 200, NULL, "x");
+    request = open_request(&f, L"GET", L"/h", 0);
+    ret = WinHttpSendRequest(request, L"X-Zero: length\r\nX-Two: lines", 0, NULL, 0, 0, 0);
+    ok(ret, "WinHttpSendRequest failed: %lu", GetLastError());
+    if (ret && WinHttpReceiveResponse(request, NULL)) read_body(request, buffer, sizeof(buffer), sizeof(buffer));
+    WinHttpCloseHandle(request);
+    fixture_finish(&f);
+    ok(has_line(head_of(&f, 0), "X-Zero: length") && has_line(head_of(&f, 0), "X-Two: lines"), "head: %s",
+       head_of(&f, 0));
+    ok_no_server_errors(&f);
+    fixture_stop(&f);
 }
 
 /* CR and LF in the path never reach the wire raw: they are escaped. */
@@ -1310,6 +1346,8 @@ TEST_CASES(
     TEST(test_escape_disable),
     TEST(test_escape_disable_query),
     TEST(test_escape_crlf_in_path),
+    TEST(test_object_name_gets_slash),
+    TEST(test_send_headers_length_zero),
     TEST(test_crlf_in_verb),
     TEST(test_content_length_body),
     TEST(test_chunked_body),

@@ -383,6 +383,31 @@ static void test_crack_not_wanted(void)
     CHECK(uc.extra.text == NULL && uc.extra.length == 0);
 }
 
+/* The extra info not asked for: the path carries it (native, Wine's url.c
+ * run on Windows), in pointers and in buffers alike. */
+static void test_crack_path_takes_extra(void)
+{
+    const wchar16 *url = W("https://h:19133/a/b?x=3#f");
+
+    memset(&uc, 0, sizeof(uc));
+    uc.path.length = ~0u;
+    CHECK_INT(crack(url, 0), URL_OK);
+    CHECK(uc.path.text == url + 15);
+    CHECK_COMPONENT(path, "/a/b?x=3#f");
+    CHECK(uc.extra.text == NULL && uc.extra.length == 0);
+
+    memset(&uc, 0, sizeof(uc));
+    uc.path.text = buffers[4];
+    uc.path.length = 300;
+    CHECK_INT(crack(url, 0), URL_OK);
+    CHECK_COMPONENT(path, "/a/b?x=3#f");
+
+    want_pointers();
+    CHECK_INT(crack(url, 0), URL_OK);
+    CHECK_COMPONENT(path, "/a/b");
+    CHECK_COMPONENT(extra, "?x=3#f");
+}
+
 static void test_crack_buffers(void)
 {
     want_buffers(300);
@@ -760,8 +785,13 @@ static void test_create_ports(void)
 
 static void test_create_schemes(void)
 {
+    /* no scheme at all: http, and port 0 is written as it is (native) */
     reset_parts();
     parts.scheme_id = 0;
+    CHECK_URL(0, "http://host:0");
+    reset_parts();
+    parts.scheme_id = 0;
+    parts.port = 80;
     CHECK_URL(0, "http://host");
     reset_parts();
     parts.scheme_id = 3;
@@ -875,6 +905,12 @@ static void test_create_path_extra(void)
     reset_parts();
     set(&parts.path, W(""));
     CHECK_URL(0, "http://host/");
+    /* without a host the path is written as it is (native) */
+    reset_parts();
+    parts.host.text = NULL;
+    set(&parts.path, W("p q"));
+    CHECK_URL(0, "http://p q");
+    CHECK_URL(URL_FLAG_ESCAPE, "http://p%20q");
     reset_parts();
     parts.path.text = W("/pathxx");
     parts.path.length = 3;
@@ -1059,6 +1095,7 @@ int main(void)
     test_crack_pointers();
     test_crack_pointers_absent();
     test_crack_not_wanted();
+    test_crack_path_takes_extra();
     test_crack_buffers();
     test_crack_buffer_sizes();
     test_crack_bad_requests();

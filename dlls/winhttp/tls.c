@@ -258,6 +258,21 @@ static DWORD feed(struct tls_stream *t, int timeout)
 
 /* After an OpenSSL call that could not finish: move ciphertext (the caller
  * then checks t->closed), or fail. */
+/* A fatal TLS error.  A server that refused our certificate as expired says
+ * so in its alert, and native reports that as Schannel's SEC_E_CERT_EXPIRED
+ * (Wine's tests, run on Windows); anything else is a channel error. */
+static DWORD failed(struct tls_stream *t)
+{
+    unsigned long error = ERR_peek_last_error();
+
+    WARN("TLS error %lu (reason %d)\n", error, ERR_GET_REASON(error));
+    ERR_clear_error();
+    t->failed = TRUE;
+    if (ERR_GET_LIB(error) == ERR_LIB_SSL && ERR_GET_REASON(error) == SSL_R_SSLV3_ALERT_CERTIFICATE_EXPIRED)
+        return SEC_E_CERT_EXPIRED;
+    return ERROR_WINHTTP_SECURE_CHANNEL_ERROR;
+}
+
 static DWORD pump(struct tls_stream *t, int ret, int timeout)
 {
     DWORD error;
@@ -275,10 +290,7 @@ static DWORD pump(struct tls_stream *t, int ret, int timeout)
         t->closed = TRUE;
         return ERROR_SUCCESS;
     default:
-        WARN("TLS error %lu\n", ERR_peek_last_error());
-        ERR_clear_error();
-        t->failed = TRUE;
-        return ERROR_WINHTTP_SECURE_CHANNEL_ERROR;
+        return failed(t);
     }
 }
 
@@ -311,7 +323,11 @@ static BOOL set_protocols(SSL *ssl, DWORD protocols)
         if (!min) min = versions[i].version;
         max = versions[i].version;
     }
-    return min && SSL_set_min_proto_version(ssl, min) && SSL_set_max_proto_version(ssl, max);
+    if (!min || !SSL_set_min_proto_version(ssl, min) || !SSL_set_max_proto_version(ssl, max)) return FALSE;
+    /* TLS 1.0 and 1.1 sign with SHA-1, which OpenSSL's default security
+     * level refuses: a caller that allows them gets them, as from Schannel */
+    if (min < TLS1_2_VERSION) SSL_set_security_level(ssl, 0);
+    return TRUE;
 }
 
 /* The caller's certificate is loaded before the handshake so that it offers
@@ -325,7 +341,9 @@ static void load_client_cert(struct tls_stream *t, const struct tls_config *conf
                                                      &t->client_pss)) || t->client_pss)
         return;
     SSL_set1_client_sigalgs_list(t->ssl, "RSA+SHA256:RSA+SHA384:RSA+SHA512:RSA+SHA1");
-    if (config->protocols & (WINHTTP_FLAG_SECURE_PROTOCOL_TLS1 | WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_1 |
+    /* lowers the highest version allowed, never raises it */
+    if (SSL_get_max_proto_version(t->ssl) > TLS1_2_VERSION &&
+        config->protocols & (WINHTTP_FLAG_SECURE_PROTOCOL_TLS1 | WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_1 |
                              WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_2))
         SSL_set_max_proto_version(t->ssl, TLS1_2_VERSION);
 }

@@ -357,6 +357,60 @@ static void test_context_value(void)
     client_finish(&c, TRUE);
 }
 
+/* A context set with WINHTTP_OPTION_CONTEXT_VALUE survives a WinHttpSendRequest
+ * whose dwContext is 0, and children start with their parent's context, so
+ * even a connect handle's HANDLE_CREATED carries the session's (native: Wine's
+ * notification tests and a published download sample rely on both). */
+static DWORD_PTR contexts_seen[64];
+static LONG contexts_count;
+static HANDLE context_done;
+
+static void CALLBACK context_callback(HINTERNET handle, DWORD_PTR context, DWORD status, void *info, DWORD length)
+{
+    LONG i = InterlockedIncrement(&contexts_count) - 1;
+
+    if (i < (LONG)ARRAYSIZE(contexts_seen)) contexts_seen[i] = context;
+    if (status == WINHTTP_CALLBACK_STATUS_SENDREQUEST_COMPLETE || status == WINHTTP_CALLBACK_STATUS_REQUEST_ERROR)
+        SetEvent(context_done);
+}
+
+static void test_context_kept_and_inherited(void)
+{
+    struct server *srv = server_start();
+    struct script *s = server_add_connection(srv);
+    DWORD_PTR session_context = 0x5e55, request_context = 0x1234;
+    HINTERNET session, connect = NULL, request = NULL;
+
+    script_recv_request(s);
+    script_respond(s, 200, NULL, "ok");
+    context_done = CreateEventW(NULL, FALSE, FALSE, NULL);
+    contexts_count = 0;
+    session = WinHttpOpen(L"winhttp-test", WINHTTP_ACCESS_TYPE_NO_PROXY, NULL, NULL, WINHTTP_FLAG_ASYNC);
+    WinHttpSetStatusCallback(session, context_callback, WINHTTP_CALLBACK_FLAG_ALL_NOTIFICATIONS, 0);
+    ok(WinHttpSetOption(session, WINHTTP_OPTION_CONTEXT_VALUE, &session_context, sizeof(session_context)),
+       "set context: %lu", GetLastError());
+    connect = WinHttpConnect(session, L"127.0.0.1", server_port(srv), 0);
+    ok(contexts_count == 1 && contexts_seen[0] == session_context, "connect's HANDLE_CREATED: %ld calls, context %#Ix",
+       contexts_count, contexts_seen[0]);
+    request = WinHttpOpenRequest(connect, L"GET", L"/c", NULL, NULL, NULL, 0);
+    ok(contexts_count == 2 && contexts_seen[1] == session_context, "request's HANDLE_CREATED: context %#Ix",
+       contexts_seen[1]);
+    ok(WinHttpSetOption(request, WINHTTP_OPTION_CONTEXT_VALUE, &request_context, sizeof(request_context)),
+       "set context: %lu", GetLastError());
+    contexts_count = 0;
+    ok(WinHttpSendRequest(request, NULL, 0, NULL, 0, 0, 0), "send: %lu", GetLastError());
+    ok(WaitForSingleObject(context_done, WAIT_MS) == WAIT_OBJECT_0, "no completion");
+    ok(contexts_count > 0, "no callbacks");
+    for (LONG i = 0; i < contexts_count && i < (LONG)ARRAYSIZE(contexts_seen); i++)
+        ok(contexts_seen[i] == request_context, "callback %ld had context %#Ix", i, contexts_seen[i]);
+    WinHttpSetStatusCallback(session, NULL, 0, 0);
+    WinHttpCloseHandle(request);
+    WinHttpCloseHandle(connect);
+    WinHttpCloseHandle(session);
+    server_stop(srv);
+    CloseHandle(context_done);
+}
+
 /* Only the statuses in the mask arrive (WinHttpSetStatusCallback, dwNotificationFlags). */
 static void expect_only(struct client *c, DWORD mask)
 {
@@ -1010,6 +1064,7 @@ TEST_CASES(
     TEST(test_worker_thread_count),
     TEST(test_get_sequence),
     TEST(test_context_value),
+    TEST(test_context_kept_and_inherited),
     TEST(test_mask_completions),
     TEST(test_mask_send_and_completions),
     TEST(test_mask_handles_only),

@@ -30,6 +30,8 @@ struct operation
     const void *app_optional;   /* SendRequest: for SENDREQUEST_COMPLETE */
     BOOL deferred;              /* ReceiveResponse queued behind another call: takes the request when it runs */
     BOOL refused;               /* ...and found it in the wrong state */
+    BOOL done;                  /* finished nested at the depth limit: only its callback is queued */
+    DWORD result;               /* ...with this error */
 };
 
 /* How deep operations may complete nested inside callbacks (native nests
@@ -193,6 +195,11 @@ static enum task_result run_operation(struct task *task)
     struct operation *o = CONTAINING_RECORD(task, struct operation, task);
     DWORD error = o->deferred ? take_request(o) : ERROR_SUCCESS;
 
+    if (o->done)
+    {
+        complete(o, o->result);
+        return TASK_DONE;
+    }
     if (!error) error = step(o);
 
     if (error == ERROR_IO_PENDING) return TASK_PENDING;
@@ -229,16 +236,21 @@ static struct request *begin(HINTERNET handle, enum request_op op, unsigned int 
 /* Inside a completion callback, on the thread running the request's queue,
  * an operation that data already received can satisfy completes at once,
  * nested, as native's do: its callback comes before the call returns (a
- * caller may read into a buffer on its own stack).  The socket starts no I/O
- * meanwhile; if the data is not all there the operation keeps what it has
- * done and is queued for the rest.  FALSE: queue it. */
-static BOOL run_nested(struct request *r, struct operation *o)
+ * caller may read into a buffer on its own stack, such as one byte in its
+ * callback's frame).  The socket starts no I/O meanwhile; if the data is
+ * not all there the operation keeps what it has done and is queued for the
+ * rest (the caller's buffer must then outlive the call, as documented).
+ * Past MAX_NESTING the data is still copied at once, and only the callback
+ * is queued: the stack stays bounded and the buffer is never written late.
+ * FALSE: queue the operation; *queue_callback: queue its callback only. */
+static BOOL run_nested(struct request *r, struct operation *o, BOOL *queue_callback)
 {
     struct connection *conn = r->conn;
+    BOOL deep = r->nesting >= MAX_NESTING;
     DWORD error;
 
-    if ((o->op != OP_READ && o->op != OP_QUERY_DATA) || r->nesting >= MAX_NESTING ||
-        !task_queue_is_current_runner(&r->queue))
+    *queue_callback = FALSE;
+    if ((o->op != OP_READ && o->op != OP_QUERY_DATA) || !task_queue_is_current_runner(&r->queue))
         return FALSE;
     r->nesting++;
     if (conn) socket_stream_no_wait(conn->socket, TRUE);
@@ -248,10 +260,16 @@ static BOOL run_nested(struct request *r, struct operation *o)
     if (error != STREAM_WOULD_BLOCK)
     {
         finish(o, error);
-        complete(o, error);
+        if (deep)
+        {
+            o->done = TRUE;
+            o->result = error;
+            *queue_callback = TRUE;
+        }
+        else complete(o, error);
     }
     r->nesting--;
-    return error != STREAM_WOULD_BLOCK;
+    return error != STREAM_WOULD_BLOCK && !deep;
 }
 
 /* Asynchronous: the operation is a task on the request's queue, run at once
@@ -262,6 +280,7 @@ static BOOL run_async(struct request *r, struct operation *o)
 {
     struct operation *queued = heap_alloc(sizeof(*queued));
     enum push_result pushed;
+    BOOL callback_only = FALSE;
 
     if (!queued)
     {
@@ -273,7 +292,7 @@ static BOOL run_async(struct request *r, struct operation *o)
     queued->task.run = run_operation;
     queued->task.free = free_operation;
     ReleaseSRWLockExclusive(&r->lock);
-    if (!queued->deferred && run_nested(r, queued))
+    if (!queued->deferred && run_nested(r, queued, &callback_only))
     {
         heap_free(queued);
         object_release(&r->obj);
@@ -284,7 +303,7 @@ static BOOL run_async(struct request *r, struct operation *o)
     if ((pushed = task_queue_push(&r->queue, &queued->task, TRUE)) == PUSH_FAILED)
     {
         heap_free(queued);
-        if (!o->deferred) finish(o, ERROR_OUTOFMEMORY);
+        if (!o->deferred && !callback_only) finish(o, ERROR_OUTOFMEMORY);
         object_release(&r->obj);
         return FAIL(ERROR_OUTOFMEMORY, FALSE);
     }

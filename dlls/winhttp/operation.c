@@ -30,7 +30,9 @@ struct operation
     const void *app_optional;   /* SendRequest: for SENDREQUEST_COMPLETE */
     BOOL deferred;              /* ReceiveResponse queued behind another call: takes the request when it runs */
     BOOL refused;               /* ...and found it in the wrong state */
-    BOOL done;                  /* finished nested at the depth limit: only its callback is queued */
+    BOOL sent;                  /* SendRequest: the request is out, reading ahead */
+    BOOL done;                  /* finished: only its callback is left (also when it finished nested
+                                   at the depth limit and the callback was queued) */
     DWORD result;               /* ...with this error */
 };
 
@@ -57,6 +59,21 @@ static DWORD write_step(struct operation *o)
     return error;
 }
 
+static DWORD send_step(struct operation *o)
+{
+    struct request *r = o->request;
+    DWORD error;
+
+    if (!o->sent)
+    {
+        if ((error = request_send(r))) return error;
+        o->sent = TRUE;
+    }
+    /* the whole request is out (no WriteData to come): wait for the head */
+    if (is_async(r) && r->written >= r->total_length) return request_read_ahead(r);
+    return ERROR_SUCCESS;
+}
+
 static DWORD read_step(struct operation *o)
 {
     for (;;)
@@ -80,7 +97,7 @@ static DWORD step(struct operation *o)
     if (r->closing) return ERROR_WINHTTP_OPERATION_CANCELLED;
     switch (o->op)
     {
-    case OP_SEND:       return request_send(r);
+    case OP_SEND:       return send_step(o);
     case OP_WRITE:      return write_step(o);
     case OP_RECEIVE:    return request_receive(r);
     case OP_QUERY_DATA: return body_available(r, &o->count);
@@ -190,23 +207,29 @@ static DWORD take_request(struct operation *o)
     return error;
 }
 
+/* The operation runs; its completion callback is delivered once the task
+ * is off the queue (deliver_operation, see task.h). */
 static enum task_result run_operation(struct task *task)
 {
     struct operation *o = CONTAINING_RECORD(task, struct operation, task);
-    DWORD error = o->deferred ? take_request(o) : ERROR_SUCCESS;
+    DWORD error;
 
-    if (o->done)
-    {
-        complete(o, o->result);
-        return TASK_DONE;
-    }
+    if (o->done) return TASK_DONE;      /* only its callback was left */
+    error = o->deferred ? take_request(o) : ERROR_SUCCESS;
     if (!error) error = step(o);
-
     if (error == ERROR_IO_PENDING) return TASK_PENDING;
     if (error == STEP_YIELD) return TASK_YIELD;
     finish(o, error);
-    complete(o, error);
+    o->done = TRUE;
+    o->result = error;
     return TASK_DONE;
+}
+
+static void deliver_operation(struct task *task)
+{
+    struct operation *o = CONTAINING_RECORD(task, struct operation, task);
+
+    complete(o, o->result);
 }
 
 static void free_operation(struct task *task)
@@ -290,6 +313,7 @@ static BOOL run_async(struct request *r, struct operation *o)
     }
     *queued = *o;
     queued->task.run = run_operation;
+    queued->task.deliver = deliver_operation;
     queued->task.free = free_operation;
     ReleaseSRWLockExclusive(&r->lock);
     if (!queued->deferred && run_nested(r, queued, &callback_only))
@@ -390,6 +414,7 @@ static DWORD prepare_send(struct request *r, const WCHAR *headers, DWORD headers
     r->send_body_length = r->optional_length;
     r->send_phase = SEND_START;
     r->receive_phase = RECEIVE_START;
+    r->read_ahead_error = ERROR_SUCCESS;
     return ERROR_SUCCESS;
 }
 

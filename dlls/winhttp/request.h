@@ -107,6 +107,7 @@ struct request
     enum receive_phase receive_phase;
     size_t head_length;         /* of sent_head, without a body appended for sending */
     BOOL body_with_head;        /* the body went out in the head's send */
+    DWORD read_ahead_error;     /* met while reading the response ahead (request_read_ahead) */
     struct http_head_parser parser;
     BOOL parser_active;
     BOOL nothing_received;      /* no byte of a response yet */
@@ -143,6 +144,12 @@ void response_clear(struct response *response);
  * mode only) means call again once the connection's I/O has completed. */
 DWORD request_send(struct request *request);
 DWORD request_receive(struct request *request);
+/* Asynchronous WinHttpSendRequest, once the whole request is sent, waits
+ * for the response head before it completes, as native does (Wine's tests:
+ * WinHttpReceiveResponse called from SENDREQUEST_COMPLETE's signal gets its
+ * callbacks on the calling thread); nothing is parsed or notified yet, and
+ * an error met is kept for WinHttpReceiveResponse. */
+DWORD request_read_ahead(struct request *request);
 /* Attaches or detaches the request's connection (WinHttpCloseHandle may be
  * cancelling it from another thread). */
 void request_set_conn(struct request *request, struct connection *conn);

@@ -266,6 +266,36 @@ DWORD request_send(struct request *r)
     return ERROR_SUCCESS;
 }
 
+/* ---- reading ahead ----------------------------------------------------------- */
+
+/* Whether a whole head (up to its blank line) is in the buffer. */
+static BOOL head_buffered(const struct connection *conn)
+{
+    const char *p = conn->buffer + conn->start, *end = conn->buffer + conn->end;
+
+    for (; p < end; p++)
+        if (*p == '\n' && ((p + 1 < end && p[1] == '\n') || (p + 2 < end && p[1] == '\r' && p[2] == '\n')))
+            return TRUE;
+    return FALSE;
+}
+
+DWORD request_read_ahead(struct request *r)
+{
+    struct connection *conn = r->conn;
+    size_t received;
+    DWORD error;
+
+    r->read_ahead_error = ERROR_SUCCESS;
+    while (conn && !head_buffered(conn))
+    {
+        error = connection_fill(conn, r->obj.settings.receive_timeout, &received);
+        if (error == ERROR_IO_PENDING || error == ERROR_WINHTTP_OPERATION_CANCELLED) return error;
+        if (error) r->read_ahead_error = error;     /* for WinHttpReceiveResponse to report */
+        if (error || !received) break;              /* the end: the receive meets it again */
+    }
+    return ERROR_SUCCESS;
+}
+
 /* ---- the response head -------------------------------------------------- */
 
 static WCHAR *widen(const char *str, size_t length)
@@ -371,6 +401,12 @@ static DWORD read_head(struct request *r)
         enum http_result result;
         size_t consumed, received;
 
+        if (!connection_buffered(conn) && r->read_ahead_error)
+        {
+            error = r->read_ahead_error;    /* what reading ahead met */
+            r->read_ahead_error = ERROR_SUCCESS;
+            break;
+        }
         if (!connection_buffered(conn))
         {
             error = connection_fill(conn, head_read_timeout(r, r->head_deadline), &received);

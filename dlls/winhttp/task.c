@@ -71,22 +71,6 @@ static struct task *current_task(struct task_queue *queue)
     return task;
 }
 
-/* Removes the finished head; FALSE when the queue is now empty, in which
- * case the runner has given the queue up. */
-static BOOL finish_head(struct task_queue *queue, struct task *task)
-{
-    BOOL more;
-
-    AcquireSRWLockExclusive(&queue->lock);
-    queue->head = task->next;
-    if (!queue->head) queue->tail = NULL;
-    more = queue->head != NULL;
-    if (!more) queue->busy = FALSE;
-    ReleaseSRWLockExclusive(&queue->lock);
-    task->free(task);
-    return more;
-}
-
 /* A task that returned TASK_PENDING and the completion of its I/O may
  * arrive in either order, on two threads: whichever comes second runs the
  * task again, so it never runs on two threads at once. */
@@ -97,25 +81,78 @@ static BOOL second_to_arrive(struct task_queue *queue)
     return TRUE;
 }
 
+static void set_runner(struct task_queue *queue)
+{
+    InterlockedExchange((LONG *)&queue->runner, (LONG)GetCurrentThreadId());
+}
+
+/* Only if it is still us: the queue may have been handed off meanwhile. */
+static void clear_runner(struct task_queue *queue)
+{
+    InterlockedCompareExchange((LONG *)&queue->runner, 0, (LONG)GetCurrentThreadId());
+}
+
+/* A finished task leaves the queue before its callback is delivered; while
+ * it is, the queue stays this runner's (calls made from the callback are
+ * appended, or complete nested) unless another thread's call takes it over
+ * (task_queue_push).  Returns whether the runner still owns the queue, and
+ * in *more whether tasks wait. */
+static BOOL deliver(struct task_queue *queue, struct task *task, BOOL *more)
+{
+    struct object *owner = queue->owner;
+    unsigned int generation;
+    BOOL owned;
+
+    AcquireSRWLockExclusive(&queue->lock);
+    queue->head = task->next;
+    if (!queue->head) queue->tail = NULL;
+    queue->delivering = TRUE;
+    generation = queue->generation;
+    ReleaseSRWLockExclusive(&queue->lock);
+
+    /* HANDLE_CLOSING must not come before this callback has returned,
+     * whoever owns the queue by then */
+    object_addref(owner);
+    if (task->deliver)
+    {
+        set_runner(queue);
+        task->deliver(task);
+        clear_runner(queue);
+    }
+    task->free(task);
+
+    AcquireSRWLockExclusive(&queue->lock);
+    if ((owned = queue->generation == generation))
+    {
+        queue->delivering = FALSE;
+        *more = queue->head != NULL;
+        if (!*more) queue->busy = FALSE;
+    }
+    ReleaseSRWLockExclusive(&queue->lock);
+    object_release(owner);
+    return owned;
+}
+
 /* Runs tasks until the queue is empty, a task waits for I/O, or the turn
  * is over (first_only: after the first task), then hands what is left to
  * the pool.  The owner's reference taken when the queue became busy is
- * dropped when the runner gives the queue up.  Returns whether the first
- * task ran to its end here. */
+ * dropped when the runner gives the queue up (or goes with it to the
+ * thread that took it over).  Returns whether the first task ran to its
+ * end here. */
 static BOOL run_tasks(struct task_queue *queue, BOOL first_only)
 {
     struct object *owner = queue->owner;
     struct task *task = current_task(queue);
     ULONGLONG turn_end = GetTickCount64() + TURN_MS;
-    BOOL first_done = FALSE;
+    BOOL first_done = FALSE, more;
 
     while (task)
     {
         enum task_result result;
 
-        queue->runner = GetCurrentThreadId();
+        set_runner(queue);
         result = task->run(task);
-        queue->runner = 0;
+        clear_runner(queue);
         if (result == TASK_PENDING)
         {
             if (!second_to_arrive(queue)) return first_done;
@@ -127,7 +164,8 @@ static BOOL run_tasks(struct task_queue *queue, BOOL first_only)
             SubmitThreadpoolWork(queue->work);
             return FALSE;
         }
-        if (!finish_head(queue, task))
+        if (!deliver(queue, task, &more)) return TRUE;     /* taken over */
+        if (!more)
         {
             object_release(owner);
             return TRUE;
@@ -159,6 +197,8 @@ BOOL task_queue_init(struct task_queue *queue, struct object *owner)
     queue->owner = owner;
     queue->work = NULL;     /* made on first use: synchronous requests never need the pool */
     queue->runner = 0;
+    queue->delivering = FALSE;
+    queue->generation = 0;
     return TRUE;
 }
 
@@ -172,7 +212,7 @@ void task_queue_destroy(struct task_queue *queue)
 
 enum push_result task_queue_push(struct task_queue *queue, struct task *task, BOOL run_here)
 {
-    BOOL start;
+    BOOL start = FALSE, take_over = FALSE;
 
     task->next = NULL;
     AcquireSRWLockExclusive(&queue->lock);
@@ -185,9 +225,20 @@ enum push_result task_queue_push(struct task_queue *queue, struct task *task, BO
     if (queue->tail) queue->tail->next = task;
     else queue->head = task;
     queue->tail = task;
-    start = !queue->busy;
-    queue->busy = TRUE;
+    if (!queue->busy) start = queue->busy = TRUE;
+    /* as native: another thread's call while the runner only delivers a
+     * finished operation's callback (say the application signalled that
+     * thread from it) runs at once on the calling thread; the runner leaves
+     * the queue to it when its callback returns */
+    else if (run_here && queue->delivering && queue->head == task &&
+             queue->runner != GetCurrentThreadId())
+    {
+        queue->generation++;
+        queue->delivering = FALSE;
+        take_over = TRUE;
+    }
     ReleaseSRWLockExclusive(&queue->lock);
+    if (take_over) return run_tasks(queue, TRUE) ? PUSH_RAN : PUSH_QUEUED;
     if (!start) return PUSH_QUEUED;
     object_addref(queue->owner);
     if (run_here) return run_tasks(queue, TRUE) ? PUSH_RAN : PUSH_QUEUED;
@@ -200,7 +251,7 @@ BOOL task_queue_is_current_runner(struct task_queue *queue)
     BOOL ret;
 
     AcquireSRWLockExclusive(&queue->lock);
-    ret = queue->runner == GetCurrentThreadId() && queue->head && !queue->head->next;
+    ret = queue->runner == GetCurrentThreadId() && queue->delivering && !queue->head;
     ReleaseSRWLockExclusive(&queue->lock);
     return ret;
 }

@@ -11,10 +11,13 @@
  * As native WinHTTP does, a call that finds its object's queue idle runs its
  * task at once on the calling thread (its callbacks come there, before the
  * call returns, if nothing has to be waited for); what waits, and whatever
- * was queued meanwhile, goes on on the pool.  A call made from inside a
- * callback on the runner's thread is appended, and the same runner picks it
- * up once the callback has returned; operation.c may instead complete it
- * nested, from data already received (bounded depth).
+ * was queued meanwhile, goes on on the pool.  A finished task's completion
+ * callback is delivered with the task already off the queue: a call made
+ * from inside it on the runner's thread is appended, and the same runner
+ * picks it up once the callback has returned (operation.c may instead
+ * complete it nested, from data already received, to a bounded depth); a
+ * call from another thread takes the queue over and runs at once there, as
+ * native's do when an application signals another thread from a callback.
  */
 #ifndef WINHTTP_TASK_H
 #define WINHTTP_TASK_H
@@ -35,6 +38,9 @@ struct task
 {
     struct task *next;
     enum task_result (*run)(struct task *task);
+    /* After run() returned TASK_DONE, with the task off the queue: the
+     * completion callback.  May be NULL. */
+    void (*deliver)(struct task *task);
     void (*free)(struct task *task);
 };
 
@@ -46,7 +52,9 @@ struct task_queue
     LONG arrivals;              /* rendezvous of a PENDING return and its completion */
     struct object *owner;       /* kept alive while the queue is busy */
     TP_WORK *work;
-    DWORD runner;               /* the thread inside a task's run(), or 0 */
+    DWORD runner;               /* the thread inside a task's run() or deliver(), or 0 */
+    BOOL delivering;            /* the runner is delivering a finished task's callback */
+    unsigned int generation;    /* bumped when another thread takes the queue over */
 };
 
 enum push_result
@@ -62,8 +70,8 @@ void task_queue_destroy(struct task_queue *queue);
 /* Appends a task.  If no runner owns the queue, run_here makes the calling
  * thread its runner for this one task (else a runner starts on the pool). */
 enum push_result task_queue_push(struct task_queue *queue, struct task *task, BOOL run_here);
-/* Whether the calling thread is inside the run() of the queue's current
- * task, with nothing queued behind it. */
+/* Whether the calling thread is delivering a finished task's callback,
+ * with nothing queued behind it. */
 BOOL task_queue_is_current_runner(struct task_queue *queue);
 /* The current task's I/O completed: run it again on this thread, then go on
  * with the queue. */

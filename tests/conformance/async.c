@@ -411,6 +411,114 @@ static void test_context_kept_and_inherited(void)
     CloseHandle(context_done);
 }
 
+/* An asynchronous WinHttpSendRequest completes once the response head is
+ * in (native does: Wine's notification tests expect WinHttpReceiveResponse,
+ * called when SENDREQUEST_COMPLETE has been seen, to call back on the
+ * calling thread); the head is only read then, parsed and reported by
+ * WinHttpReceiveResponse: RECEIVING_RESPONSE .. HEADERS_AVAILABLE come on
+ * the calling thread before it returns.  A server that answers nothing
+ * delays SENDREQUEST_COMPLETE to the receive timeout, and the receive fails
+ * with ERROR_WINHTTP_TIMEOUT. */
+static DWORD thread_of[32];
+static LONG statuses_seen;
+static HANDLE status_event;
+static DWORD wanted_status, receive_error;
+
+static void CALLBACK thread_callback(HINTERNET handle, DWORD_PTR context, DWORD status, void *info, DWORD length)
+{
+    int bit = 0;
+
+    while (bit < 31 && !(status & (1u << bit))) bit++;
+    thread_of[bit] = GetCurrentThreadId();
+    InterlockedIncrement(&statuses_seen);
+    if (status == WINHTTP_CALLBACK_STATUS_REQUEST_ERROR) receive_error = ((WINHTTP_ASYNC_RESULT *)info)->dwError;
+    if (status == wanted_status || status == WINHTTP_CALLBACK_STATUS_REQUEST_ERROR) SetEvent(status_event);
+}
+
+static DWORD thread_for(DWORD status)
+{
+    int bit = 0;
+
+    while (bit < 31 && !(status & (1u << bit))) bit++;
+    return thread_of[bit];
+}
+
+static HINTERNET read_ahead_request(struct server *srv, HINTERNET *session, HINTERNET *connect, int receive_ms)
+{
+    HINTERNET request;
+
+    memset(thread_of, 0, sizeof(thread_of));
+    receive_error = 0;
+    *session = WinHttpOpen(L"winhttp-test", WINHTTP_ACCESS_TYPE_NO_PROXY, NULL, NULL, WINHTTP_FLAG_ASYNC);
+    WinHttpSetStatusCallback(*session, thread_callback, WINHTTP_CALLBACK_FLAG_ALL_NOTIFICATIONS, 0);
+    *connect = WinHttpConnect(*session, L"127.0.0.1", server_port(srv), 0);
+    request = WinHttpOpenRequest(*connect, L"GET", L"/ahead", NULL, NULL, NULL, 0);
+    if (receive_ms) WinHttpSetTimeouts(request, 0, 0, 0, receive_ms);
+    wanted_status = WINHTTP_CALLBACK_STATUS_SENDREQUEST_COMPLETE;
+    ok(WinHttpSendRequest(request, NULL, 0, NULL, 0, 0, 0), "send: %lu", GetLastError());
+    return request;
+}
+
+static void close_three(HINTERNET session, HINTERNET connect, HINTERNET request)
+{
+    WinHttpSetStatusCallback(session, NULL, 0, 0);
+    WinHttpCloseHandle(request);
+    WinHttpCloseHandle(connect);
+    WinHttpCloseHandle(session);
+}
+
+static void test_send_reads_ahead(void)
+{
+    struct server *srv = server_start();
+    struct script *s = server_add_connection(srv);
+    HINTERNET session, connect, request;
+    DWORD me = GetCurrentThreadId();
+
+    script_recv_request(s);
+    script_wait(s, 300);
+    script_respond(s, 200, NULL, "ahead");
+    status_event = CreateEventW(NULL, FALSE, FALSE, NULL);
+    request = read_ahead_request(srv, &session, &connect, 0);
+    ok(WaitForSingleObject(status_event, 200) == WAIT_TIMEOUT, "SENDREQUEST_COMPLETE before the server answered");
+    ok(WaitForSingleObject(status_event, WAIT_MS) == WAIT_OBJECT_0, "no SENDREQUEST_COMPLETE");
+    ok(!thread_for(WINHTTP_CALLBACK_STATUS_RECEIVING_RESPONSE), "the head was reported before the receive");
+    wanted_status = WINHTTP_CALLBACK_STATUS_HEADERS_AVAILABLE;
+    ok(WinHttpReceiveResponse(request, NULL), "receive: %lu", GetLastError());
+    ok(thread_for(WINHTTP_CALLBACK_STATUS_RECEIVING_RESPONSE) == me &&
+       thread_for(WINHTTP_CALLBACK_STATUS_RESPONSE_RECEIVED) == me &&
+       thread_for(WINHTTP_CALLBACK_STATUS_HEADERS_AVAILABLE) == me,
+       "the receive's callbacks came on threads %#lx %#lx %#lx, not on the calling thread %#lx",
+       thread_for(WINHTTP_CALLBACK_STATUS_RECEIVING_RESPONSE), thread_for(WINHTTP_CALLBACK_STATUS_RESPONSE_RECEIVED),
+       thread_for(WINHTTP_CALLBACK_STATUS_HEADERS_AVAILABLE), me);
+    close_three(session, connect, request);
+    server_stop(srv);
+    CloseHandle(status_event);
+}
+
+static void test_send_read_ahead_timeout(void)
+{
+    struct server *srv = server_start();
+    struct script *s = server_add_connection(srv);
+    HINTERNET session, connect, request;
+    ULONGLONG start;
+
+    script_recv_request(s);
+    script_wait(s, 3000);
+    status_event = CreateEventW(NULL, FALSE, FALSE, NULL);
+    start = GetTickCount64();
+    request = read_ahead_request(srv, &session, &connect, 500);
+    ok(WaitForSingleObject(status_event, WAIT_MS) == WAIT_OBJECT_0, "no SENDREQUEST_COMPLETE");
+    ok(thread_for(WINHTTP_CALLBACK_STATUS_SENDREQUEST_COMPLETE) && GetTickCount64() - start >= 400,
+       "SENDREQUEST_COMPLETE after %I64u ms, want the receive timeout (500 ms)", GetTickCount64() - start);
+    wanted_status = WINHTTP_CALLBACK_STATUS_HEADERS_AVAILABLE;
+    ok(WinHttpReceiveResponse(request, NULL), "receive: %lu", GetLastError());
+    ok(WaitForSingleObject(status_event, WAIT_MS) == WAIT_OBJECT_0, "no completion of the receive");
+    ok_int(receive_error, ERROR_WINHTTP_TIMEOUT);
+    close_three(session, connect, request);
+    server_stop(srv);
+    CloseHandle(status_event);
+}
+
 /* Only the statuses in the mask arrive (WinHttpSetStatusCallback, dwNotificationFlags). */
 static void expect_only(struct client *c, DWORD mask)
 {
@@ -1070,6 +1178,8 @@ TEST_CASES(
     TEST(test_mask_handles_only),
     TEST(test_failed_call_no_callback),
     TEST(test_receive_before_send),
+    TEST(test_send_reads_ahead),
+    TEST(test_send_read_ahead_timeout),
     TEST(test_error_connect_refused),
     TEST(test_error_reset),
     TEST(test_error_invalid_response),

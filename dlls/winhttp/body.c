@@ -46,7 +46,7 @@ void body_discard_connection(struct request *request)
 
     if (!conn) return;
     request_set_conn(request, NULL);
-    pool_release(&session->pool, conn->host, conn->port, conn->secure, NULL, FALSE);
+    pool_release(&session->pool, &conn->route, NULL, FALSE);
     connection_close(conn);
 }
 
@@ -57,11 +57,12 @@ void body_release_connection(struct request *request, BOOL keep)
 
     if (!conn) return;
     socket_stream_no_wait(conn->socket, FALSE);     /* a nested read may have set it (operation.c) */
-    /* bytes past the body would be a pipelining desync: never reuse then */
-    if (keep && !connection_buffered(conn))
+    /* bytes past the body would be a pipelining desync: never reuse then;
+     * nor a proxy's refusal to tunnel, which leads nowhere */
+    if (keep && !connection_buffered(conn) && !conn->tunnel_refused)
     {
         request_set_conn(request, NULL);
-        pool_release(&session->pool, conn->host, conn->port, conn->secure, conn, TRUE);
+        pool_release(&session->pool, &conn->route, conn, TRUE);
         return;
     }
     notify(&request->obj, WINHTTP_CALLBACK_STATUS_CLOSING_CONNECTION, NULL, 0);
@@ -190,7 +191,7 @@ static DWORD read_plain(struct request *request, char *buffer, DWORD size, DWORD
     uint64_t want = bounded && body->left < size ? body->left : size;
 
     *read = 0;
-    if (!connection_buffered(conn) && (want >= CONNECTION_BUFFER_MAX || conn->secure))
+    if (!connection_buffered(conn) && (want >= CONNECTION_BUFFER_MAX || connection_secure(conn)))
     {
         size_t received;
         DWORD error = connection_recv(conn, buffer, (size_t)want, request->obj.settings.receive_timeout, &received);
@@ -279,7 +280,7 @@ void body_finish_buffered(struct request *request)
     struct body_reader *body = &request->body;
     struct connection *conn = request->conn;
 
-    if (!conn || body->done || conn->secure) return;
+    if (!conn || body->done || connection_secure(conn)) return;
     if (body->framing.kind == HTTP_BODY_LENGTH && body->left <= connection_buffered(conn))
     {
         conn->start += (size_t)body->left;

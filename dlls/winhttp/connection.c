@@ -4,17 +4,19 @@
 
 #include "connection.h"
 
-DWORD connection_create(const WCHAR *host, INTERNET_PORT port, BOOL secure, BOOL async, struct connection **out)
+DWORD connection_create(const struct route *route, const struct http_buf *tunnel_request, BOOL async,
+                        struct connection **out)
 {
     struct connection *conn;
     DWORD error;
 
     if (!(conn = heap_alloc_zero(sizeof(*conn)))) return ERROR_OUTOFMEMORY;
-    conn->port = port;
-    conn->secure = secure;
     conn->async = async;
     conn->capacity = CONNECTION_BUFFER_MIN;
-    if (!(conn->host = strdupW(host)) || !(conn->buffer = heap_alloc(conn->capacity)))
+    http_buf_init(&conn->tunnel_request);
+    if (!route_copy(&conn->route, route) || !(conn->buffer = heap_alloc(conn->capacity)) ||
+        (route_tunnels(route) &&
+         http_buf_append(&conn->tunnel_request, tunnel_request->data, tunnel_request->len) != HTTP_DONE))
     {
         connection_close(conn);
         return ERROR_OUTOFMEMORY;
@@ -25,12 +27,12 @@ DWORD connection_create(const WCHAR *host, INTERNET_PORT port, BOOL secure, BOOL
         return error;
     }
     conn->stream = conn->socket;
-    if (secure && (error = tls_stream_create(conn->socket, &conn->stream)))
+    if (route->secure && (error = tls_stream_create(conn->socket, &conn->tls)))
     {
-        conn->stream = conn->socket;
         connection_close(conn);
         return error;
     }
+    if (conn->tls) conn->stream = conn->tls;
     *out = conn;
     return ERROR_SUCCESS;
 }
@@ -38,7 +40,7 @@ DWORD connection_create(const WCHAR *host, INTERNET_PORT port, BOOL secure, BOOL
 void connection_close(struct connection *conn)
 {
     if (!conn) return;
-    stream_destroy(conn->stream);   /* a TLS stream destroys the socket below it */
+    stream_destroy(conn->tls ? conn->tls : conn->socket);   /* a TLS stream destroys the socket below it */
     if (conn->server_cert) CertFreeCertificateContext(conn->server_cert);
     if (conn->server_chain) CertFreeCertificateChain(conn->server_chain);
     if (conn->lookup)
@@ -48,8 +50,9 @@ void connection_close(struct connection *conn)
         if (late) FreeAddrInfoExW(late);
     }
     if (conn->addresses) FreeAddrInfoExW(conn->addresses);
+    http_buf_free(&conn->tunnel_request);
     heap_free(conn->buffer);
-    heap_free(conn->host);
+    route_free(&conn->route);
     heap_free(conn);
 }
 
@@ -71,7 +74,7 @@ void connection_cancel(struct connection *conn)
     conn->cancelled = TRUE;
     if (conn->lookup) lookup_cancel(conn->lookup);
     ReleaseSRWLockExclusive(&conn->lookup_lock);
-    stream_cancel(conn->stream);
+    stream_cancel(conn->tls ? conn->tls : conn->socket);
 }
 
 /* ---- connecting ------------------------------------------------------------------ */
@@ -116,7 +119,7 @@ static DWORD resolved(struct connection *conn, struct object *obj, const WCHAR *
 static DWORD resolve(struct connection *conn, struct object *obj)
 {
     WCHAR name[256];
-    const WCHAR *host = bare_host(conn->host, name, ARRAY_SIZE(name));
+    const WCHAR *host = bare_host(route_peer_host(&conn->route), name, ARRAY_SIZE(name));
     struct lookup *lookup;
     DWORD error;
 
@@ -125,7 +128,7 @@ static DWORD resolve(struct connection *conn, struct object *obj)
         notify_string(obj, WINHTTP_CALLBACK_STATUS_RESOLVING_NAME, host);
         AcquireSRWLockExclusive(&conn->lookup_lock);
         error = conn->cancelled ? ERROR_WINHTTP_OPERATION_CANCELLED
-                                : lookup_start(host, conn->port, conn->async, obj->settings.resolve_timeout,
+                                : lookup_start(host, route_peer_port(&conn->route), conn->async, obj->settings.resolve_timeout,
                                                conn->socket->on_complete, conn->socket->on_complete_context,
                                                &conn->lookup, &conn->addresses);
         ReleaseSRWLockExclusive(&conn->lookup_lock);
@@ -146,8 +149,11 @@ static DWORD handshake(struct connection *conn, struct object *obj)
     struct tls_config config;
     DWORD error, failure;
 
-    config.host = conn->host;
-    config.port = conn->port;
+    /* with the origin, end to end, whatever the route */
+    config.host = conn->route.host;
+    config.port = conn->route.port;
+    config.proxy = conn->route.proxy;
+    config.proxy_port = conn->route.proxy_port;
     config.protocols = obj->settings.secure_protocols;
     config.security_flags = obj->settings.security_flags;
     conn->trust = connection_trust_key(&obj->settings, TRUE);
@@ -155,7 +161,7 @@ static DWORD handshake(struct connection *conn, struct object *obj)
     config.trust = conn->trust;
     config.client_cert = obj->settings.client_cert;
     config.timeout = obj->settings.receive_timeout;
-    error = tls_stream_handshake(conn->stream, &config, &failure);
+    error = tls_stream_handshake(conn->tls, &config, &failure);
     if (error == ERROR_IO_PENDING) return error;
     if (failure)
     {
@@ -163,9 +169,9 @@ static DWORD handshake(struct connection *conn, struct object *obj)
         notify(obj, WINHTTP_CALLBACK_STATUS_SECURE_FAILURE, &failure, sizeof(failure));
     }
     if (error) return error;
-    conn->server_cert = tls_stream_server_cert(conn->stream);
-    conn->server_chain = tls_stream_server_chain(conn->stream);
-    conn->cipher_bits = tls_stream_cipher_bits(conn->stream);
+    conn->server_cert = tls_stream_server_cert(conn->tls);
+    conn->server_chain = tls_stream_server_chain(conn->tls);
+    conn->cipher_bits = tls_stream_cipher_bits(conn->tls);
     return ERROR_SUCCESS;
 }
 
@@ -208,8 +214,25 @@ DWORD connection_connect(struct connection *conn, struct object *obj)
             FreeAddrInfoExW(conn->addresses);
             conn->addresses = conn->address_next = NULL;
             conn->address_current = NULL;
-            conn->phase = conn->secure ? CONNECT_HANDSHAKE : CONNECT_DONE;
+            if (route_tunnels(&conn->route)) conn->phase = CONNECT_TUNNEL;
+            else conn->phase = conn->route.secure ? CONNECT_HANDSHAKE : CONNECT_DONE;
             notify_string(obj, WINHTTP_CALLBACK_STATUS_CONNECTED_TO_SERVER, conn->address);
+            break;
+
+        case CONNECT_TUNNEL:
+            if ((error = tunnel_send(conn, obj->settings.send_timeout))) return error;
+            conn->phase = CONNECT_TUNNEL_REPLY;
+            break;
+
+        case CONNECT_TUNNEL_REPLY:
+            if ((error = tunnel_reply(conn, obj->settings.receive_timeout))) return error;
+            if (conn->tunnel_refused)
+            {
+                conn->stream = conn->socket;    /* the proxy's reply is plain http */
+                conn->phase = CONNECT_DONE;
+                return ERROR_SUCCESS;
+            }
+            conn->phase = CONNECT_HANDSHAKE;
             break;
 
         case CONNECT_HANDSHAKE:

@@ -12,6 +12,8 @@
 #include "stream.h"
 #include "tls.h"
 #include "resolve.h"
+#include "route.h"
+#include "http.h"
 
 /* The buffer starts small (thousands of connections may be in flight) and
  * doubles while a body arrives faster than it is read, so that large
@@ -25,18 +27,21 @@ enum connect_phase
     CONNECT_RESOLVE,
     CONNECT_NEXT_ADDRESS,
     CONNECT_WAIT,
-    CONNECT_HANDSHAKE,      /* https: TLS over the connected socket */
+    CONNECT_TUNNEL,         /* https through a proxy: CONNECT, then the proxy's reply */
+    CONNECT_TUNNEL_REPLY,
+    CONNECT_HANDSHAKE,      /* https: TLS over the connected socket (or tunnel) */
     CONNECT_DONE,
 };
 
 struct connection
 {
     struct connection *next;        /* in the pool's idle list */
-    struct stream *stream;          /* the top of the stack: TLS over the socket, or the socket */
+    struct stream *stream;          /* the top of the stack in use: TLS over the socket, or the socket */
     struct stream *socket;          /* the bottom, where completions come from */
-    WCHAR *host;
-    INTERNET_PORT port;
-    BOOL secure;
+    struct stream *tls;             /* https: TLS over the socket, owning it; NULL for http */
+    struct route route;
+    struct http_buf tunnel_request; /* route_tunnels(): the CONNECT request to send */
+    BOOL tunnel_refused;            /* the proxy answered CONNECT with 407: its reply is in the buffer */
     ULONGLONG idle_since;           /* GetTickCount64 when pooled */
     WCHAR address[64];              /* the peer, as CONNECTED_TO_SERVER reports it */
     SOCKADDR_STORAGE local_address, remote_address;     /* WINHTTP_OPTION_CONNECTION_INFO */
@@ -57,11 +62,16 @@ struct connection
     const ADDRINFOEXW *address_current;
 };
 
-/* A connection to host:port, not connected yet. */
-DWORD connection_create(const WCHAR *host, INTERNET_PORT port, BOOL secure, BOOL async, struct connection **out);
-/* Resolves the host and connects to the first address that answers, each
+/* A connection along the route, not connected yet.  A route that tunnels
+ * takes the CONNECT request to send (the caller's head, whole), or fails. */
+DWORD connection_create(const struct route *route, const struct http_buf *tunnel_request, BOOL async,
+                        struct connection **out);
+/* Resolves the peer and connects to the first address that answers, each
  * within obj's timeouts, notifying RESOLVING_NAME .. CONNECTED_TO_SERVER;
- * then, for https, the TLS handshake, whose certificate problems the
+ * through a proxy, for https, the CONNECT tunnel: a 2xx opens it, a 407 is
+ * kept as the response to read (tunnel_refused; ERROR_SUCCESS and no TLS),
+ * another status fails with ERROR_WINHTTP_CANNOT_CONNECT; then, for https,
+ * the TLS handshake with the origin, whose certificate problems the
  * SECURE_FAILURE callback reports. */
 DWORD connection_connect(struct connection *conn, struct object *obj);
 void connection_close(struct connection *conn);
@@ -84,6 +94,9 @@ BOOL connection_reusable(struct connection *conn);
 /* Going idle: the buffer shrinks back. */
 void connection_idle(struct connection *conn);
 
+/* Whether the bytes go through TLS (a refused tunnel's reply does not). */
+static inline BOOL connection_secure(const struct connection *conn) { return conn->stream != conn->socket; }
+
 /* The trust_key of a connection for these settings; all zeros for http. */
 static inline struct trust_key connection_trust_key(const struct settings *settings, BOOL secure)
 {
@@ -96,5 +109,14 @@ static inline struct trust_key connection_trust_key(const struct settings *setti
 }
 
 static inline size_t connection_buffered(const struct connection *conn) { return conn->end - conn->start; }
+
+/* ---- the CONNECT tunnel (tunnel.c), steps of connection_connect ---------------------- */
+
+/* Sends conn->tunnel_request on the socket; resumable. */
+DWORD tunnel_send(struct connection *conn, int timeout);
+/* Reads the proxy's reply head into the buffer and judges it; resumable. */
+DWORD tunnel_reply(struct connection *conn, int timeout);
+/* The CONNECT request for a route that tunnels (appended to head). */
+DWORD tunnel_build_request(struct http_buf *head, const struct route *route, const WCHAR *agent);
 
 #endif

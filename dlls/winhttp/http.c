@@ -654,9 +654,8 @@ enum http_result http_escape_path(struct http_buf *b, const wchar16 *path, unsig
     return HTTP_DONE;
 }
 
-enum http_result http_write_request_line(struct http_buf *b, const wchar16 *verb,
-                                         const wchar16 *path, const wchar16 *version,
-                                         unsigned flags)
+enum http_result http_write_request_line(struct http_buf *b, const wchar16 *verb, const wchar16 *origin,
+                                         const wchar16 *path, const wchar16 *version, unsigned flags)
 {
     size_t start = b->len;
     enum http_result ret;
@@ -664,7 +663,11 @@ enum http_result http_write_request_line(struct http_buf *b, const wchar16 *verb
     if (!verb || !verb[0] || has_char(verb, is_not_token_safe)) return HTTP_ERR_INVALID_PARAMETER;
     if (version && (!version[0] || has_char(version, is_not_token_safe))) return HTTP_ERR_INVALID_PARAMETER;
 
-    if ((ret = append_utf8(b, verb)) == HTTP_DONE && (ret = append_str(b, " ")) == HTTP_DONE)
+    if (origin && has_char(origin, is_line_break)) return HTTP_ERR_INVALID_PARAMETER;
+
+    if ((ret = append_utf8(b, verb)) == HTTP_DONE && (ret = append_str(b, " ")) == HTTP_DONE && origin)
+        ret = append_utf8(b, origin);
+    if (ret == HTTP_DONE)
     {
         if (path && path[0]) ret = http_escape_path(b, path, flags);
         else ret = append_str(b, "/");
@@ -698,7 +701,7 @@ enum http_result http_write_request_head(struct http_buf *b, const wchar16 *verb
                                          unsigned flags)
 {
     size_t start = b->len;
-    enum http_result ret = http_write_request_line(b, verb, path, version, flags);
+    enum http_result ret = http_write_request_line(b, verb, NULL, path, version, flags);
 
     for (size_t i = 0; ret == HTTP_DONE && i < count; i++)
         ret = http_write_header(b, headers[i].name, headers[i].value);

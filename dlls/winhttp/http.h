@@ -158,19 +158,19 @@ struct http_wheader
     const wchar16 *value;
 };
 
-/* Writes "VERB path VERSION\r\n".  version NULL means HTTP/1.1, path NULL or
- * empty means "/".  Refuses (HTTP_ERR_INVALID_PARAMETER, nothing written) a
+/* Writes "VERB path VERSION\r\n", or "VERB origin path VERSION\r\n" in
+ * absolute form when origin ("http://host:port", as given) is not NULL.
+ * version NULL means HTTP/1.1, path NULL or empty means "/".  Refuses (HTTP_ERR_INVALID_PARAMETER, nothing written) a
  * verb or version that is empty or holds CR, LF, SP or other controls, and a
  * path holding CR or LF when escaping is disabled. */
-enum http_result http_write_request_line(struct http_buf *b, const wchar16 *verb,
-                                         const wchar16 *path, const wchar16 *version,
-                                         unsigned flags);
+enum http_result http_write_request_line(struct http_buf *b, const wchar16 *verb, const wchar16 *origin,
+                                         const wchar16 *path, const wchar16 *version, unsigned flags);
 /* Writes "name: value\r\n" in UTF-8.  Refuses (HTTP_ERR_INVALID_HEADER, nothing
  * written) an empty name, a name with ':', spaces or controls, or a value with
  * CR or LF. */
 enum http_result http_write_header(struct http_buf *b, const wchar16 *name, const wchar16 *value);
-/* The whole head: request line, headers in order, blank line.  On error the
- * buffer is left as it was. */
+/* The whole head, in origin form: request line, headers in order, blank
+ * line.  On error the buffer is left as it was. */
 enum http_result http_write_request_head(struct http_buf *b, const wchar16 *verb,
                                          const wchar16 *path, const wchar16 *version,
                                          const struct http_wheader *headers, size_t count,

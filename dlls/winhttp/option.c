@@ -402,6 +402,66 @@ static BOOL set_client_cert(struct object *obj, const struct option_desc *desc, 
     return TRUE;
 }
 
+/* WINHTTP_OPTION_PROXY: a request's own setting, else its session's. */
+static struct proxy_setting *proxy_setting_of(struct object *obj, BOOL for_set)
+{
+    struct request *request;
+
+    if (obj->type == OBJECT_SESSION) return &session_from_object(obj)->proxy;
+    request = request_from_object(obj);
+    if (for_set || request->proxy_set) return &request->proxy;
+    return &request_session(request)->proxy;
+}
+
+static WCHAR *global_string(const WCHAR *str)
+{
+    SIZE_T size = (lstrlenW(str) + 1) * sizeof(WCHAR);
+    WCHAR *copy = GlobalAlloc(GMEM_FIXED, size);
+
+    if (copy) memcpy(copy, str, size);
+    return copy;
+}
+
+/* Documented: the strings are the caller's, freed with GlobalFree. */
+static BOOL query_proxy(struct object *obj, const struct option_desc *desc, void *buffer, DWORD *size)
+{
+    const struct proxy_setting *setting = proxy_setting_of(obj, FALSE);
+    WINHTTP_PROXY_INFO info = { setting->access_type };
+
+    if (!buffer || *size < sizeof(info))
+    {
+        *size = sizeof(info);
+        return FAIL(ERROR_INSUFFICIENT_BUFFER, FALSE);
+    }
+    if ((setting->proxy && !(info.lpszProxy = global_string(setting->proxy))) ||
+        (setting->bypass && !(info.lpszProxyBypass = global_string(setting->bypass))))
+    {
+        GlobalFree(info.lpszProxy);
+        return FAIL(ERROR_OUTOFMEMORY, FALSE);
+    }
+    memcpy(buffer, &info, sizeof(info));
+    *size = sizeof(info);
+    return TRUE;
+}
+
+static BOOL set_proxy(struct object *obj, const struct option_desc *desc, const void *buffer, DWORD size)
+{
+    const WINHTTP_PROXY_INFO *info = buffer;
+
+    if (!info || size < sizeof(*info)) return FAIL(ERROR_INSUFFICIENT_BUFFER, FALSE);
+    if (info->dwAccessType != WINHTTP_ACCESS_TYPE_NO_PROXY && info->dwAccessType != WINHTTP_ACCESS_TYPE_NAMED_PROXY)
+        return FAIL(ERROR_INVALID_PARAMETER, FALSE);
+    if (info->dwAccessType == WINHTTP_ACCESS_TYPE_NAMED_PROXY && (!info->lpszProxy || !*info->lpszProxy))
+        return FAIL(ERROR_INVALID_PARAMETER, FALSE);
+    if ((info->lpszProxy && contains_crlf(info->lpszProxy, lstrlenW(info->lpszProxy))) ||
+        (info->lpszProxyBypass && contains_crlf(info->lpszProxyBypass, lstrlenW(info->lpszProxyBypass))))
+        return FAIL(ERROR_INVALID_PARAMETER, FALSE);
+    if (!proxy_setting_set(proxy_setting_of(obj, TRUE), info->dwAccessType, info->lpszProxy, info->lpszProxyBypass))
+        return FAIL(ERROR_OUTOFMEMORY, FALSE);
+    if (obj->type == OBJECT_REQUEST) request_from_object(obj)->proxy_set = TRUE;
+    return TRUE;
+}
+
 #define SETTING(field) offsetof(struct settings, field)
 #define TIMEOUT(id, field) \
     { id, #id, SESSION | CONNECT | REQUEST, SESSION | REQUEST, SETTING(field), query_setting, set_setting, 0 }
@@ -418,6 +478,7 @@ static const struct option_desc options[] =
     { WINHTTP_OPTION_USER_AGENT, "USER_AGENT", SESSION, SESSION, NO_OFFSET, query_user_agent, set_user_agent, 0 },
     { WINHTTP_OPTION_USERNAME, "USERNAME", REQUEST, REQUEST, NO_OFFSET, query_credential, set_credential, 0 },
     { WINHTTP_OPTION_PASSWORD, "PASSWORD", REQUEST, REQUEST, NO_OFFSET, query_credential, set_credential, 0 },
+    { WINHTTP_OPTION_PROXY, "PROXY", SESSION | REQUEST, SESSION | REQUEST, NO_OFFSET, query_proxy, set_proxy, 0 },
     { WINHTTP_OPTION_PROXY_USERNAME, "PROXY_USERNAME", REQUEST, REQUEST, NO_OFFSET, query_credential, set_credential, 0 },
     { WINHTTP_OPTION_PROXY_PASSWORD, "PROXY_PASSWORD", REQUEST, REQUEST, NO_OFFSET, query_credential, set_credential, 0 },
     TIMEOUT(WINHTTP_OPTION_RESOLVE_TIMEOUT, resolve_timeout),

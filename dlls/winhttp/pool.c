@@ -13,9 +13,7 @@
 struct pool_server
 {
     struct pool_server *next;
-    WCHAR *host;
-    INTERNET_PORT port;
-    BOOL secure;
+    struct route route;
     DWORD in_use;
     struct pool_waiter *waiters, **waiters_tail;   /* first come, first served */
 };
@@ -25,19 +23,13 @@ struct pool_server
 static SRWLOCK idle_lock = SRWLOCK_INIT;
 static struct connection *idle_list;    /* newest first */
 
-static BOOL same_route(const struct connection *conn, const WCHAR *host, INTERNET_PORT port, BOOL secure)
-{
-    return conn->port == port && conn->secure == secure && !lstrcmpiW(conn->host, host);
-}
-
 /* Unlinks the newest idle connection to the server that is still fresh
  * and alive, made in the same mode and accepted under the same certificate
  * flags and client certificate (a server an IGNORE flag let through must
  * not reach a request that did not set it, nor a connection authenticated
  * with one client certificate a request that set another or none); closes
  * the stale ones met on the way. */
-static struct connection *take_idle(const WCHAR *host, INTERNET_PORT port, BOOL secure, BOOL async,
-                                    const struct trust_key *trust)
+static struct connection *take_idle(const struct route *route, BOOL async, const struct trust_key *trust)
 {
     ULONGLONG now = GetTickCount64();
     struct connection **link, *conn, *found = NULL, *stale = NULL;
@@ -46,7 +38,7 @@ static struct connection *take_idle(const WCHAR *host, INTERNET_PORT port, BOOL 
     for (link = &idle_list; (conn = *link);)
     {
         BOOL expired = now - conn->idle_since >= POOL_IDLE_TIMEOUT_MS;
-        BOOL match = !found && same_route(conn, host, port, secure) &&
+        BOOL match = !found && route_shares_connection(&conn->route, route) &&
                      !memcmp(&conn->trust, trust, sizeof(*trust));
 
         if (!expired && !match)
@@ -79,7 +71,7 @@ static struct connection *take_idle(const WCHAR *host, INTERNET_PORT port, BOOL 
 
 static void put_idle(struct connection *conn)
 {
-    TRACE("%p: %s:%u idle\n", conn, debugstr_w(conn->host), conn->port);
+    TRACE("%p: %s:%u idle\n", conn, debugstr_w(route_peer_host(&conn->route)), route_peer_port(&conn->route));
     connection_idle(conn);
     conn->idle_since = GetTickCount64();
     AcquireSRWLockExclusive(&idle_lock);
@@ -120,25 +112,23 @@ void pool_destroy(struct pool *pool)
     for (server = pool->servers; server; server = next_server)
     {
         next_server = server->next;
-        heap_free(server->host);
+        route_free(&server->route);
         heap_free(server);
     }
     pool->servers = NULL;
 }
 
-static struct pool_server *find_server(struct pool *pool, const WCHAR *host, INTERNET_PORT port, BOOL secure)
+static struct pool_server *find_server(struct pool *pool, const struct route *route)
 {
     struct pool_server *server;
 
     for (server = pool->servers; server; server = server->next)
-        if (server->port == port && server->secure == secure && !lstrcmpiW(server->host, host)) return server;
-    if (!(server = heap_alloc_zero(sizeof(*server))) || !(server->host = strdupW(host)))
+        if (route_shares_connection(&server->route, route)) return server;
+    if (!(server = heap_alloc_zero(sizeof(*server))) || !route_copy(&server->route, route))
     {
         heap_free(server);
         return NULL;
     }
-    server->port = port;
-    server->secure = secure;
     server->waiters_tail = &server->waiters;
     server->next = pool->servers;
     pool->servers = server;
@@ -175,8 +165,7 @@ static DWORD wait_for_slot(struct pool *pool, struct pool_server *server, DWORD 
     return ERROR_SUCCESS;
 }
 
-DWORD pool_acquire(struct pool *pool, const WCHAR *host, INTERNET_PORT port, BOOL secure, BOOL async,
-                   struct trust_key trust, DWORD max_conns, int timeout, struct pool_waiter *waiter,
+DWORD pool_acquire(struct pool *pool, const struct route *route, BOOL async, struct trust_key trust, DWORD max_conns, int timeout, struct pool_waiter *waiter,
                    struct connection **conn)
 {
     struct pool_server *server;
@@ -184,7 +173,7 @@ DWORD pool_acquire(struct pool *pool, const WCHAR *host, INTERNET_PORT port, BOO
 
     *conn = NULL;
     AcquireSRWLockExclusive(&pool->lock);
-    if (!(server = find_server(pool, host, port, secure))) error = ERROR_OUTOFMEMORY;
+    if (!(server = find_server(pool, route))) error = ERROR_OUTOFMEMORY;
     else if (waiter && waiter->cancelled) error = ERROR_WINHTTP_OPERATION_CANCELLED;
     else if (waiter && waiter->granted) waiter->granted = FALSE;     /* handed over by pool_release */
     else if (waiter && waiter->queued) error = ERROR_IO_PENDING;
@@ -196,20 +185,20 @@ DWORD pool_acquire(struct pool *pool, const WCHAR *host, INTERNET_PORT port, BOO
     else if (waiter) server->in_use++;
     else error = wait_for_slot(pool, server, max_conns, timeout);
     ReleaseSRWLockExclusive(&pool->lock);
-    if (!error) *conn = take_idle(host, port, secure, async, &trust);
+    if (!error) *conn = take_idle(route, async, &trust);
     if (!error)
-        TRACE("%s:%u %s (%lu in use)\n", debugstr_w(host), port, *conn ? "reusing" : "new", server->in_use);
+        TRACE("%s:%u via %s %s (%lu in use)\n", debugstr_w(route->host), route->port, debugstr_w(route->proxy),
+              *conn ? "reusing" : "new", server->in_use);
     return error;
 }
 
-void pool_release(struct pool *pool, const WCHAR *host, INTERNET_PORT port, BOOL secure,
-                  struct connection *conn, BOOL keep)
+void pool_release(struct pool *pool, const struct route *route, struct connection *conn, BOOL keep)
 {
     struct pool_waiter *waiter = NULL;
     struct pool_server *server;
 
     AcquireSRWLockExclusive(&pool->lock);
-    if ((server = find_server(pool, host, port, secure)))
+    if ((server = find_server(pool, route)))
     {
         /* the slot goes straight to the first asynchronous waiter */
         if ((waiter = dequeue(server))) waiter->granted = TRUE;

@@ -32,14 +32,13 @@ struct pool_waiter
 void pool_init(struct pool *pool);
 void pool_destroy(struct pool *pool);
 
-/* Takes a slot for a connection to the server.  Returns an idle pooled
+/* Takes a slot for a connection along the route.  Returns an idle pooled
  * connection if there is a live one accepted under trust (*conn),
  * else NULL in *conn and the caller opens a new one.  While max_conns are in use, a synchronous caller
  * (waiter NULL) waits up to timeout; an asynchronous one is queued and gets
  * ERROR_IO_PENDING, and calls again once resumed. */
-DWORD pool_acquire(struct pool *pool, const WCHAR *host, INTERNET_PORT port, BOOL secure, BOOL async,
-                   struct trust_key trust, DWORD max_conns, int timeout, struct pool_waiter *waiter,
-                   struct connection **conn);
+DWORD pool_acquire(struct pool *pool, const struct route *route, BOOL async, struct trust_key trust,
+                   DWORD max_conns, int timeout, struct pool_waiter *waiter, struct connection **conn);
 /* A waiter that will not wait any more (its request was closed): taken off
  * the queue, and a slot granted to it passed on.  Returns whether it was
  * on the queue (then nobody else will resume it). */
@@ -47,7 +46,6 @@ BOOL pool_forget_waiter(struct pool *pool, struct pool_waiter *waiter);
 /* Gives the slot back: keep the connection idle for reuse, or close it. */
 /* Closes every idle connection (the DLL is unloaded). */
 void pool_close_idle(void);
-void pool_release(struct pool *pool, const WCHAR *host, INTERNET_PORT port, BOOL secure,
-                  struct connection *conn, BOOL keep);
+void pool_release(struct pool *pool, const struct route *route, struct connection *conn, BOOL keep);
 
 #endif

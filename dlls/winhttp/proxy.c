@@ -1,30 +1,8 @@
-/* Proxy configuration and the proxy resolver.  Not implemented yet: each
- * export says so with ERROR_CALL_NOT_IMPLEMENTED and a FIXME. */
+/* The proxy resolver and the proxy settings APIs of Windows 8 and later.
+ * Not implemented yet: each export says so with ERROR_CALL_NOT_IMPLEMENTED
+ * and a FIXME.  The registry settings are proxy_settings.c's, WPAD
+ * detection proxy_detect.c's. */
 #include "winhttp_private.h"
-
-BOOL WINAPI WinHttpDetectAutoProxyConfigUrl(DWORD flags, LPWSTR *url)
-{
-    TRACE("%#lx, %p\n", flags, url);
-    NOT_IMPLEMENTED(FALSE);
-}
-
-BOOL WINAPI WinHttpGetDefaultProxyConfiguration(WINHTTP_PROXY_INFO *info)
-{
-    TRACE("%p\n", info);
-    NOT_IMPLEMENTED(FALSE);
-}
-
-BOOL WINAPI WinHttpSetDefaultProxyConfiguration(WINHTTP_PROXY_INFO *info)
-{
-    TRACE("%p\n", info);
-    NOT_IMPLEMENTED(FALSE);
-}
-
-BOOL WINAPI WinHttpGetIEProxyConfigForCurrentUser(WINHTTP_CURRENT_USER_IE_PROXY_CONFIG *config)
-{
-    TRACE("%p\n", config);
-    NOT_IMPLEMENTED(FALSE);
-}
 
 BOOL WINAPI WinHttpGetProxyForUrl(HINTERNET session, LPCWSTR url, WINHTTP_AUTOPROXY_OPTIONS *options,
                                   WINHTTP_PROXY_INFO *info)

@@ -21,6 +21,8 @@ static void request_destroy(struct object *obj)
     heap_free(request->username);
     heap_free(request->password);
     heap_free(request->proxy_username);
+    proxy_setting_free(&request->proxy);
+    route_free(&request->route);
     heap_free(request->proxy_password);
     heap_free(request->optional);
     heap_free(request->target_host);

@@ -6,6 +6,7 @@
 #include "headers.h"
 #include "http.h"
 #include "task.h"
+#include "route.h"
 
 struct connection;
 
@@ -115,6 +116,10 @@ struct request
     ULONGLONG head_deadline;    /* WINHTTP_OPTION_RECEIVE_RESPONSE_TIMEOUT, or 0 */
     struct response response;
     struct body_reader body;
+    struct proxy_setting proxy; /* WINHTTP_OPTION_PROXY on the request, if proxy_set */
+    BOOL proxy_set;
+    struct route route;         /* the way of the current send (request_route) */
+    size_t proxy_index;         /* which proxy of the list it takes */
     WCHAR *target_host;         /* after redirects: where the request now goes */
     INTERNET_PORT target_port;
     BOOL target_secure;
@@ -135,6 +140,16 @@ static inline struct session *request_session(struct request *request)
  * INTERNET_DEFAULT_PORT by the scheme. */
 const WCHAR *request_target_host(struct request *request);
 INTERNET_PORT request_target_port(struct request *request);
+
+/* Which way the request goes now: direct, or through the first proxy of
+ * its own WINHTTP_OPTION_PROXY or its session's that applies and is not
+ * bypassed (request_proxy.c). */
+DWORD request_route(struct request *request, struct route *route);
+/* The next proxy of the list, after one could not be reached: FALSE when
+ * there is none. */
+BOOL request_next_proxy(struct request *request, struct route *route);
+/* "http://host[:port]": what the request line names in absolute form. */
+WCHAR *request_origin(struct request *request);
 
 /* The request's URL as WINHTTP_OPTION_URL reports it (heap string). */
 WCHAR *request_url(struct request *request);

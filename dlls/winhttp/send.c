@@ -61,6 +61,19 @@ static DWORD write_accept(struct http_buf *head, struct request *r)
     return error;
 }
 
+/* Through a proxy, plain http names the origin in the request line
+ * (absolute form, RFC 9112 section 3.2.2). */
+static DWORD write_request_line(struct http_buf *head, struct request *r)
+{
+    WCHAR *origin = NULL;
+    DWORD error;
+
+    if (route_absolute_form(&r->route) && !(origin = request_origin(r))) return ERROR_OUTOFMEMORY;
+    error = http_result_to_error(http_write_request_line(head, r->verb, origin, r->path, r->version, r->open_flags));
+    heap_free(origin);
+    return error;
+}
+
 static BOOL verb_has_body(const WCHAR *verb)
 {
     return !lstrcmpW(verb, L"POST") || !lstrcmpW(verb, L"PUT");
@@ -74,9 +87,7 @@ static DWORD build_head(struct request *r, struct http_buf *head)
 
     http_buf_free(head);
     http_buf_init(head);
-    if ((error = http_result_to_error(http_write_request_line(head, r->verb, r->path, r->version,
-                                                              r->open_flags))))
-        return error;
+    if ((error = write_request_line(head, r))) return error;
     if (r->obj.settings.disabled_features & WINHTTP_DISABLE_KEEP_ALIVE)
         error = add_default(head, r, L"Connection", L"Close");
     else
@@ -91,6 +102,11 @@ static DWORD build_head(struct request *r, struct http_buf *head)
         swprintf(length, ARRAY_SIZE(length), L"%lu", r->total_length);
         error = add_default(head, r, L"Content-Length", length);
     }
+    /* WINHTTP_FLAG_REFRESH (= BYPASS_PROXY_CACHE): documented as these two,
+     * the second for HTTP/1.1 requests only */
+    if (!error && (r->open_flags & WINHTTP_FLAG_REFRESH)) error = add_default(head, r, L"Pragma", L"no-cache");
+    if (!error && (r->open_flags & WINHTTP_FLAG_REFRESH) && !lstrcmpW(r->version, L"HTTP/1.1"))
+        error = add_default(head, r, L"Cache-Control", L"no-cache");
     if (!error) error = write_host(head, r);
     for (size_t i = 0; !error && i < r->headers.count; i++)
         error = http_result_to_error(http_write_header(head, r->headers.items[i].name, r->headers.items[i].value));
@@ -139,29 +155,32 @@ static void note_addresses(struct request *r)
     ReleaseSRWLockExclusive(&r->conn_lock);
 }
 
-/* A pooled connection to the target, or a new (unconnected) one. */
+/* A pooled connection along the route, or a new (unconnected) one. */
 static DWORD get_connection(struct request *r)
 {
     struct session *session = request_session(r);
-    const WCHAR *host = request_target_host(r);
-    INTERNET_PORT port = request_target_port(r);
     BOOL async = !!(r->obj.session_flags & WINHTTP_FLAG_ASYNC);
+    struct http_buf tunnel_request;
     struct connection *conn;
     DWORD error;
 
     r->pool_waiter.resume = resume_request;
     r->pool_waiter.context = r;
-    if ((error = pool_acquire(&session->pool, host, port, r->target_secure, async,
-                              connection_trust_key(&r->obj.settings, r->target_secure),
+    if ((error = pool_acquire(&session->pool, &r->route, async, connection_trust_key(&r->obj.settings, r->route.secure),
                               r->obj.settings.max_conns_per_server, r->obj.settings.connect_timeout,
                               async ? &r->pool_waiter : NULL, &conn)))
         return error;
     r->conn_reused = conn != NULL;
     if (!conn)
-        error = connection_create(host, port, r->target_secure, async, &conn);
+    {
+        http_buf_init(&tunnel_request);
+        if (route_tunnels(&r->route)) error = tunnel_build_request(&tunnel_request, &r->route, session->agent);
+        if (!error) error = connection_create(&r->route, &tunnel_request, async, &conn);
+        http_buf_free(&tunnel_request);
+    }
     if (error)
     {
-        pool_release(&session->pool, host, port, r->target_secure, NULL, FALSE);
+        pool_release(&session->pool, &r->route, NULL, FALSE);
         return error;
     }
     request_set_conn(r, conn);
@@ -181,6 +200,7 @@ static DWORD send_step(struct request *r)
         response_clear(&r->response);
         body_free(&r->body);
         memset(&r->body, 0, sizeof(r->body));
+        if ((error = request_route(r, &r->route))) return error;
         if ((error = build_head(r, &r->sent_head))) return error;
         r->retried = FALSE;
         r->send_phase = SEND_ACQUIRE;
@@ -193,6 +213,13 @@ static DWORD send_step(struct request *r)
 
     case SEND_CONNECT:
         if ((error = connection_connect(r->conn, &r->obj))) return error;
+        if (r->conn->tunnel_refused)
+        {
+            /* the proxy's 407 is the response: nothing goes to the origin */
+            note_addresses(r);
+            r->send_phase = SEND_START;
+            return ERROR_NO_MORE_ITEMS;
+        }
         r->send_phase = SEND_HEAD;
         return ERROR_SUCCESS;
 
@@ -230,6 +257,18 @@ static DWORD send_step(struct request *r)
     return ERROR_NO_MORE_ITEMS;   /* done */
 }
 
+/* A proxy that could not be reached: the next one of the list, if any
+ * (the request head, in absolute form or not, stays the same). */
+static BOOL proxy_failed(struct request *r, DWORD error)
+{
+    if (!r->route.proxy || r->conn->phase > CONNECT_WAIT) return FALSE;
+    if (error != ERROR_WINHTTP_CANNOT_CONNECT && error != ERROR_WINHTTP_NAME_NOT_RESOLVED &&
+        error != ERROR_WINHTTP_TIMEOUT)
+        return FALSE;
+    TRACE("proxy %s:%u failed (%lu)\n", debugstr_w(r->route.proxy), r->route.proxy_port, error);
+    return request_next_proxy(r, &r->route);
+}
+
 /* Sends the request head and r->send_body on a pooled or new connection;
  * a pooled connection that turns out dead is replaced once. */
 DWORD request_send(struct request *r)
@@ -249,6 +288,12 @@ DWORD request_send(struct request *r)
         if (error == ERROR_SUCCESS) continue;
         if (error == ERROR_NO_MORE_ITEMS) break;
         if (error == ERROR_IO_PENDING) return error;
+        if (phase == SEND_CONNECT && proxy_failed(r, error))
+        {
+            drop_connection(r);
+            r->send_phase = SEND_ACQUIRE;
+            continue;
+        }
         if (phase >= SEND_HEAD && r->conn_reused && !r->retried && error != ERROR_WINHTTP_OPERATION_CANCELLED)
         {
             /* a pooled connection the server had closed: once more on a new one */
@@ -413,8 +458,10 @@ static DWORD read_head(struct request *r)
             if (error == ERROR_IO_PENDING) return error;
             if (!error && !received) error = ERROR_WINHTTP_INVALID_SERVER_RESPONSE;
             if (error) break;
-            r->head_bytes += (DWORD)received;
+            if (!r->nothing_received) r->head_bytes += (DWORD)received;
         }
+        /* what was read ahead (or by a refused tunnel) counts as received */
+        if (r->nothing_received) r->head_bytes += (DWORD)connection_buffered(conn);
         r->nothing_received = FALSE;
         result = http_head_parser_feed(&r->parser, conn->buffer + conn->start, connection_buffered(conn), &consumed);
         conn->start += consumed;

@@ -1,5 +1,6 @@
 /* Sessions and connections: WinHttpOpen, WinHttpConnect, WinHttpSetTimeouts. */
 #include "session.h"
+#include "proxy_settings.h"
 
 void settings_init_defaults(struct settings *s)
 {
@@ -27,8 +28,7 @@ static void session_destroy(struct object *obj)
     struct session *session = session_from_object(obj);
 
     heap_free(session->agent);
-    heap_free(session->proxy_server);
-    heap_free(session->proxy_bypass);
+    proxy_setting_free(&session->proxy);
     pool_destroy(&session->pool);
     /* every child is gone and every callback has returned: the
      * application may unload the code its callbacks live in */
@@ -41,6 +41,77 @@ static BOOL valid_access_type(DWORD type)
 {
     return type == WINHTTP_ACCESS_TYPE_DEFAULT_PROXY || type == WINHTTP_ACCESS_TYPE_NO_PROXY ||
            type == WINHTTP_ACCESS_TYPE_NAMED_PROXY || type == WINHTTP_ACCESS_TYPE_AUTOMATIC_PROXY;
+}
+
+BOOL proxy_setting_set(struct proxy_setting *setting, DWORD access_type, const WCHAR *proxy, const WCHAR *bypass)
+{
+    struct proxy_setting new = { WINHTTP_ACCESS_TYPE_NO_PROXY };
+
+    if (access_type == WINHTTP_ACCESS_TYPE_NAMED_PROXY && proxy && *proxy)
+    {
+        new.access_type = access_type;
+        if (!(new.proxy = strdupW(proxy)) || (bypass && *bypass && !(new.bypass = strdupW(bypass))))
+        {
+            proxy_setting_free(&new);
+            return FALSE;
+        }
+    }
+    proxy_setting_free(setting);
+    *setting = new;
+    return TRUE;
+}
+
+void proxy_setting_free(struct proxy_setting *setting)
+{
+    heap_free(setting->proxy);
+    heap_free(setting->bypass);
+    memset(setting, 0, sizeof(*setting));
+    setting->access_type = WINHTTP_ACCESS_TYPE_NO_PROXY;
+}
+
+/* WINHTTP_ACCESS_TYPE_DEFAULT_PROXY: the WinHTTP configuration (netsh
+ * winhttp; under Wine without one, the environment), read when the session
+ * opens, as native does. */
+static BOOL load_default_proxy(struct proxy_setting *setting)
+{
+    DWORD access_type;
+    WCHAR *proxy, *bypass;
+    BOOL ok;
+
+    if (proxy_default_config(&access_type, &proxy, &bypass)) return FALSE;
+    ok = proxy_setting_set(setting, access_type, proxy, bypass);
+    heap_free(proxy);
+    heap_free(bypass);
+    return ok;
+}
+
+/* WINHTTP_ACCESS_TYPE_AUTOMATIC_PROXY: the user's system settings.  The
+ * static proxy is used; auto-detection and PAC scripts are not yet. */
+static BOOL load_automatic_proxy(struct proxy_setting *setting)
+{
+    WINHTTP_CURRENT_USER_IE_PROXY_CONFIG config;
+    BOOL ok = TRUE;
+
+    if (!WinHttpGetIEProxyConfigForCurrentUser(&config)) return TRUE;
+    if (config.fAutoDetect || config.lpszAutoConfigUrl)
+        FIXME("automatic proxy detection and PAC scripts not implemented; static settings only\n");
+    if (config.lpszProxy)
+        ok = proxy_setting_set(setting, WINHTTP_ACCESS_TYPE_NAMED_PROXY, config.lpszProxy, config.lpszProxyBypass);
+    GlobalFree(config.lpszAutoConfigUrl);
+    GlobalFree(config.lpszProxy);
+    GlobalFree(config.lpszProxyBypass);
+    return ok;
+}
+
+static BOOL load_proxy(struct session *session, DWORD access_type, const WCHAR *proxy, const WCHAR *bypass)
+{
+    switch (access_type)
+    {
+    case WINHTTP_ACCESS_TYPE_NAMED_PROXY:     return proxy_setting_set(&session->proxy, access_type, proxy, bypass);
+    case WINHTTP_ACCESS_TYPE_DEFAULT_PROXY:   return load_default_proxy(&session->proxy);
+    case WINHTTP_ACCESS_TYPE_AUTOMATIC_PROXY: return load_automatic_proxy(&session->proxy);
+    default:                                  return TRUE;
+    }
 }
 
 HINTERNET WINAPI WinHttpOpen(LPCWSTR agent, DWORD access_type, LPCWSTR proxy, LPCWSTR bypass, DWORD flags)
@@ -61,10 +132,9 @@ HINTERNET WINAPI WinHttpOpen(LPCWSTR agent, DWORD access_type, LPCWSTR proxy, LP
     session->obj.session_flags = flags;
     session->open_flags = flags;
     session->access_type = access_type;
+    session->proxy.access_type = WINHTTP_ACCESS_TYPE_NO_PROXY;
     pool_init(&session->pool);
-    if ((agent && !(session->agent = strdupW(agent))) ||
-        (proxy && !(session->proxy_server = strdupW(proxy))) ||
-        (bypass && !(session->proxy_bypass = strdupW(bypass))))
+    if ((agent && !(session->agent = strdupW(agent))) || !load_proxy(session, access_type, proxy, bypass))
     {
         object_release(&session->obj);
         return FAIL(ERROR_OUTOFMEMORY, NULL);

@@ -5,13 +5,23 @@
 #include "winhttp_private.h"
 #include "pool.h"
 
+/* A proxy configuration, as WINHTTP_PROXY_INFO carries it. */
+struct proxy_setting
+{
+    DWORD access_type;          /* WINHTTP_ACCESS_TYPE_NO_PROXY or _NAMED_PROXY */
+    WCHAR *proxy;               /* the proxy list, when named */
+    WCHAR *bypass;              /* the bypass list, or NULL */
+};
+
+BOOL proxy_setting_set(struct proxy_setting *setting, DWORD access_type, const WCHAR *proxy, const WCHAR *bypass);
+void proxy_setting_free(struct proxy_setting *setting);
+
 struct session
 {
     struct object obj;
     WCHAR *agent;
-    DWORD access_type;
-    WCHAR *proxy_server;
-    WCHAR *proxy_bypass;
+    DWORD access_type;          /* as WinHttpOpen was given it */
+    struct proxy_setting proxy; /* what it means for requests (WINHTTP_OPTION_PROXY) */
     DWORD open_flags;
     struct pool pool;           /* keep-alive connections */
     HANDLE unload_event;        /* WINHTTP_OPTION_UNLOAD_NOTIFY_EVENT */

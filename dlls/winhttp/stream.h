@@ -1,6 +1,7 @@
-/* Byte streams stacked like filters: a TCP socket at the bottom, TLS (and a
- * proxy tunnel) on top of it, each with the same interface, so the request
- * state machine never knows what carries its bytes.
+/* Byte streams stacked like filters: a TCP socket at the bottom, TLS on top
+ * of it (through a proxy, over the CONNECT tunnel, which is a step of
+ * connecting: tunnel.c), each with the same interface, so the request state
+ * machine never knows what carries its bytes.
  *
  * Every operation is resumable.  A synchronous stream blocks (within the
  * timeout) and never returns ERROR_IO_PENDING.  An asynchronous one starts

@@ -29,6 +29,8 @@ struct session_key
 {
     char host[256];
     INTERNET_PORT port;
+    char proxy[256];            /* the route: "" direct */
+    INTERNET_PORT proxy_port;
     DWORD protocols;
     struct trust_key trust;
 };
@@ -366,10 +368,14 @@ static DWORD start(struct tls_stream *t, const struct tls_config *config)
     if (config->client_cert) load_client_cert(t, config);
     /* ready for HTTP/2 later: offer what we speak */
     SSL_set_alpn_protos(t->ssl, alpn, sizeof(alpn));
-    /* sessions are resumed per server and per everything that let the
+    /* sessions are resumed per route and per everything that let the
      * handshake through (struct trust_key) */
     memset(key, 0, sizeof(*key));
     key->port = config->port;
+    key->proxy_port = config->proxy_port;
+    if (config->proxy &&
+        !WideCharToMultiByte(CP_UTF8, 0, config->proxy, -1, key->proxy, sizeof(key->proxy), NULL, NULL))
+        return ERROR_WINHTTP_SECURE_CHANNEL_ERROR;
     key->protocols = config->protocols;
     key->trust = config->trust;
     if (!WideCharToMultiByte(CP_UTF8, 0, config->host, -1, key->host, sizeof(key->host), NULL, NULL))

@@ -25,6 +25,8 @@ struct tls_config
 {
     const WCHAR *host;          /* for SNI and the name check */
     INTERNET_PORT port;         /* with host: the session cache key */
+    const WCHAR *proxy;         /* the route's proxy (NULL: direct), also in the key */
+    INTERNET_PORT proxy_port;
     DWORD protocols;            /* WINHTTP_FLAG_SECURE_PROTOCOL_* */
     DWORD security_flags;       /* SECURITY_FLAG_IGNORE_* */
     BOOL check_revocation;      /* WINHTTP_ENABLE_SSL_REVOCATION */

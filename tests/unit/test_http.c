@@ -632,9 +632,20 @@ static void test_writer(void)
     CHECK_INT(http_write_request_head(&b, W("OPTIONS"), W(""), W("HTTP/1.0"), NULL, 0, 0), HTTP_DONE);
     CHECK(buf_is(&b, "OPTIONS / HTTP/1.0\r\n\r\n"));
     b.len = 0;
-    CHECK_INT(http_write_request_line(&b, W("GET"), W("*"), NULL, 0), HTTP_DONE);
+    CHECK_INT(http_write_request_line(&b, W("GET"), NULL, W("*"), NULL, 0), HTTP_DONE);
     CHECK_INT(http_write_header(&b, W("A"), W("b\tc")), HTTP_DONE);
     CHECK(buf_is(&b, "GET * HTTP/1.1\r\nA: b\tc\r\n"));
+    /* absolute form, through a proxy: the origin as given, then the path escaped */
+    b.len = 0;
+    CHECK_INT(http_write_request_line(&b, W("GET"), W("http://example.com:8080"), W("/a b"), NULL, 0), HTTP_DONE);
+    CHECK(buf_is(&b, "GET http://example.com:8080/a%20b HTTP/1.1\r\n"));
+    b.len = 0;
+    CHECK_INT(http_write_request_line(&b, W("GET"), W("http://[::1]"), NULL, NULL, 0), HTTP_DONE);
+    CHECK(buf_is(&b, "GET http://[::1]/ HTTP/1.1\r\n"));
+    b.len = 0;
+    CHECK_INT(http_write_request_line(&b, W("GET"), W("http://a\r\nX: y"), W("/"), NULL, 0),
+              HTTP_ERR_INVALID_PARAMETER);
+    CHECK_INT((int)b.len, 0);
     http_buf_free(&b);
 }
 
@@ -655,7 +666,7 @@ static void test_writer_refusals(void)
     http_buf_append(&b, "keep", 4);
     for (size_t i = 0; i < sizeof(bad_lines) / sizeof(bad_lines[0]); i++)
     {
-        CHECK_MSG(http_write_request_line(&b, (const wchar16 *)bad_lines[i].verb, W("/"),
+        CHECK_MSG(http_write_request_line(&b, (const wchar16 *)bad_lines[i].verb, NULL, W("/"),
                                           (const wchar16 *)bad_lines[i].version, 0)
                   == HTTP_ERR_INVALID_PARAMETER, "line case %zu", i);
         CHECK_MSG(http_write_request_head(&b, (const wchar16 *)bad_lines[i].verb, W("/"),
@@ -663,7 +674,7 @@ static void test_writer_refusals(void)
                   == HTTP_ERR_INVALID_PARAMETER, "head case %zu", i);
         CHECK_INT(b.len, 4);
     }
-    CHECK_INT(http_write_request_line(&b, NULL, W("/"), NULL, 0), HTTP_ERR_INVALID_PARAMETER);
+    CHECK_INT(http_write_request_line(&b, NULL, NULL, W("/"), NULL, 0), HTTP_ERR_INVALID_PARAMETER);
     for (size_t i = 0; i < sizeof(bad_headers) / sizeof(bad_headers[0]); i++)
     {
         struct http_wheader h[2] = { { W("Host"), W("a") },
@@ -678,13 +689,13 @@ static void test_writer_refusals(void)
     CHECK_INT(http_write_header(&b, W("X"), NULL), HTTP_ERR_INVALID_HEADER);
     /* CR/LF in the path: escaped by default, left out when escaping is off
      * (as native does), never on the wire */
-    CHECK_INT(http_write_request_line(&b, W("GET"), W("/a\r\nX: y"), NULL, 0), HTTP_DONE);
+    CHECK_INT(http_write_request_line(&b, W("GET"), NULL, W("/a\r\nX: y"), NULL, 0), HTTP_DONE);
     CHECK(buf_is(&b, "keepGET /a%0D%0AX:%20y HTTP/1.1\r\n"));
     b.len = 4;
-    CHECK_INT(http_write_request_line(&b, W("GET"), W("/a\r\nX: y"), NULL, HTTP_ESCAPE_DISABLE), HTTP_DONE);
+    CHECK_INT(http_write_request_line(&b, W("GET"), NULL, W("/a\r\nX: y"), NULL, HTTP_ESCAPE_DISABLE), HTTP_DONE);
     CHECK(buf_is(&b, "keepGET /aX:%20y HTTP/1.1\r\n"));
     b.len = 4;
-    CHECK_INT(http_write_request_line(&b, W("GET"), W("/a\r?\n"), NULL, HTTP_ESCAPE_DISABLE_QUERY), HTTP_DONE);
+    CHECK_INT(http_write_request_line(&b, W("GET"), NULL, W("/a\r?\n"), NULL, HTTP_ESCAPE_DISABLE_QUERY), HTTP_DONE);
     CHECK(buf_is(&b, "keepGET /a%0D? HTTP/1.1\r\n"));
     http_buf_free(&b);
 }
@@ -711,7 +722,7 @@ static void test_escaping(void)
     {
         struct http_buf b;
         http_buf_init(&b);
-        CHECK_INT(http_write_request_line(&b, W("GET"), W("/\u00e9 x"), NULL, 0), HTTP_DONE);
+        CHECK_INT(http_write_request_line(&b, W("GET"), NULL, W("/\u00e9 x"), NULL, 0), HTTP_DONE);
         CHECK(buf_is(&b, "GET /%C3%A9%20x HTTP/1.1\r\n"));
         http_buf_free(&b);
     }

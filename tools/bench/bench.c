@@ -187,11 +187,22 @@ struct winhttp
     struct target target;
 };
 
+/* BENCH_PROXY=host:port in the environment: every request goes through
+ * that proxy (WINHTTP_ACCESS_TYPE_NAMED_PROXY). */
+static HINTERNET open_session(DWORD flags)
+{
+    static WCHAR proxy[256];
+
+    if (!GetEnvironmentVariableW(L"BENCH_PROXY", proxy, ARRAYSIZE(proxy)) || !proxy[0])
+        return WinHttpOpen(L"bench", WINHTTP_ACCESS_TYPE_NO_PROXY, NULL, NULL, flags);
+    return WinHttpOpen(L"bench", WINHTTP_ACCESS_TYPE_NAMED_PROXY, proxy, NULL, flags);
+}
+
 static BOOL winhttp_open(const char *url, struct winhttp *w)
 {
     memset(w, 0, sizeof(*w));
     if (!crack_target(url, &w->target)) return FALSE;
-    if (!(w->session = WinHttpOpen(L"bench", WINHTTP_ACCESS_TYPE_NO_PROXY, NULL, NULL, 0))) return FALSE;
+    if (!(w->session = open_session(0))) return FALSE;
     return (w->connect = WinHttpConnect(w->session, w->target.host, w->target.port, 0)) != NULL;
 }
 
@@ -464,8 +475,7 @@ static BOOL winhttp_open_async(const char *url, struct winhttp *w)
 {
     memset(w, 0, sizeof(*w));
     if (!crack_target(url, &w->target)) return FALSE;
-    if (!(w->session = WinHttpOpen(L"bench", WINHTTP_ACCESS_TYPE_NO_PROXY, NULL, NULL, WINHTTP_FLAG_ASYNC)))
-        return FALSE;
+    if (!(w->session = open_session(WINHTTP_FLAG_ASYNC))) return FALSE;
     if (WinHttpSetStatusCallback(w->session, transfer_callback, TRANSFER_CALLBACKS, 0) ==
         WINHTTP_INVALID_STATUS_CALLBACK)
         return FALSE;

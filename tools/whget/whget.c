@@ -17,8 +17,8 @@
 
 struct options
 {
-    BOOL verbose, head_only, async;
-    const WCHAR *method, *data_arg, *output, *url;
+    BOOL verbose, head_only, async, system_proxy;
+    const WCHAR *method, *data_arg, *output, *url, *proxy, *no_proxy;
     WCHAR headers[4096];
 };
 
@@ -139,7 +139,8 @@ static void CALLBACK async_callback(HINTERNET handle, DWORD_PTR context, DWORD s
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: whget [-v] [--async] [-I] [-X METHOD] [-H \"Name: value\"]... [-d DATA] [-o FILE] URL\n");
+    fprintf(stderr, "usage: whget [-v] [--async] [-I] [-X METHOD] [-H \"Name: value\"]... [-d DATA] [-o FILE]\n"
+                    "             [-x PROXY-LIST [--noproxy BYPASS-LIST] | --system-proxy] URL\n");
     exit(2);
 }
 
@@ -155,6 +156,9 @@ static void parse_arguments(int argc, WCHAR **argv, struct options *opts)
         else if (!wcscmp(arg, L"-X") && i + 1 < argc) opts->method = argv[++i];
         else if (!wcscmp(arg, L"-d") && i + 1 < argc) opts->data_arg = argv[++i];
         else if (!wcscmp(arg, L"-o") && i + 1 < argc) opts->output = argv[++i];
+        else if (!wcscmp(arg, L"-x") && i + 1 < argc) opts->proxy = argv[++i];
+        else if (!wcscmp(arg, L"--noproxy") && i + 1 < argc) opts->no_proxy = argv[++i];
+        else if (!wcscmp(arg, L"--system-proxy")) opts->system_proxy = TRUE;
         else if (!wcscmp(arg, L"-H") && i + 1 < argc)
         {
             wcsncat(opts->headers, argv[++i], ARRAYSIZE(opts->headers) - wcslen(opts->headers) - 3);
@@ -315,11 +319,16 @@ int wmain(int argc, WCHAR **argv)
 {
     struct options opts;
     HINTERNET session;
+    DWORD access;
     int ret;
 
     parse_arguments(argc, argv, &opts);
     verbose = opts.verbose;
-    if (!(session = WinHttpOpen(L"whget/0.1", WINHTTP_ACCESS_TYPE_NO_PROXY, NULL, NULL,
+    /* -x: a named proxy; --system-proxy: WinHTTP's default configuration
+     * (netsh winhttp, or under Wine the http_proxy environment) */
+    access = opts.proxy ? WINHTTP_ACCESS_TYPE_NAMED_PROXY
+                        : opts.system_proxy ? WINHTTP_ACCESS_TYPE_DEFAULT_PROXY : WINHTTP_ACCESS_TYPE_NO_PROXY;
+    if (!(session = WinHttpOpen(L"whget/0.1", access, opts.proxy, opts.no_proxy,
                                 opts.async ? WINHTTP_FLAG_ASYNC : 0)))
         return fail("WinHttpOpen");
     if (verbose)

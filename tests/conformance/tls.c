@@ -1051,6 +1051,26 @@ static void ok_authenticated(struct client *c)
     ok(!lstrcmpW(subject, L"CN=" CLIENT_NAME), "the server saw \"%ls\"", subject);
 }
 
+/* PFXImportCertStore with CRYPT_USER_KEYSET puts the key in the user's
+ * default key container, one for every process: when the two arches run
+ * side by side, an import without CRYPT_EXPORTABLE by one may land between
+ * the exportable import of the other and its export.  Imports, and the
+ * CNG case's import and export, hold this mutex across processes. */
+static HANDLE pfx_lock(void)
+{
+    HANDLE mutex = CreateMutexW(NULL, FALSE, L"winhttp-conformance-pfx-import");
+
+    if (mutex) WaitForSingleObject(mutex, 60000);
+    return mutex;
+}
+
+static void pfx_unlock(HANDLE mutex)
+{
+    if (!mutex) return;
+    ReleaseMutex(mutex);
+    CloseHandle(mutex);
+}
+
 /* The client certificate of WINHTTP_TEST_TLS_PFX, imported from PKCS#12
  * with PFXImportCertStore's FLAGS. */
 static PCCERT_CONTEXT load_client_cert_with(HCERTSTORE *store, DWORD flags)
@@ -1073,7 +1093,11 @@ static PCCERT_CONTEXT load_client_cert_with(HCERTSTORE *store, DWORD flags)
     if (file == INVALID_HANDLE_VALUE) return NULL;
     size = GetFileSize(file, NULL);
     if ((blob.pbData = malloc(size)) && ReadFile(file, blob.pbData, size, &blob.cbData, NULL))
+    {
+        HANDLE lock = pfx_lock();
         *store = PFXImportCertStore(&blob, password, flags);
+        pfx_unlock(lock);
+    }
     CloseHandle(file);
     free(blob.pbData);
     ok(*store != NULL, "PFXImportCertStore failed: %#lx", GetLastError());
@@ -1342,10 +1366,12 @@ static PCCERT_CONTEXT cert_with_cng_key(PCCERT_CONTEXT cert, NCRYPT_KEY_HANDLE k
 /* The client certificate with its key in CNG, or NULL (skipped or failed). */
 static PCCERT_CONTEXT load_cng_client_cert(NCRYPT_KEY_HANDLE *key)
 {
+    HANDLE lock = pfx_lock();   /* held from the import to the export (see pfx_lock) */
     HCERTSTORE store;
     PCCERT_CONTEXT from_pfx = load_client_cert_with(&store, CRYPT_USER_KEYSET | CRYPT_EXPORTABLE), cert = NULL;
 
     *key = from_pfx ? cng_key_of(from_pfx) : 0;
+    pfx_unlock(lock);
     if (*key) cert = cert_with_cng_key(from_pfx, *key);
     if (from_pfx) CertFreeCertificateContext(from_pfx);
     if (store) CertCloseStore(store, 0);

@@ -345,8 +345,14 @@ static void socket_cancel(struct stream *stream)
     if (s->socket != INVALID_SOCKET)
     {
         if (s->async && s->state == OP_PENDING) CancelIoEx((HANDLE)s->socket, &s->overlapped);
-        /* wakes a blocking call on another thread */
-        if (!s->async) shutdown(s->socket, SD_BOTH);
+        /* wakes a blocking call on another thread: shutdown() does on
+         * Windows, not under Wine, where cancelling every I/O of the socket
+         * (a blocking call's too, whatever thread made it) does */
+        if (!s->async)
+        {
+            shutdown(s->socket, SD_BOTH);
+            CancelIoEx((HANDLE)s->socket, NULL);
+        }
     }
     ReleaseSRWLockExclusive(&s->lock);
 }

@@ -633,11 +633,72 @@ static void test_soak_handles(void)
     WinHttpCloseHandle(session);
 }
 
+/* ---- a synchronous request closed from another thread -------------------------- */
+
+struct sync_close
+{
+    HINTERNET request;
+    DWORD delay_ms;
+};
+
+static DWORD WINAPI close_later(void *arg)
+{
+    struct sync_close *sc = arg;
+    Sleep(sc->delay_ms);
+    WinHttpCloseHandle(sc->request);
+    return 0;
+}
+
+/* A synchronous call blocked on a stalled server returns soon after another
+   thread closes its handle, failing (the operation was cancelled: the
+   error is ERROR_WINHTTP_OPERATION_CANCELLED, or ERROR_INVALID_HANDLE for a
+   call that looks the handle up again), rather than waiting for the
+   server or the receive timeout. */
+static void test_close_sync_from_other_thread(void)
+{
+    struct server *srv = stalled_server(FALSE);
+    HINTERNET session = WinHttpOpen(L"conformance", WINHTTP_ACCESS_TYPE_NO_PROXY, NULL, NULL, 0);
+    HINTERNET connect = NULL;
+    struct sync_close sc = { NULL, 300 };
+    HANDLE thread = NULL;
+    DWORD start, elapsed, error;
+    BOOL ret;
+
+    if (srv && session) connect = WinHttpConnect(session, L"127.0.0.1", server_port(srv), 0);
+    if (connect) sc.request = WinHttpOpenRequest(connect, NULL, L"/", NULL, NULL, NULL, 0);
+    if (!sc.request)
+    {
+        ok(0, "setup failed: %lu", GetLastError());
+        goto done;
+    }
+    start = GetTickCount();
+    ret = WinHttpSendRequest(sc.request, NULL, 0, NULL, 0, 0, 0);
+    ok(ret, "WinHttpSendRequest failed: %lu", GetLastError());
+    thread = CreateThread(NULL, 0, close_later, &sc, 0, NULL);
+    SetLastError(0xdeadbeef);
+    ret = WinHttpReceiveResponse(sc.request, NULL);
+    error = GetLastError();
+    elapsed = GetTickCount() - start;
+    ok(!ret, "WinHttpReceiveResponse succeeded on a closed handle");
+    ok(error == ERROR_WINHTTP_OPERATION_CANCELLED || error == ERROR_INVALID_HANDLE, "error %lu", error);
+    ok(elapsed < sc.delay_ms + PROMPT_MS, "the blocked call returned after %lu ms", elapsed);
+done:
+    if (thread)
+    {
+        WaitForSingleObject(thread, INFINITE);
+        CloseHandle(thread);
+    }
+    if (connect) WinHttpCloseHandle(connect);
+    if (session) WinHttpCloseHandle(session);
+    if (srv) server_stop(srv);
+}
+
 TEST_CASES(
     TEST(test_close_right_after_send),
     TEST(test_close_waiting_for_headers),
     TEST(test_close_mid_body_query),
     TEST(test_close_mid_body_read),
+    TEST(test_close_sync_from_other_thread),
     TEST(test_close_parents_first),
     TEST(test_close_inside_callbacks),
     TEST(test_stress),

@@ -37,6 +37,17 @@ static void put_separator(struct text_out *o)
     if (o->len) put_ascii(o, ";");
 }
 
+/* An environment value ends at its first NUL, whatever length it came with:
+   nothing after one may reach a list (which would end there too). */
+static size_t value_length(const wchar16 *value, size_t len)
+{
+    size_t n = 0;
+
+    if (!value) return 0;
+    while (n < len && value[n]) n++;
+    return n;
+}
+
 static void trim(const wchar16 **text, size_t *len)
 {
     while (*len && text_is_space((*text)[0])) (*text)++, (*len)--;
@@ -115,6 +126,8 @@ size_t proxy_env_list(const wchar16 *http, size_t http_len, const wchar16 *https
     struct text_out o = { NULL, 0 };
     size_t len;
 
+    http_len = value_length(http, http_len);
+    https_len = value_length(https, https_len);
     build_list(http, http_len, https, https_len, &o);
     len = o.len;
     if (!out || capacity <= len) return len;
@@ -249,7 +262,10 @@ static void build_bypass(const wchar16 *no_proxy, size_t len, struct text_out *o
         while (pos < len && is_no_proxy_separator(no_proxy[pos])) pos++;
         start = pos;
         while (pos < len && !is_no_proxy_separator(no_proxy[pos])) pos++;
-        if (pos > start) put_no_proxy_entry(o, no_proxy + start, pos - start);
+        /* a name never holds '@': such an entry is dropped whole, so that
+           nothing shaped like user@host reaches a list */
+        if (pos > start && text_find(no_proxy, start, pos, '@') == pos)
+            put_no_proxy_entry(o, no_proxy + start, pos - start);
     }
 }
 
@@ -258,6 +274,7 @@ size_t proxy_env_bypass(const wchar16 *no_proxy, size_t len, wchar16 *out, size_
     struct text_out o = { NULL, 0 };
     size_t needed;
 
+    len = value_length(no_proxy, len);
     build_bypass(no_proxy, len, &o);
     needed = o.len;
     if (!out || capacity <= needed) return needed;

@@ -668,6 +668,19 @@ static void test_env_bypass(void)
     CHECK_STR(env_bypass("h:0,h:x,h:,[::1,[::1]x,[],<x>"), "");
     CHECK_STR(env_bypass("[zz::1]"), "");
     CHECK_STR(env_bypass(NULL), "");
+    /* '@' is never part of a name: the entry goes (found by the fuzzer) */
+    CHECK_STR(env_bypass("a,u@b,c"), "a;*.a;c;*.c");
+    /* a value ends at its first NUL, whatever length it came with */
+    {
+        static const wchar16 value[] = { 'a', ',', 'b', 0, 'c', ',', 'd' };
+        wchar16 buffer[64];
+        char out[64];
+        size_t n = proxy_env_bypass(value, 7, buffer, 64);
+
+        narrow(buffer, n, out, sizeof(out));
+        CHECK_STR(out, "a;*.a;b;*.b");
+        CHECK_INT(proxy_env_list(value, 7, NULL, 0, NULL, 0), 0);   /* "a,b" names no proxy */
+    }
 }
 
 /* What the two environment lists produce is what the list functions read. */

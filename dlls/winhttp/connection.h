@@ -116,7 +116,11 @@ static inline size_t connection_buffered(const struct connection *conn) { return
 DWORD tunnel_send(struct connection *conn, int timeout);
 /* Reads the proxy's reply head into the buffer and judges it; resumable. */
 DWORD tunnel_reply(struct connection *conn, int timeout);
-/* The CONNECT request for a route that tunnels (appended to head). */
-DWORD tunnel_build_request(struct http_buf *head, const struct route *route, const WCHAR *agent);
+/* The CONNECT request for a route that tunnels (appended to head), with a
+ * Proxy-Authorization value when credentials is not NULL. */
+DWORD tunnel_build_request(struct http_buf *head, const struct route *route, const WCHAR *agent,
+                           const char *credentials);
+/* "host:port" (brackets around an IPv6 address) in UTF-8: what CONNECT names. */
+DWORD tunnel_authority(const struct route *route, char *out, size_t size);
 
 #endif

@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "debug.h"
 
@@ -132,3 +133,46 @@ static const char *quote(const void *str, int length, int wide)
 const char *debugstr_w(const WCHAR *str) { return quote(str, -1, 1); }
 const char *debugstr_wn(const WCHAR *str, int length) { return quote(str, length, 1); }
 const char *debugstr_a(const char *str) { return quote(str, -1, 0); }
+
+/* Whether the header line at str names credentials. */
+static BOOL credentials_line(const WCHAR *str, int left)
+{
+    static const WCHAR *const names[] = { L"Authorization:", L"Proxy-Authorization:" };
+
+    if (left < 0) left = (int)wcsnlen(str, 32);     /* never past the terminator */
+    for (int i = 0; i < 2; i++)
+    {
+        int n = lstrlenW(names[i]);
+        if (left >= n && CompareStringOrdinal(str, n, names[i], n, TRUE) == CSTR_EQUAL) return TRUE;
+    }
+    return FALSE;
+}
+
+const char *debugstr_headers(const WCHAR *str, int length)
+{
+    static const WCHAR hidden[] = L" (hidden)";
+    WCHAR copy[RING_BUFFER];
+    int n = 0, i = 0;
+
+    if (!str || (ULONG_PTR)str < 0x10000) return quote(str, length, 1);
+    while ((length < 0 ? str[i] != 0 : i < length) && n < (int)ARRAYSIZE(copy) - (int)ARRAYSIZE(hidden))
+    {
+        BOOL hide = credentials_line(str + i, length < 0 ? -1 : length - i);
+
+        /* one line: its name, then its value or "(hidden)" */
+        while ((length < 0 ? str[i] != 0 : i < length) && n < (int)ARRAYSIZE(copy) - (int)ARRAYSIZE(hidden))
+        {
+            WCHAR c = str[i++];
+            copy[n++] = c;
+            if (c == '\n') break;
+            if (hide && c == ':')
+            {
+                memcpy(copy + n, hidden, (ARRAYSIZE(hidden) - 1) * sizeof(WCHAR));
+                n += ARRAYSIZE(hidden) - 1;
+                while ((length < 0 ? str[i] != 0 : i < length) && str[i] != '\r' && str[i] != '\n') i++;
+                hide = FALSE;
+            }
+        }
+    }
+    return quote(copy, n, 1);
+}

@@ -90,7 +90,7 @@ BOOL WINAPI WinHttpAddRequestHeaders(HINTERNET handle, LPCWSTR headers, DWORD le
     struct request *request;
     DWORD error;
 
-    TRACE("%p, %s, %lu, %#lx\n", handle, debugstr_wn(headers, length == ~0u ? -1 : (int)length), length, modifiers);
+    TRACE("%p, %s, %lu, %#lx\n", handle, debugstr_headers(headers, length == ~0u ? -1 : (int)length), length, modifiers);
 
     if (!headers || !length) return FAIL(ERROR_INVALID_PARAMETER, FALSE);
     if (!(request = request_enter(handle))) return FALSE;

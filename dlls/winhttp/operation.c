@@ -400,6 +400,7 @@ static DWORD prepare_send(struct request *r, const WCHAR *headers, DWORD headers
     r->total_length = total_length;
     r->written = 0;
     r->redirects = 0;
+    auth_begin_send(r);
     heap_free(r->optional);
     r->optional = NULL;
     r->optional_length = 0;
@@ -426,7 +427,7 @@ BOOL WINAPI WinHttpSendRequest(HINTERNET handle, LPCWSTR headers, DWORD headers_
     DWORD error;
 
     TRACE("%p, %s, %lu, %p, %lu, %lu, %Ix\n", handle,
-          debugstr_wn(headers, headers_length == ~0u ? -1 : (int)headers_length), headers_length, optional,
+          debugstr_headers(headers, headers_length == ~0u ? -1 : (int)headers_length), headers_length, optional,
           optional_length, total_length, context);
 
     /* a request can be sent again once the previous exchange is over */

@@ -46,8 +46,7 @@ static BOOL hand_over(const WCHAR *src, WCHAR **dst)
     return !src || *dst;
 }
 
-/* A blob's 8-bit string as a heap string; NULL when empty. */
-static WCHAR *widen_bytes(const struct proxy_blob_string *s, BOOL *oom)
+WCHAR *proxy_blob_widen(const struct proxy_blob_string *s, BOOL *oom)
 {
     WCHAR *out;
     int len;
@@ -64,7 +63,7 @@ static WCHAR *widen_bytes(const struct proxy_blob_string *s, BOOL *oom)
     return out;
 }
 
-static BOOL is_ascii(const WCHAR *str)
+BOOL proxy_is_ascii(const WCHAR *str)
 {
     for (; str && *str; str++)
         if (*str >= 0x80) return FALSE;
@@ -214,8 +213,8 @@ static DWORD default_from_blob(const BYTE *data, DWORD size, DWORD *access_type,
         return ERROR_SUCCESS;
     }
     if (!(blob.flags & PROXY_BLOB_NAMED) || !blob.proxy.len) return ERROR_SUCCESS;
-    *proxy = widen_bytes(&blob.proxy, &oom);
-    *bypass = widen_bytes(&blob.bypass, &oom);
+    *proxy = proxy_blob_widen(&blob.proxy, &oom);
+    *bypass = proxy_blob_widen(&blob.bypass, &oom);
     if (oom)
     {
         heap_free(*proxy);
@@ -344,8 +343,8 @@ BOOL WINAPI WinHttpSetDefaultProxyConfiguration(WINHTTP_PROXY_INFO *info)
         break;   /* direct: any strings given are not kept, as native */
     case WINHTTP_ACCESS_TYPE_NAMED_PROXY:
         /* the value holds 8-bit strings: native refuses other characters */
-        if (!info->lpszProxy || !info->lpszProxy[0] || !is_ascii(info->lpszProxy) ||
-            !is_ascii(info->lpszProxyBypass))
+        if (!info->lpszProxy || !info->lpszProxy[0] || !proxy_is_ascii(info->lpszProxy) ||
+            !proxy_is_ascii(info->lpszProxyBypass))
             return FAIL(ERROR_INVALID_PARAMETER, FALSE);
         break;
     default:

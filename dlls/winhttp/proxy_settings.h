@@ -3,6 +3,7 @@
 #define WINHTTP_PROXY_SETTINGS_H
 
 #include <windows.h>
+#include "proxy_config.h"
 
 /* The WinHTTP default proxy configuration, what WINHTTP_ACCESS_TYPE_DEFAULT_PROXY
    uses: the WinHttpSettings registry value, or, under Wine with no value
@@ -15,5 +16,11 @@ DWORD proxy_default_config(DWORD *access_type, WCHAR **proxy, WCHAR **bypass);
 /* Whether this DLL runs under Wine, where Linux users configure proxies in
    the environment rather than in the registry. */
 BOOL proxy_running_under_wine(void);
+
+/* A registry blob's 8-bit string as a heap string; NULL when empty (and
+   *oom set when out of memory). */
+WCHAR *proxy_blob_widen(const struct proxy_blob_string *s, BOOL *oom);
+/* Whether a string (NULL too) is 7-bit: what the 8-bit blobs can hold. */
+BOOL proxy_is_ascii(const WCHAR *str);
 
 #endif

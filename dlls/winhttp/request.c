@@ -22,8 +22,10 @@ static void request_destroy(struct object *obj)
     heap_free(request->password);
     heap_free(request->proxy_username);
     proxy_setting_free(&request->proxy);
+    proxy_setting_free(&request->auto_proxy);
     route_free(&request->route);
     heap_free(request->proxy_password);
+    auth_free(&request->auth);
     heap_free(request->optional);
     heap_free(request->target_host);
     header_list_free(&request->headers);

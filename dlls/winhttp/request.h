@@ -7,6 +7,7 @@
 #include "http.h"
 #include "task.h"
 #include "route.h"
+#include "auth.h"
 
 struct connection;
 
@@ -118,12 +119,15 @@ struct request
     struct body_reader body;
     struct proxy_setting proxy; /* WINHTTP_OPTION_PROXY on the request, if proxy_set */
     BOOL proxy_set;
+    struct proxy_setting auto_proxy;    /* what the PAC script said for this send, if auto_proxy_found */
+    BOOL auto_proxy_found;
     struct route route;         /* the way of the current send (request_route) */
     size_t proxy_index;         /* which proxy of the list it takes */
     WCHAR *target_host;         /* after redirects: where the request now goes */
     INTERNET_PORT target_port;
     BOOL target_secure;
     DWORD redirects;
+    struct auth_state auth;     /* credentials and the challenges being answered (auth.h) */
 };
 
 static inline struct request *request_from_object(struct object *obj) { return (struct request *)obj; }

@@ -3,6 +3,7 @@
  * it on the caller's thread; the async engine will run the same steps as
  * tasks on the request's queue. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <wchar.h>
 
 #include "body.h"
@@ -108,6 +109,7 @@ static DWORD build_head(struct request *r, struct http_buf *head)
     if (!error && (r->open_flags & WINHTTP_FLAG_REFRESH) && !lstrcmpW(r->version, L"HTTP/1.1"))
         error = add_default(head, r, L"Cache-Control", L"no-cache");
     if (!error) error = write_host(head, r);
+    if (!error) error = auth_write_headers(r, head);
     for (size_t i = 0; !error && i < r->headers.count; i++)
         error = http_result_to_error(http_write_header(head, r->headers.items[i].name, r->headers.items[i].value));
     if (!error) error = http_result_to_error(http_buf_append(head, "\r\n", 2));
@@ -155,6 +157,20 @@ static void note_addresses(struct request *r)
     ReleaseSRWLockExclusive(&r->conn_lock);
 }
 
+/* The CONNECT of a new tunnel, with the proxy's credentials when there are. */
+static DWORD build_tunnel_request(struct request *r, struct http_buf *head)
+{
+    char authority[300], *credentials = NULL;
+    DWORD error;
+
+    if ((error = tunnel_authority(&r->route, authority, sizeof(authority)))) return error;
+    if ((error = auth_tunnel_header(r, authority, &credentials))) return error;
+    error = tunnel_build_request(head, &r->route, request_session(r)->agent, credentials);
+    if (credentials) SecureZeroMemory(credentials, strlen(credentials));
+    free(credentials);
+    return error;
+}
+
 /* A pooled connection along the route, or a new (unconnected) one. */
 static DWORD get_connection(struct request *r)
 {
@@ -174,7 +190,7 @@ static DWORD get_connection(struct request *r)
     if (!conn)
     {
         http_buf_init(&tunnel_request);
-        if (route_tunnels(&r->route)) error = tunnel_build_request(&tunnel_request, &r->route, session->agent);
+        if (route_tunnels(&r->route)) error = build_tunnel_request(r, &tunnel_request);
         if (!error) error = connection_create(&r->route, &tunnel_request, async, &conn);
         http_buf_free(&tunnel_request);
     }
@@ -569,6 +585,7 @@ static DWORD apply_location(struct request *r, const WCHAR *location, WCHAR **ne
         while ((i = header_list_find(&r->headers, L"Authorization", 0)) >= 0)
             header_list_apply(&r->headers, L"Authorization", 13, L"", 0, WINHTTP_ADDREQ_FLAG_REPLACE);
         (void)i;
+        auth_left_origin(r);
     }
     heap_free(r->target_host);
     r->target_host = host;
@@ -664,6 +681,12 @@ static DWORD receive_step(struct request *r)
             return ERROR_SUCCESS;
         }
         if (error) return error;
+        if (auth_wants_resend(r))
+        {
+            r->body.drained = 0;
+            r->receive_phase = RECEIVE_DRAIN;
+            return ERROR_SUCCESS;
+        }
         if (!should_redirect(r)) return ERROR_NO_MORE_ITEMS;
         if (++r->redirects > r->obj.settings.max_redirects) return ERROR_WINHTTP_REDIRECT_FAILED;
         r->body.drained = 0;
@@ -674,7 +697,13 @@ static DWORD receive_step(struct request *r)
         error = body_drain(r, r->obj.settings.max_response_drain_size);
         if (error == ERROR_IO_PENDING) return error;
         if (error) drop_connection(r);   /* the body is not worth reading: a new connection */
-        if ((error = follow_redirect(r))) return error;
+        if (r->auth.resending)
+        {
+            /* answering a challenge: the same request again */
+            r->auth.resending = FALSE;
+            if (r->conn) drop_connection(r);
+        }
+        else if ((error = follow_redirect(r))) return error;
         r->receive_phase = RECEIVE_RESEND;
         return ERROR_SUCCESS;
 

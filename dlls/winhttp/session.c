@@ -1,6 +1,7 @@
 /* Sessions and connections: WinHttpOpen, WinHttpConnect, WinHttpSetTimeouts. */
 #include "session.h"
 #include "proxy_settings.h"
+#include "autoproxy.h"
 
 void settings_init_defaults(struct settings *s)
 {
@@ -29,6 +30,8 @@ static void session_destroy(struct object *obj)
 
     heap_free(session->agent);
     proxy_setting_free(&session->proxy);
+    heap_free(session->auto_config_url);
+    pac_cache_reset(obj, TRUE, TRUE);
     pool_destroy(&session->pool);
     /* every child is gone and every callback has returned: the
      * application may unload the code its callbacks live in */
@@ -86,17 +89,19 @@ static BOOL load_default_proxy(struct proxy_setting *setting)
 }
 
 /* WINHTTP_ACCESS_TYPE_AUTOMATIC_PROXY: the user's system settings.  The
- * static proxy is used; auto-detection and PAC scripts are not yet. */
-static BOOL load_automatic_proxy(struct proxy_setting *setting)
+ * static proxy is the session's; auto-detection and the PAC URL are kept
+ * for each request to run (request_proxy.c), as Windows 8.1 and later do. */
+static BOOL load_automatic_proxy(struct session *session)
 {
     WINHTTP_CURRENT_USER_IE_PROXY_CONFIG config;
     BOOL ok = TRUE;
 
     if (!WinHttpGetIEProxyConfigForCurrentUser(&config)) return TRUE;
-    if (config.fAutoDetect || config.lpszAutoConfigUrl)
-        FIXME("automatic proxy detection and PAC scripts not implemented; static settings only\n");
-    if (config.lpszProxy)
-        ok = proxy_setting_set(setting, WINHTTP_ACCESS_TYPE_NAMED_PROXY, config.lpszProxy, config.lpszProxyBypass);
+    session->auto_detect = config.fAutoDetect;
+    if (config.lpszAutoConfigUrl && !(session->auto_config_url = strdupW(config.lpszAutoConfigUrl))) ok = FALSE;
+    if (ok && config.lpszProxy)
+        ok = proxy_setting_set(&session->proxy, WINHTTP_ACCESS_TYPE_NAMED_PROXY, config.lpszProxy,
+                               config.lpszProxyBypass);
     GlobalFree(config.lpszAutoConfigUrl);
     GlobalFree(config.lpszProxy);
     GlobalFree(config.lpszProxyBypass);
@@ -109,7 +114,7 @@ static BOOL load_proxy(struct session *session, DWORD access_type, const WCHAR *
     {
     case WINHTTP_ACCESS_TYPE_NAMED_PROXY:     return proxy_setting_set(&session->proxy, access_type, proxy, bypass);
     case WINHTTP_ACCESS_TYPE_DEFAULT_PROXY:   return load_default_proxy(&session->proxy);
-    case WINHTTP_ACCESS_TYPE_AUTOMATIC_PROXY: return load_automatic_proxy(&session->proxy);
+    case WINHTTP_ACCESS_TYPE_AUTOMATIC_PROXY: return load_automatic_proxy(session);
     default:                                  return TRUE;
     }
 }

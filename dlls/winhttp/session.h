@@ -22,6 +22,9 @@ struct session
     WCHAR *agent;
     DWORD access_type;          /* as WinHttpOpen was given it */
     struct proxy_setting proxy; /* what it means for requests (WINHTTP_OPTION_PROXY) */
+    BOOL auto_detect;           /* AUTOMATIC_PROXY: the user's settings ask for WPAD ... */
+    WCHAR *auto_config_url;     /* ... or name a PAC script (request_proxy.c runs it) */
+    ULONGLONG auto_retry_at;    /* after a failed lookup: none before this tick (GetTickCount64) */
     DWORD open_flags;
     struct pool pool;           /* keep-alive connections */
     HANDLE unload_event;        /* WINHTTP_OPTION_UNLOAD_NOTIFY_EVENT */

@@ -20,27 +20,46 @@ static DWORD append_line(struct http_buf *head, const WCHAR *name, const WCHAR *
     return http_write_header(head, name, value) == HTTP_DONE ? ERROR_SUCCESS : ERROR_WINHTTP_INVALID_URL;
 }
 
-DWORD tunnel_build_request(struct http_buf *head, const struct route *route, const WCHAR *agent)
+static void authority_text(const struct route *route, WCHAR *out, size_t count)
 {
     BOOL bracket = wcschr(route->host, ':') && route->host[0] != '[';
+
+    swprintf(out, count, L"%ls%ls%ls:%u", bracket ? L"[" : L"", route->host, bracket ? L"]" : L"", route->port);
+}
+
+DWORD tunnel_authority(const struct route *route, char *out, size_t size)
+{
+    WCHAR authority[300];
+
+    if (lstrlenW(route->host) > 256) return ERROR_WINHTTP_INVALID_URL;
+    authority_text(route, authority, ARRAY_SIZE(authority));
+    if (!WideCharToMultiByte(CP_UTF8, 0, authority, -1, out, (int)size, NULL, NULL)) return ERROR_WINHTTP_INVALID_URL;
+    return ERROR_SUCCESS;
+}
+
+DWORD tunnel_build_request(struct http_buf *head, const struct route *route, const WCHAR *agent,
+                           const char *credentials)
+{
     WCHAR authority[300];
     DWORD error;
     char line[600];
-    int length;
 
-    if (lstrlenW(route->host) > 256) return ERROR_WINHTTP_INVALID_URL;
-    swprintf(authority, ARRAY_SIZE(authority), L"%ls%ls%ls:%u", bracket ? L"[" : L"", route->host,
-             bracket ? L"]" : L"", route->port);
-    if (!(length = WideCharToMultiByte(CP_UTF8, 0, authority, -1, NULL, 0, NULL, NULL)) ||
-        length > (int)sizeof(line) - 32)
-        return ERROR_WINHTTP_INVALID_URL;
-    strcpy(line, "CONNECT ");
-    WideCharToMultiByte(CP_UTF8, 0, authority, -1, line + 8, sizeof(line) - 8, NULL, NULL);
+    if ((error = tunnel_authority(route, line + 8, sizeof(line) - 32))) return error;
+    authority_text(route, authority, ARRAY_SIZE(authority));
+    memcpy(line, "CONNECT ", 8);
     strcat(line, " HTTP/1.1\r\n");
     if (http_buf_append(head, line, strlen(line)) != HTTP_DONE) return ERROR_OUTOFMEMORY;
     if ((error = append_line(head, L"Host", authority))) return error;
     if (agent && *agent && (error = append_line(head, L"User-Agent", agent))) return error;
     if ((error = append_line(head, L"Proxy-Connection", L"Keep-Alive"))) return error;
+    if (credentials)
+    {
+        /* the value is ours (base64 or Digest's quoted fields): no CR or LF */
+        if (http_buf_append(head, "Proxy-Authorization: ", 21) != HTTP_DONE ||
+            http_buf_append(head, credentials, strlen(credentials)) != HTTP_DONE ||
+            http_buf_append(head, "\r\n", 2) != HTTP_DONE)
+            return ERROR_OUTOFMEMORY;
+    }
     return http_buf_append(head, "\r\n", 2) == HTTP_DONE ? ERROR_SUCCESS : ERROR_OUTOFMEMORY;
 }
 

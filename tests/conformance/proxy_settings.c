@@ -10,6 +10,7 @@
  * test does.  Writing HKLM needs an administrator on Windows: without one
  * those cases are skipped. */
 #include "harness.h"
+#include "server.h"
 #include "winhttp.h"
 
 #ifndef ARRAY_SIZE
@@ -624,9 +625,89 @@ static void test_detect_dns(void)
     GlobalFree(url);
 }
 
+/* ---- WINHTTP_ACCESS_TYPE_AUTOMATIC_PROXY ------------------------------------------------- */
+
+/* The user's settings name a PAC script (auto-detection off): a session
+   opened with AUTOMATIC_PROXY runs it for each request's URL (Windows 8.1
+   and later) and sends the request where it says, in absolute form to a
+   proxy; a host the script sends DIRECT goes straight to its server. */
+static void test_automatic_proxy_pac(void)
+{
+    struct server *pac = server_start(), *proxy = server_start(), *origin = server_start();
+    struct saved_ie saved;
+    struct script *s;
+    char script[256], pac_url[64], origin_host[32];
+    HINTERNET session, connect, request;
+    DWORD status, size;
+    WCHAR url[64];
+
+    if (!pac || !proxy || !origin)
+    {
+        ok(0, "cannot start the scripted servers");
+        goto done;
+    }
+    snprintf(script, sizeof(script), "function FindProxyForURL(url, host) { if (host == \"127.0.0.1\") return "
+             "\"DIRECT\"; return \"PROXY 127.0.0.1:%u\"; }", server_port(proxy));
+    s = server_every_connection(pac);
+    script_recv_request(s);
+    script_respond(s, 200, "Content-Type: application/x-ns-proxy-autoconfig\r\n", script);
+    script_close(s);
+    s = server_add_connection(proxy);
+    script_recv_request(s);
+    script_respond(s, 200, "", "through the proxy");
+    script_close(s);
+    s = server_add_connection(origin);
+    script_recv_request(s);
+    script_respond(s, 200, "", "direct");
+    script_close(s);
+    snprintf(pac_url, sizeof(pac_url), "http://127.0.0.1:%u/proxy.pac", server_port(pac));
+    snprintf(origin_host, sizeof(origin_host), "127.0.0.1:%u", server_port(origin));
+
+    save_ie(&saved);
+    put_ie_enable(0);
+    swprintf(url, ARRAYSIZE(url), L"%hs", pac_url);
+    put_ie_string(L"AutoConfigURL", url);
+    put_ie_connection(0x05, "", "", pac_url);   /* direct + auto-config URL, no auto-detection */
+
+    session = WinHttpOpen(L"conformance", WINHTTP_ACCESS_TYPE_AUTOMATIC_PROXY, NULL, NULL, 0);
+    ok(session != NULL, "WinHttpOpen(AUTOMATIC_PROXY) failed: %lu", GetLastError());
+    /* a name the machine cannot resolve: only the proxy can take it */
+    connect = session ? WinHttpConnect(session, L"pac-routed.example", 8080, 0) : NULL;
+    request = connect ? WinHttpOpenRequest(connect, NULL, L"/file.txt", NULL, NULL, NULL, 0) : NULL;
+    ok(request && WinHttpSendRequest(request, NULL, 0, NULL, 0, 0, 0) && WinHttpReceiveResponse(request, NULL),
+       "request through the PAC's proxy failed: %lu", GetLastError());
+    size = sizeof(status);
+    ok(request && WinHttpQueryHeaders(request, WINHTTP_QUERY_STATUS_CODE | WINHTTP_QUERY_FLAG_NUMBER, NULL,
+                                      &status, &size, NULL) && status == 200, "no 200 through the proxy");
+    {
+        const char *head = server_request(proxy, 0) ? server_request(proxy, 0)->head : "";
+        const char *want = "GET http://pac-routed.example:8080/file.txt HTTP/1.1\r\n";
+        ok(!strncmp(head, want, strlen(want)), "the proxy saw \"%.60s\"", head);
+    }
+    if (request) WinHttpCloseHandle(request);
+    if (connect) WinHttpCloseHandle(connect);
+
+    /* the script says DIRECT for 127.0.0.1 */
+    connect = session ? WinHttpConnect(session, L"127.0.0.1", server_port(origin), 0) : NULL;
+    request = connect ? WinHttpOpenRequest(connect, NULL, L"/direct", NULL, NULL, NULL, 0) : NULL;
+    ok(request && WinHttpSendRequest(request, NULL, 0, NULL, 0, 0, 0) && WinHttpReceiveResponse(request, NULL),
+       "direct request failed: %lu", GetLastError());
+    ok_int(server_requests(origin), 1);
+    ok_int(server_requests(proxy), 1);
+    ok_int(server_requests(pac), 1);    /* the session keeps the script */
+    if (request) WinHttpCloseHandle(request);
+    if (connect) WinHttpCloseHandle(connect);
+    if (session) WinHttpCloseHandle(session);
+    restore_ie(&saved);
+done:
+    if (pac) server_stop(pac);
+    if (proxy) server_stop(proxy);
+    if (origin) server_stop(origin);
+}
+
 TEST_CASES(TEST(test_set_default_validation), TEST(test_default_round_trip), TEST(test_default_from_registry),
            TEST(test_default_from_environment), TEST(test_ie_config_errors), TEST(test_ie_config_values),
-           TEST(test_ie_config_defaults), TEST(test_detect), TEST(test_detect_dns));
+           TEST(test_ie_config_defaults), TEST(test_detect), TEST(test_detect_dns), TEST(test_automatic_proxy_pac));
 
 /* The settings are the machine's and the user's, not the process's: the
    runs of both arches (side by side under the runner), and any other

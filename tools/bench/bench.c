@@ -976,6 +976,47 @@ static int winsock_keepalive(int argc, char **argv)
     return 0;
 }
 
+/* ---- PAC evaluation ---------------------------------------------------------- */
+
+/* WinHttpGetProxyForUrl calls on one session for SECONDS with the PAC file
+   at PACURL, after one untimed call that downloads and compiles it (later
+   calls use the session's cached script): calls/s and microseconds a call. */
+static int winhttp_pac(int argc, char **argv)
+{
+    WCHAR pac_url[1024];
+    WINHTTP_AUTOPROXY_OPTIONS options = {0};
+    WINHTTP_PROXY_INFO info;
+    double seconds = atof(argv[1]), end;
+    unsigned long calls = 0;
+    struct sample before, after;
+    char extra[64];
+    HINTERNET session;
+
+    if (seconds <= 0 || !MultiByteToWideChar(CP_ACP, 0, argv[0], -1, pac_url, ARRAY_SIZE(pac_url)))
+        return fail("arguments", ERROR_INVALID_PARAMETER);
+    if (!(session = WinHttpOpen(L"bench", WINHTTP_ACCESS_TYPE_NO_PROXY, NULL, NULL, 0)))
+        return fail("WinHttpOpen", GetLastError());
+    options.dwFlags = WINHTTP_AUTOPROXY_CONFIG_URL;
+    options.lpszAutoConfigUrl = pac_url;
+    take_sample(&before);
+    end = now_seconds() + seconds;
+    do
+    {
+        /* a URL no rule matches: every rule is evaluated */
+        if (!WinHttpGetProxyForUrl(session, L"http://www.no-rule-matches.test/index.html", &options, &info))
+            return fail("WinHttpGetProxyForUrl", GetLastError());
+        GlobalFree(info.lpszProxy);
+        GlobalFree(info.lpszProxyBypass);
+        if (!calls++) take_sample(&before);     /* the first call downloads: not timed */
+    } while (now_seconds() < end || calls < 2);
+    take_sample(&after);
+    snprintf(extra, sizeof(extra), " us_per_call=%.1f",
+             seconds_between(&before.wall, &after.wall) * 1e6 / (calls - 1));
+    print_result("pac", 0, calls - 1, &before, &after, extra);
+    WinHttpCloseHandle(session);
+    return 0;
+}
+
 /* ---- modes ------------------------------------------------------------------- */
 
 static const struct mode
@@ -992,6 +1033,7 @@ static const struct mode
     { "winsock-keepalive", "HOST PORT PATH SECONDS", 4, winsock_keepalive },
     { "async-download", "URL READSIZE", 2, winhttp_async_download },
     { "inflight", "URL N SECONDS", 3, winhttp_inflight },
+    { "pac", "PACURL SECONDS", 2, winhttp_pac },
 };
 
 int main(int argc, char **argv)

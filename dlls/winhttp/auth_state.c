@@ -1,0 +1,391 @@
+/* Answering challenges for the state machine: see auth.h.  Nothing here
+ * traces a user name, a password or a header value it builds. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "request.h"
+#include "auth.h"
+#include <ntsecapi.h>
+
+/* ---- challenges ------------------------------------------------------------ */
+
+static const struct { const char *name; DWORD scheme; } scheme_names[] =
+{
+    { "Basic", WINHTTP_AUTH_SCHEME_BASIC },
+    { "NTLM", WINHTTP_AUTH_SCHEME_NTLM },
+    { "Passport1.4", WINHTTP_AUTH_SCHEME_PASSPORT },
+    { "Digest", WINHTTP_AUTH_SCHEME_DIGEST },
+    { "Negotiate", WINHTTP_AUTH_SCHEME_NEGOTIATE },
+};
+
+DWORD auth_scheme_flag(const struct auth_challenge *challenge)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(scheme_names); i++)
+        if (auth_span_is(challenge->scheme, scheme_names[i].name)) return scheme_names[i].scheme;
+    return 0;
+}
+
+/* The header was widened with CP_ACP from the bytes received: narrowing
+ * with it gives those bytes back. */
+void auth_read_challenges(const struct header_list *headers, const WCHAR *name, struct auth_challenges *list,
+                          char **text)
+{
+    size_t size = 0, used = 0;
+    int i;
+
+    memset(list, 0, sizeof(*list));
+    for (int n = 0; (i = header_list_find(headers, name, n)) >= 0; n++)
+        size += WideCharToMultiByte(CP_ACP, 0, headers->items[i].value, -1, NULL, 0, NULL, NULL);
+    if (!(*text = heap_alloc(size + 1))) return;
+    for (int n = 0; (i = header_list_find(headers, name, n)) >= 0; n++)
+    {
+        int length = WideCharToMultiByte(CP_ACP, 0, headers->items[i].value, -1, *text + used, (int)(size - used),
+                                         NULL, NULL);
+        if (length <= 0) break;
+        auth_parse(*text + used, length - 1, list);
+        used += length;
+    }
+}
+
+static const WCHAR *challenge_header(enum auth_target t)
+{
+    return t == AUTH_PROXY ? L"Proxy-Authenticate" : L"WWW-Authenticate";
+}
+
+/* What a 401/407 offers: its schemes, its Digest challenge (a new nonce
+ * starts its count over), Basic's charset. */
+static void note_challenges(struct request *r, enum auth_target t)
+{
+    struct auth_target_state *s = &r->auth.target[t];
+    struct auth_challenges *list = heap_alloc(sizeof(*list));
+    struct digest_challenge digest;
+    char *text = NULL;
+
+    s->offered = 0;
+    s->basic_utf8 = FALSE;
+    if (!list) return;
+    auth_read_challenges(&r->response.headers, challenge_header(t), list, &text);
+    for (size_t i = 0; i < list->count; i++)
+    {
+        const struct auth_param *charset = auth_find_param(&list->items[i], "charset");
+        DWORD scheme = auth_scheme_flag(&list->items[i]);
+
+        s->offered |= scheme;
+        if (scheme == WINHTTP_AUTH_SCHEME_BASIC && charset && auth_span_is(charset->value, "UTF-8"))
+            s->basic_utf8 = TRUE;
+    }
+    if (!digest_pick(list, &digest))
+    {
+        if (!s->digest || strcmp(s->digest->nonce, digest.nonce)) s->nonce_count = 0;
+        if (s->digest || (s->digest = heap_alloc(sizeof(*s->digest)))) *s->digest = digest;
+    }
+    else
+    {
+        if (s->offered & WINHTTP_AUTH_SCHEME_DIGEST) WARN("no Digest challenge we can answer\n");
+        heap_free(s->digest);
+        s->digest = NULL;
+    }
+    heap_free(text);
+    heap_free(list);
+}
+
+/* ---- credentials -------------------------------------------------------------- */
+
+struct credentials
+{
+    DWORD scheme;               /* the application's choice; for the options', the one answering */
+    const WCHAR *user, *password;
+    BOOL from_app;
+};
+
+/* WinHttpSetCredentials' first (documented to take precedence, Wine's
+ * tests run on Windows show it), then the options'. */
+static BOOL get_credentials(struct request *r, enum auth_target t, struct credentials *c)
+{
+    struct auth_target_state *s = &r->auth.target[t];
+
+    if (s->app_scheme)
+    {
+        c->scheme = s->app_scheme;
+        c->user = s->app_user;
+        c->password = s->app_password;
+        c->from_app = TRUE;
+        return TRUE;
+    }
+    c->scheme = s->answering;
+    c->from_app = FALSE;
+    c->user = t == AUTH_SERVER ? r->username : r->proxy_username;
+    c->password = t == AUTH_SERVER ? r->password : r->proxy_password;
+    if (!c->password) c->password = L"";
+    if (t == AUTH_SERVER && r->auth.options_dropped) return FALSE;
+    return c->user != NULL;
+}
+
+static void secure_free(char *str)
+{
+    if (!str) return;
+    SecureZeroMemory(str, strlen(str));
+    free(str);
+}
+
+/* 8-bit text for a scheme: UTF-8 when the server asked for it (RFC 7616
+ * section 4, RFC 7617 section 2.1), else the ANSI code page when it holds
+ * every character, else UTF-8 (malloc'd, NULL when out of memory). */
+static char *narrow(const WCHAR *str, BOOL utf8)
+{
+    BOOL lossy = FALSE;
+    UINT codepage = CP_UTF8;
+    int length;
+    char *out;
+
+    if (!utf8 && WideCharToMultiByte(CP_ACP, WC_NO_BEST_FIT_CHARS, str, -1, NULL, 0, NULL, &lossy) > 0 && !lossy)
+        codepage = CP_ACP;
+    length = WideCharToMultiByte(codepage, 0, str, -1, NULL, 0, NULL, NULL);
+    if (length <= 0 || !(out = malloc(length))) return NULL;
+    WideCharToMultiByte(codepage, 0, str, -1, out, length, NULL, NULL);
+    return out;
+}
+
+static DWORD basic_value(const struct credentials *c, BOOL utf8, char **value)
+{
+    char *user = narrow(c->user, utf8), *password = narrow(c->password, utf8);
+    DWORD error = ERROR_SUCCESS;
+
+    if (!user || !password || !(*value = basic_authorization(user, password))) error = ERROR_OUTOFMEMORY;
+    secure_free(user);
+    secure_free(password);
+    return error;
+}
+
+/* 16 random bytes as hex (RFC 7616 section 5.12: unpredictable). */
+static BOOL make_cnonce(char *out)
+{
+    unsigned char bytes[16];
+
+    if (!RtlGenRandom(bytes, sizeof(bytes))) return FALSE;
+    for (int i = 0; i < 16; i++) sprintf(out + 2 * i, "%02x", bytes[i]);
+    return TRUE;
+}
+
+static DWORD digest_value(struct request *r, struct auth_target_state *s, const struct credentials *c,
+                          const char *method, const char *uri, BOOL connect, char **value)
+{
+    struct digest_request dr = { 0 };
+    char cnonce[33], *user = narrow(c->user, s->digest->utf8), *password = narrow(c->password, s->digest->utf8);
+    enum digest_result result = DIGEST_NO_MEMORY;
+
+    if (user && password && make_cnonce(cnonce))
+    {
+        dr.username = user;
+        dr.password = password;
+        dr.method = method;
+        dr.uri = uri;
+        /* auth-int hashes the body: at hand unless WinHttpWriteData sends it */
+        dr.body = connect ? NULL : r->send_body;
+        dr.body_len = connect ? 0 : r->send_body_length;
+        dr.body_known = connect || r->total_length <= r->send_body_length;
+        dr.cnonce = cnonce;
+        dr.nc = ++s->nonce_count;
+        result = digest_authorization(s->digest, &dr, value);
+    }
+    secure_free(user);
+    secure_free(password);
+    if (result == DIGEST_NO_QOP)
+    {
+        FIXME("the server takes only qop=auth-int and the body is written later: no Digest answer\n");
+        return ERROR_SUCCESS;
+    }
+    return result == DIGEST_OK ? ERROR_SUCCESS : ERROR_OUTOFMEMORY;
+}
+
+/* The header value a target's credentials call for now, or NULL. */
+static DWORD credentials_value(struct request *r, enum auth_target t, const char *method, const char *uri,
+                               BOOL connect, char **value)
+{
+    struct auth_target_state *s = &r->auth.target[t];
+    struct credentials c;
+
+    *value = NULL;
+    if (!get_credentials(r, t, &c)) return ERROR_SUCCESS;
+    switch (c.scheme)
+    {
+    case WINHTTP_AUTH_SCHEME_BASIC:
+        return basic_value(&c, s->basic_utf8, value);
+    case WINHTTP_AUTH_SCHEME_DIGEST:
+        /* never before a challenge: Digest cannot pre-authenticate (documented) */
+        return s->digest ? digest_value(r, s, &c, method, uri, connect, value) : ERROR_SUCCESS;
+    case WINHTTP_AUTH_SCHEME_NTLM:
+    case WINHTTP_AUTH_SCHEME_NEGOTIATE:
+        if (!(s->offered & c.scheme)) return ERROR_SUCCESS;
+        FIXME("NTLM and Negotiate are not implemented yet\n");
+        return ERROR_CALL_NOT_IMPLEMENTED;
+    case WINHTTP_AUTH_SCHEME_PASSPORT:
+        if (s->offered & c.scheme) FIXME("no Passport logon\n");
+        return ERROR_SUCCESS;
+    }
+    return ERROR_SUCCESS;
+}
+
+/* ---- the request head ------------------------------------------------------------ */
+
+static DWORD append_header(struct http_buf *head, const char *name, const char *value)
+{
+    if (strpbrk(value, "\r\n")) return ERROR_WINHTTP_INTERNAL_ERROR;
+    if (http_buf_append(head, name, strlen(name)) != HTTP_DONE || http_buf_append(head, ": ", 2) != HTTP_DONE ||
+        http_buf_append(head, value, strlen(value)) != HTTP_DONE || http_buf_append(head, "\r\n", 2) != HTTP_DONE)
+        return ERROR_OUTOFMEMORY;
+    return ERROR_SUCCESS;
+}
+
+/* The request-target and method of the request line at the start of head
+ * (malloc'd), what Digest's uri and method must be. */
+static BOOL request_line_parts(const struct http_buf *head, char **method, char **target)
+{
+    const char *line = head->data, *end = memchr(line, '\r', head->len), *sp1, *sp2;
+
+    *method = *target = NULL;
+    if (!end || !(sp1 = memchr(line, ' ', end - line))) return FALSE;
+    for (sp2 = end; sp2 > sp1 && *sp2 != ' '; sp2--) ;
+    if (sp2 <= sp1) return FALSE;
+    if (!(*method = malloc(sp1 - line + 1)) || !(*target = malloc(sp2 - sp1)))
+    {
+        free(*method);
+        return FALSE;
+    }
+    memcpy(*method, line, sp1 - line);
+    (*method)[sp1 - line] = 0;
+    memcpy(*target, sp1 + 1, sp2 - sp1 - 1);
+    (*target)[sp2 - sp1 - 1] = 0;
+    return TRUE;
+}
+
+static DWORD write_target(struct request *r, struct http_buf *head, enum auth_target t, const char *name,
+                          const char *method, const char *uri)
+{
+    char *value;
+    DWORD error = credentials_value(r, t, method, uri, FALSE, &value);
+
+    r->auth.target[t].sent = value != NULL;
+    if (!error && value) error = append_header(head, name, value);
+    secure_free(value);
+    return error;
+}
+
+DWORD auth_write_headers(struct request *r, struct http_buf *head)
+{
+    char *method, *uri;
+    DWORD error = ERROR_SUCCESS;
+
+    if (!request_line_parts(head, &method, &uri)) return ERROR_OUTOFMEMORY;
+    /* an Authorization the application added itself goes as it is */
+    if (header_list_find(&r->headers, L"Authorization", 0) >= 0) r->auth.target[AUTH_SERVER].sent = TRUE;
+    else error = write_target(r, head, AUTH_SERVER, "Authorization", method, uri);
+    /* through a proxy, plain http carries the proxy's credentials on each
+     * request; a tunnel carries them on its CONNECT (auth_tunnel_header),
+     * never inside, where the origin would read them */
+    r->auth.target[AUTH_PROXY].sent = FALSE;
+    if (!error && route_absolute_form(&r->route) && header_list_find(&r->headers, L"Proxy-Authorization", 0) < 0)
+        error = write_target(r, head, AUTH_PROXY, "Proxy-Authorization", method, uri);
+    free(method);
+    free(uri);
+    return error;
+}
+
+DWORD auth_tunnel_header(struct request *r, const char *authority, char **value)
+{
+    DWORD error = credentials_value(r, AUTH_PROXY, "CONNECT", authority, TRUE, value);
+
+    r->auth.target[AUTH_PROXY].sent = *value != NULL;
+    return error;
+}
+
+/* ---- answering a 401/407 ------------------------------------------------------------ */
+
+/* For the options' credentials: Digest when it can be answered, else Basic. */
+static DWORD options_scheme(const struct auth_target_state *s)
+{
+    if (s->digest) return WINHTTP_AUTH_SCHEME_DIGEST;
+    if (s->offered & WINHTTP_AUTH_SCHEME_BASIC) return WINHTTP_AUTH_SCHEME_BASIC;
+    if (s->offered & (WINHTTP_AUTH_SCHEME_NTLM | WINHTTP_AUTH_SCHEME_NEGOTIATE))
+        FIXME("NTLM and Negotiate are not implemented yet\n");
+    return 0;
+}
+
+BOOL auth_wants_resend(struct request *r)
+{
+    enum auth_target t;
+    struct auth_target_state *s;
+    struct credentials c;
+    DWORD scheme;
+
+    if (r->response.status == 401) t = AUTH_SERVER;
+    else if (r->response.status == 407 && r->route.proxy) t = AUTH_PROXY;
+    else return FALSE;
+    s = &r->auth.target[t];
+    note_challenges(r, t);
+    if (r->obj.settings.disabled_features & WINHTTP_DISABLE_AUTHENTICATION) return FALSE;
+    /* a body written with WinHttpWriteData is gone: the application resends */
+    if (r->written > r->optional_length || r->auth.automatic >= AUTH_MAX_AUTOMATIC) return FALSE;
+    if (!get_credentials(r, t, &c)) return FALSE;
+    scheme = c.from_app ? c.scheme : options_scheme(s);
+    if (!(scheme & (WINHTTP_AUTH_SCHEME_BASIC | WINHTTP_AUTH_SCHEME_DIGEST)) || !(s->offered & scheme)) return FALSE;
+    if (scheme == WINHTTP_AUTH_SCHEME_DIGEST && !s->digest) return FALSE;
+    if (s->sent)
+    {
+        /* the credentials were rejected, unless only the nonce had aged */
+        if (scheme != WINHTTP_AUTH_SCHEME_DIGEST || !s->digest->stale || s->stale_retried) return FALSE;
+        s->stale_retried = TRUE;
+    }
+    if (!c.from_app) s->answering = scheme;
+    r->auth.automatic++;
+    r->auth.resending = TRUE;
+    TRACE("answering the %lu challenge with scheme %#lx\n", r->response.status, scheme);
+    return TRUE;
+}
+
+/* ---- lifetime ------------------------------------------------------------------------- */
+
+void auth_begin_send(struct request *r)
+{
+    r->auth.automatic = 0;
+    r->auth.resending = FALSE;
+    for (int t = 0; t < AUTH_TARGETS; t++) r->auth.target[t].stale_retried = FALSE;
+}
+
+static void clear_challenge(struct auth_target_state *s)
+{
+    heap_free(s->digest);
+    s->digest = NULL;
+    s->offered = 0;
+    s->answering = 0;
+    s->nonce_count = 0;
+}
+
+void auth_clear_app_credentials(struct auth_target_state *s)
+{
+    if (s->app_user) SecureZeroMemory(s->app_user, lstrlenW(s->app_user) * sizeof(WCHAR));
+    if (s->app_password) SecureZeroMemory(s->app_password, lstrlenW(s->app_password) * sizeof(WCHAR));
+    heap_free(s->app_user);
+    heap_free(s->app_password);
+    s->app_user = s->app_password = NULL;
+    s->app_scheme = 0;
+}
+
+void auth_left_origin(struct request *r)
+{
+    struct auth_target_state *s = &r->auth.target[AUTH_SERVER];
+
+    TRACE("credentials for the server dropped\n");
+    auth_clear_app_credentials(s);
+    clear_challenge(s);
+    r->auth.options_dropped = TRUE;
+}
+
+void auth_free(struct auth_state *state)
+{
+    for (int t = 0; t < AUTH_TARGETS; t++)
+    {
+        auth_clear_app_credentials(&state->target[t]);
+        clear_challenge(&state->target[t]);
+    }
+}

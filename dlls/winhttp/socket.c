@@ -129,31 +129,42 @@ static DWORD sync_connect(struct socket_stream *s, const struct sockaddr *addres
 
 /* ---- asynchronous operations ---------------------------------------------------- */
 
+static void set_timer(struct socket_stream *s, ULONGLONG ms)
+{
+    LARGE_INTEGER due;
+    FILETIME ft;
+
+    due.QuadPart = -(LONGLONG)ms * 10000;   /* relative, in 100 ns units */
+    ft.dwLowDateTime = due.LowPart;
+    ft.dwHighDateTime = due.HighPart;
+    SetThreadpoolTimer(s->timer, &ft, 0, 0);
+}
+
 static void CALLBACK timer_callback(TP_CALLBACK_INSTANCE *instance, void *context, TP_TIMER *timer)
 {
     struct socket_stream *s = context;
+    ULONGLONG now = GetTickCount64();
 
-    /* a late firing meant for an earlier operation must spare this one */
+    /* A late firing meant for an earlier operation must spare this one;
+     * and under Wine the tick count lags when wineserver is busy, so a
+     * firing that looks early is one too: either way the timer goes
+     * again for what is left, never dropped while an operation waits. */
     AcquireSRWLockExclusive(&s->lock);
-    if (s->state == OP_PENDING && GetTickCount64() + 20 >= s->deadline)
+    if (s->state == OP_PENDING && now + 20 >= s->deadline)
     {
         s->timed_out = TRUE;
         CancelIoEx((HANDLE)s->socket, &s->overlapped);
     }
+    else if (s->state == OP_PENDING && s->deadline != ~0ull)
+        set_timer(s, s->deadline - now);
     ReleaseSRWLockExclusive(&s->lock);
 }
 
 static void arm_timer(struct socket_stream *s, int timeout)
 {
-    LARGE_INTEGER due;
-    FILETIME ft;
-
     if (timeout <= 0) return;
     if (!s->timer && !(s->timer = CreateThreadpoolTimer(timer_callback, s, task_environment()))) return;
-    due.QuadPart = -(LONGLONG)timeout * 10000;   /* relative, in 100 ns units */
-    ft.dwLowDateTime = due.LowPart;
-    ft.dwHighDateTime = due.HighPart;
-    SetThreadpoolTimer(s->timer, &ft, 0, 0);
+    set_timer(s, timeout);
 }
 
 static void disarm_timer(struct socket_stream *s)

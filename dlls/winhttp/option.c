@@ -8,6 +8,7 @@
 
 #include "request.h"
 #include "connection.h"
+#include "proxy_settings.h"
 
 #define ALL_TYPES (TYPE_BIT(OBJECT_SESSION) | TYPE_BIT(OBJECT_CONNECT) | TYPE_BIT(OBJECT_REQUEST) | \
                    TYPE_BIT(OBJECT_WEBSOCKET))
@@ -413,15 +414,6 @@ static struct proxy_setting *proxy_setting_of(struct object *obj, BOOL for_set)
     return &request_session(request)->proxy;
 }
 
-static WCHAR *global_string(const WCHAR *str)
-{
-    SIZE_T size = (lstrlenW(str) + 1) * sizeof(WCHAR);
-    WCHAR *copy = GlobalAlloc(GMEM_FIXED, size);
-
-    if (copy) memcpy(copy, str, size);
-    return copy;
-}
-
 /* Documented: the strings are the caller's, freed with GlobalFree. */
 static BOOL query_proxy(struct object *obj, const struct option_desc *desc, void *buffer, DWORD *size)
 {
@@ -433,8 +425,8 @@ static BOOL query_proxy(struct object *obj, const struct option_desc *desc, void
         *size = sizeof(info);
         return FAIL(ERROR_INSUFFICIENT_BUFFER, FALSE);
     }
-    if ((setting->proxy && !(info.lpszProxy = global_string(setting->proxy))) ||
-        (setting->bypass && !(info.lpszProxyBypass = global_string(setting->bypass))))
+    if ((setting->proxy && !(info.lpszProxy = proxy_global_copy(setting->proxy))) ||
+        (setting->bypass && !(info.lpszProxyBypass = proxy_global_copy(setting->bypass))))
     {
         GlobalFree(info.lpszProxy);
         return FAIL(ERROR_OUTOFMEMORY, FALSE);

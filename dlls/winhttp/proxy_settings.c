@@ -28,7 +28,7 @@ BOOL proxy_running_under_wine(void)
 
 /* ---- strings ---------------------------------------------------------------- */
 
-static WCHAR *global_copy(const WCHAR *str)
+WCHAR *proxy_global_copy(const WCHAR *str)
 {
     SIZE_T size;
     WCHAR *copy;
@@ -42,7 +42,7 @@ static WCHAR *global_copy(const WCHAR *str)
 /* Copies src into the caller's *dst with GlobalAlloc; FALSE when out of memory. */
 static BOOL hand_over(const WCHAR *src, WCHAR **dst)
 {
-    *dst = global_copy(src);
+    *dst = proxy_global_copy(src);
     return !src || *dst;
 }
 
@@ -72,8 +72,7 @@ BOOL proxy_is_ascii(const WCHAR *str)
 
 /* ---- registry --------------------------------------------------------------- */
 
-/* A REG_BINARY value's bytes (heap), or NULL when absent or of another type. */
-static BYTE *read_binary(HKEY key, const WCHAR *name, DWORD *size)
+BYTE *proxy_read_binary(HKEY key, const WCHAR *name, DWORD *size)
 {
     DWORD type, len = 0;
     BYTE *data;
@@ -95,7 +94,7 @@ static BYTE *read_binary_at(HKEY root, const WCHAR *path, REGSAM view, const WCH
     BYTE *data;
 
     if (RegOpenKeyExW(root, path, 0, KEY_QUERY_VALUE | view, &key)) return NULL;
-    data = read_binary(key, name, size);
+    data = proxy_read_binary(key, name, size);
     RegCloseKey(key);
     return data;
 }
@@ -283,7 +282,7 @@ static BYTE *build_settings(HKEY key, const WINHTTP_PROXY_INFO *info, DWORD *siz
     BOOL named = info->dwAccessType == WINHTTP_ACCESS_TYPE_NAMED_PROXY;
     struct proxy_blob old, blob = { PROXY_BLOB_VERSION_WINHTTP, 0, PROXY_BLOB_DIRECT };
     DWORD old_size = 0;
-    BYTE *old_data = read_binary(key, winhttp_settings_value, &old_size), *data = NULL;
+    BYTE *old_data = proxy_read_binary(key, winhttp_settings_value, &old_size), *data = NULL;
     char *strings = NULL;
 
     if (old_data && proxy_blob_decode(old_data, old_size, PROXY_BLOB_WINHTTP, &old))

@@ -20,6 +20,11 @@ BOOL proxy_running_under_wine(void);
 /* A registry blob's 8-bit string as a heap string; NULL when empty (and
    *oom set when out of memory). */
 WCHAR *proxy_blob_widen(const struct proxy_blob_string *s, BOOL *oom);
+/* A REG_BINARY value's bytes (heap), or NULL when absent or of another type. */
+BYTE *proxy_read_binary(HKEY key, const WCHAR *name, DWORD *size);
+/* A copy the caller frees with GlobalFree (the proxy APIs' documented
+   contract), or NULL for NULL or out of memory. */
+WCHAR *proxy_global_copy(const WCHAR *str);
 /* Whether a string (NULL too) is 7-bit: what the 8-bit blobs can hold. */
 BOOL proxy_is_ascii(const WCHAR *str);
 

@@ -44,23 +44,6 @@ static DWORD open_connections(REGSAM access, BOOL create, HKEY *key)
     return RegOpenKeyExW(root, connections_key, 0, access | view, key);
 }
 
-/* The connection's REG_BINARY value (heap), or NULL when absent. */
-static BYTE *read_value(HKEY key, const WCHAR *name, DWORD *size)
-{
-    DWORD type, len = 0;
-    BYTE *data;
-
-    if (RegQueryValueExW(key, name, NULL, &type, NULL, &len) || type != REG_BINARY) return NULL;
-    if (!(data = heap_alloc(len ? len : 1))) return NULL;
-    if (RegQueryValueExW(key, name, NULL, &type, data, &len) || type != REG_BINARY)
-    {
-        heap_free(data);
-        return NULL;
-    }
-    *size = len;
-    return data;
-}
-
 /* The decoded settings of a connection (NULL: the default one); the blob
    points into *data, which the caller frees.  FALSE when none are stored
    (or they are malformed, which reads as none). */
@@ -69,7 +52,7 @@ static BOOL load_blob(HKEY key, const WCHAR *connection, BYTE **data, struct pro
     const WCHAR *name = connection ? connection : default_connection;
     DWORD size = 0;
 
-    if (!(*data = read_value(key, name, &size))) return FALSE;
+    if (!(*data = proxy_read_binary(key, name, &size))) return FALSE;
     if (proxy_blob_decode(*data, size, PROXY_BLOB_IE, blob)) return TRUE;
     WARN("malformed %s (%lu bytes): read as no settings\n", debugstr_w(name), size);
     heap_free(*data);

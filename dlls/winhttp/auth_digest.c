@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "auth_digest.h"
+#include "auth_base64.h"
 #include "auth_hash.h"
 
 /* ---- reading a challenge ---- */
@@ -337,31 +338,14 @@ enum digest_result digest_authorization(const struct digest_challenge *c, const 
 
 char *basic_authorization(const char *username, const char *password)
 {
-    static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     size_t user_len = strlen(username), len = user_len + 1 + strlen(password);
-    unsigned char *plain = malloc(len + 1);
-    char *out = malloc(6 + (len + 2) / 3 * 4 + 1), *p;
+    char *plain = malloc(len + 1), *out;
 
-    if (!plain || !out)
-    {
-        free(plain);
-        free(out);
-        return NULL;
-    }
+    if (!plain) return NULL;
     memcpy(plain, username, user_len);
     plain[user_len] = ':';
     memcpy(plain + user_len + 1, password, len - user_len - 1);
-    memcpy(out, "Basic ", 6);
-    p = out + 6;
-    for (size_t i = 0; i < len; i += 3)
-    {
-        unsigned v = plain[i] << 16 | (i + 1 < len ? plain[i + 1] << 8 : 0) | (i + 2 < len ? plain[i + 2] : 0);
-        *p++ = alphabet[v >> 18];
-        *p++ = alphabet[(v >> 12) & 63];
-        *p++ = i + 1 < len ? alphabet[(v >> 6) & 63] : '=';
-        *p++ = i + 2 < len ? alphabet[v & 63] : '=';
-    }
-    *p = 0;
+    out = base64_encode("Basic ", plain, len);
     /* the password is not left in freed memory */
     memset(plain, 0, len);
     free(plain);

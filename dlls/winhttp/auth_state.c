@@ -5,6 +5,7 @@
 
 #include "request.h"
 #include "auth.h"
+#include "connection.h"
 #include <ntsecapi.h>
 
 /* ---- challenges ------------------------------------------------------------ */
@@ -63,6 +64,8 @@ static void note_challenges(struct request *r, enum auth_target t)
 
     s->offered = 0;
     s->basic_utf8 = FALSE;
+    free(s->token);
+    s->token = NULL;
     if (!list) return;
     auth_read_challenges(&r->response.headers, challenge_header(t), list, &text);
     for (size_t i = 0; i < list->count; i++)
@@ -71,6 +74,7 @@ static void note_challenges(struct request *r, enum auth_target t)
         DWORD scheme = auth_scheme_flag(&list->items[i]);
 
         s->offered |= scheme;
+        handshake_note_token(s, &list->items[i]);
         if (scheme == WINHTTP_AUTH_SCHEME_BASIC && charset && auth_span_is(charset->value, "UTF-8"))
             s->basic_utf8 = TRUE;
     }
@@ -91,19 +95,13 @@ static void note_challenges(struct request *r, enum auth_target t)
 
 /* ---- credentials -------------------------------------------------------------- */
 
-struct credentials
-{
-    DWORD scheme;               /* the application's choice; for the options', the one answering */
-    const WCHAR *user, *password;
-    BOOL from_app;
-};
-
 /* WinHttpSetCredentials' first (documented to take precedence, Wine's
  * tests run on Windows show it), then the options'. */
-static BOOL get_credentials(struct request *r, enum auth_target t, struct credentials *c)
+BOOL auth_get_credentials(struct request *r, enum auth_target t, struct credentials *c)
 {
     struct auth_target_state *s = &r->auth.target[t];
 
+    memset(c, 0, sizeof(*c));
     if (s->app_scheme)
     {
         c->scheme = s->app_scheme;
@@ -113,12 +111,29 @@ static BOOL get_credentials(struct request *r, enum auth_target t, struct creden
         return TRUE;
     }
     c->scheme = s->answering;
-    c->from_app = FALSE;
     c->user = t == AUTH_SERVER ? r->username : r->proxy_username;
     c->password = t == AUTH_SERVER ? r->password : r->proxy_password;
     if (!c->password) c->password = L"";
     if (t == AUTH_SERVER && r->auth.options_dropped) return FALSE;
-    return c->user != NULL;
+    if (c->user) return TRUE;
+    /* the logged-on user's, where the policy allows and they did not fail */
+    if (s->default_refused || !auth_default_allowed(r, t)) return FALSE;
+    c->password = NULL;
+    c->is_default = TRUE;
+    return TRUE;
+}
+
+BOOL auth_default_allowed(struct request *r, enum auth_target t)
+{
+    switch (r->obj.settings.autologon_policy)
+    {
+    case WINHTTP_AUTOLOGON_SECURITY_LEVEL_LOW:        return TRUE;
+    case WINHTTP_AUTOLOGON_SECURITY_LEVEL_HIGH:       return FALSE;
+    case WINHTTP_AUTOLOGON_SECURITY_LEVEL_PROXY_ONLY: return t == AUTH_PROXY;
+    /* MEDIUM: the intranet (documented: what the proxy bypass list
+     * names), and a proxy, which is one's own network's */
+    default:                                          return t == AUTH_PROXY || request_is_intranet(r);
+    }
 }
 
 static void secure_free(char *str)
@@ -206,7 +221,7 @@ static DWORD credentials_value(struct request *r, enum auth_target t, const char
     struct credentials c;
 
     *value = NULL;
-    if (!get_credentials(r, t, &c)) return ERROR_SUCCESS;
+    if (!auth_get_credentials(r, t, &c)) return ERROR_SUCCESS;
     switch (c.scheme)
     {
     case WINHTTP_AUTH_SCHEME_BASIC:
@@ -216,9 +231,7 @@ static DWORD credentials_value(struct request *r, enum auth_target t, const char
         return s->digest ? digest_value(r, s, &c, method, uri, connect, value) : ERROR_SUCCESS;
     case WINHTTP_AUTH_SCHEME_NTLM:
     case WINHTTP_AUTH_SCHEME_NEGOTIATE:
-        if (!(s->offered & c.scheme)) return ERROR_SUCCESS;
-        FIXME("NTLM and Negotiate are not implemented yet\n");
-        return ERROR_CALL_NOT_IMPLEMENTED;
+        return handshake_value(r, t, &c, value);
     case WINHTTP_AUTH_SCHEME_PASSPORT:
         if (s->offered & c.scheme) FIXME("no Passport logon\n");
         return ERROR_SUCCESS;
@@ -283,7 +296,6 @@ DWORD auth_write_headers(struct request *r, struct http_buf *head)
     /* through a proxy, plain http carries the proxy's credentials on each
      * request; a tunnel carries them on its CONNECT (auth_tunnel_header),
      * never inside, where the origin would read them */
-    r->auth.target[AUTH_PROXY].sent = FALSE;
     if (!error && route_absolute_form(&r->route) && header_list_find(&r->headers, L"Proxy-Authorization", 0) < 0)
         error = write_target(r, head, AUTH_PROXY, "Proxy-Authorization", method, uri);
     free(method);
@@ -301,14 +313,37 @@ DWORD auth_tunnel_header(struct request *r, const char *authority, char **value)
 
 /* ---- answering a 401/407 ------------------------------------------------------------ */
 
-/* For the options' credentials: Digest when it can be answered, else Basic. */
-static DWORD options_scheme(const struct auth_target_state *s)
+/* For the options' credentials, the strongest scheme offered that can be
+ * answered: Negotiate, NTLM (when the platform has a context for them),
+ * Digest, Basic; the default credentials answer only the first two. */
+static DWORD automatic_scheme(struct request *r, enum auth_target t, const struct credentials *c)
 {
+    static const DWORD connection_schemes[] = { WINHTTP_AUTH_SCHEME_NEGOTIATE, WINHTTP_AUTH_SCHEME_NTLM };
+    struct auth_target_state *s = &r->auth.target[t];
+
+    for (size_t i = 0; i < ARRAY_SIZE(connection_schemes); i++)
+        if ((s->offered & connection_schemes[i]) && handshake_begin(r, t, c, connection_schemes[i]))
+            return connection_schemes[i];
+    if (c->is_default) return 0;
     if (s->digest) return WINHTTP_AUTH_SCHEME_DIGEST;
     if (s->offered & WINHTTP_AUTH_SCHEME_BASIC) return WINHTTP_AUTH_SCHEME_BASIC;
-    if (s->offered & (WINHTTP_AUTH_SCHEME_NTLM | WINHTTP_AUTH_SCHEME_NEGOTIATE))
-        FIXME("NTLM and Negotiate are not implemented yet\n");
     return 0;
+}
+
+/* Sending again for a challenge: the connection stays with the request
+ * for a connection-based scheme's next leg. */
+static BOOL resend(struct request *r, DWORD scheme)
+{
+    r->auth.automatic++;
+    r->auth.resending = TRUE;
+    r->conn_pinned = !!(scheme & AUTH_CONNECTION_SCHEMES);
+    TRACE("answering the %lu challenge with scheme %#lx\n", r->response.status, scheme);
+    return TRUE;
+}
+
+void auth_note_response(struct request *r)
+{
+    handshake_outcome(r);
 }
 
 BOOL auth_wants_resend(struct request *r)
@@ -323,24 +358,47 @@ BOOL auth_wants_resend(struct request *r)
     else return FALSE;
     s = &r->auth.target[t];
     note_challenges(r, t);
+    /* a connection thought logged in was challenged: the server keeps no
+     * logon per connection (Kerberos without connection binding) */
+    if (r->conn && (t == AUTH_PROXY ? r->conn->logon.proxy : r->conn->logon.server))
+        connection_set_logon(r->conn, t == AUTH_PROXY, NULL);
     if (r->obj.settings.disabled_features & WINHTTP_DISABLE_AUTHENTICATION) return FALSE;
     /* a body written with WinHttpWriteData is gone: the application resends */
-    if (r->written > r->optional_length || r->auth.automatic >= AUTH_MAX_AUTOMATIC) return FALSE;
-    if (!get_credentials(r, t, &c)) return FALSE;
-    scheme = c.from_app ? c.scheme : options_scheme(s);
-    if (!(scheme & (WINHTTP_AUTH_SCHEME_BASIC | WINHTTP_AUTH_SCHEME_DIGEST)) || !(s->offered & scheme)) return FALSE;
-    if (scheme == WINHTTP_AUTH_SCHEME_DIGEST && !s->digest) return FALSE;
+    if (r->written > r->optional_length || r->auth.automatic >= AUTH_MAX_AUTOMATIC)
+    {
+        handshake_reset(s);
+        return FALSE;
+    }
+    /* a leg was sent: the next one, or the logon failed */
+    if (s->handshake) return handshake_continues(r, t) && resend(r, s->handshake_scheme);
+    if (!auth_get_credentials(r, t, &c)) return FALSE;
     if (s->sent)
     {
-        /* the credentials were rejected, unless only the nonce had aged */
-        if (scheme != WINHTTP_AUTH_SCHEME_DIGEST || !s->digest->stale || s->stale_retried) return FALSE;
+        /* the credentials were rejected, unless only a Digest nonce had aged */
+        scheme = c.from_app ? c.scheme : s->answering;
+        if (scheme != WINHTTP_AUTH_SCHEME_DIGEST || !s->digest || !s->digest->stale || s->stale_retried)
+            return FALSE;
         s->stale_retried = TRUE;
+        return resend(r, scheme);
+    }
+    scheme = c.from_app ? c.scheme : automatic_scheme(r, t, &c);
+    if (!(s->offered & scheme)) return FALSE;
+    switch (scheme)
+    {
+    case WINHTTP_AUTH_SCHEME_BASIC:
+        break;
+    case WINHTTP_AUTH_SCHEME_DIGEST:
+        if (!s->digest) return FALSE;
+        break;
+    case WINHTTP_AUTH_SCHEME_NTLM:
+    case WINHTTP_AUTH_SCHEME_NEGOTIATE:
+        if (c.from_app && !handshake_begin(r, t, &c, scheme)) return FALSE;
+        break;
+    default:
+        return FALSE;       /* Passport: no logon (passport_challenge) */
     }
     if (!c.from_app) s->answering = scheme;
-    r->auth.automatic++;
-    r->auth.resending = TRUE;
-    TRACE("answering the %lu challenge with scheme %#lx\n", r->response.status, scheme);
-    return TRUE;
+    return resend(r, scheme);
 }
 
 /* ---- lifetime ------------------------------------------------------------------------- */
@@ -349,11 +407,18 @@ void auth_begin_send(struct request *r)
 {
     r->auth.automatic = 0;
     r->auth.resending = FALSE;
-    for (int t = 0; t < AUTH_TARGETS; t++) r->auth.target[t].stale_retried = FALSE;
+    r->conn_pinned = FALSE;
+    for (int t = 0; t < AUTH_TARGETS; t++)
+    {
+        r->auth.target[t].stale_retried = FALSE;
+        r->auth.target[t].default_refused = FALSE;
+        handshake_reset(&r->auth.target[t]);
+    }
 }
 
 static void clear_challenge(struct auth_target_state *s)
 {
+    handshake_reset(s);
     heap_free(s->digest);
     s->digest = NULL;
     s->offered = 0;
@@ -387,5 +452,6 @@ void auth_free(struct auth_state *state)
     {
         auth_clear_app_credentials(&state->target[t]);
         clear_challenge(&state->target[t]);
+        heap_free(state->target[t].spn_used);
     }
 }

@@ -39,37 +39,6 @@ static BOOL response_allows_reuse(struct request *request)
     return lstrcmpiW(connection, L"close") != 0;
 }
 
-void body_discard_connection(struct request *request)
-{
-    struct connection *conn = request->conn;
-    struct session *session = request_session(request);
-
-    if (!conn) return;
-    request_set_conn(request, NULL);
-    pool_release(&session->pool, &conn->route, NULL, FALSE);
-    connection_close(conn);
-}
-
-void body_release_connection(struct request *request, BOOL keep)
-{
-    struct connection *conn = request->conn;
-    struct session *session = request_session(request);
-
-    if (!conn) return;
-    socket_stream_no_wait(conn->socket, FALSE);     /* a nested read may have set it (operation.c) */
-    /* bytes past the body would be a pipelining desync: never reuse then;
-     * nor a proxy's refusal to tunnel, which leads nowhere */
-    if (keep && !connection_buffered(conn) && !conn->tunnel_refused)
-    {
-        request_set_conn(request, NULL);
-        pool_release(&session->pool, &conn->route, conn, TRUE);
-        return;
-    }
-    notify(&request->obj, WINHTTP_CALLBACK_STATUS_CLOSING_CONNECTION, NULL, 0);
-    body_discard_connection(request);
-    notify(&request->obj, WINHTTP_CALLBACK_STATUS_CONNECTION_CLOSED, NULL, 0);
-}
-
 static void finish(struct request *request)
 {
     struct body_reader *body = &request->body;
@@ -98,11 +67,11 @@ static void finish(struct request *request)
      * one the server ended (Connection: close) goes silently (Wine's
      * notification tests, run on Windows) */
     if (response_allows_reuse(request) || request_asked_close(request))
-        body_release_connection(request, response_allows_reuse(request));
+        request_release_connection(request, response_allows_reuse(request));
     else
     {
         socket_stream_no_wait(request->conn->socket, FALSE);
-        body_discard_connection(request);
+        request_discard_connection(request);
     }
 }
 

@@ -18,10 +18,6 @@ DWORD body_drain(struct request *request, DWORD limit);
 /* Consumes the rest of the body when it has all arrived, so that the
  * connection can be reused; never waits (a request being closed). */
 void body_finish_buffered(struct request *request);
-/* The connection goes back to the pool (kept if reusable) or is closed. */
-void body_release_connection(struct request *request, BOOL keep);
-/* Closes the connection without callbacks (the handle is going away). */
-void body_discard_connection(struct request *request);
 void body_free(struct body_reader *body);
 
 #endif

@@ -43,6 +43,8 @@ void connection_close(struct connection *conn)
     stream_destroy(conn->tls ? conn->tls : conn->socket);   /* a TLS stream destroys the socket below it */
     if (conn->server_cert) CertFreeCertificateContext(conn->server_cert);
     if (conn->server_chain) CertFreeCertificateChain(conn->server_chain);
+    heap_free(conn->logon.server);
+    heap_free(conn->logon.proxy);
     if (conn->lookup)
     {
         ADDRINFOEXW *late;
@@ -244,6 +246,28 @@ DWORD connection_connect(struct connection *conn, struct object *obj)
             return ERROR_SUCCESS;
         }
     }
+}
+
+/* ---- who is logged in ----------------------------------------------------------- */
+
+static BOOL logon_fits(const WCHAR *have, const WCHAR *want)
+{
+    return !have || (want && !lstrcmpW(have, want));
+}
+
+BOOL connection_logon_fits(const struct connection *conn, const struct logon *want)
+{
+    return logon_fits(conn->logon.server, want->server) && logon_fits(conn->logon.proxy, want->proxy);
+}
+
+void connection_set_logon(struct connection *conn, BOOL proxy, const WCHAR *user)
+{
+    WCHAR **field = proxy ? &conn->logon.proxy : &conn->logon.server;
+    WCHAR *copy = NULL;
+
+    if (user && !(copy = strdupW(user))) return;    /* out of memory: kept as it was */
+    heap_free(*field);
+    *field = copy;
 }
 
 /* ---- data ----------------------------------------------------------------------- */

@@ -33,6 +33,17 @@ enum connect_phase
     CONNECT_DONE,
 };
 
+/* Who a connection-based scheme (NTLM, Negotiate) logged in on a
+ * connection, for the server and for the proxy: the server and the proxy
+ * take every later request on it as that user's, so the pool hands it only
+ * to a request that would log in as the same one.  NULL: nobody;
+ * L"": the logged-on user (default credentials). */
+struct logon
+{
+    WCHAR *server;
+    WCHAR *proxy;
+};
+
 struct connection
 {
     struct connection *next;        /* in the pool's idle list */
@@ -48,6 +59,7 @@ struct connection
     PCCERT_CONTEXT server_cert;     /* https: what the server presented */
     PCCERT_CHAIN_CONTEXT server_chain;  /* https: its chain, as CryptoAPI built it */
     struct trust_key trust;         /* https: connection_trust_key() it was accepted under */
+    struct logon logon;             /* who NTLM or Negotiate logged in on it */
     int cipher_bits;
     char *buffer;                   /* received, not yet consumed: [start, end) */
     size_t start, end, capacity;
@@ -94,6 +106,15 @@ BOOL connection_reusable(struct connection *conn);
 /* Going idle: the buffer shrinks back. */
 void connection_idle(struct connection *conn);
 
+/* Whether a request that would log in as want (its fields NULL for
+ * nobody) may use the connection: nobody logged in on it for a target, or
+ * the same user. */
+BOOL connection_logon_fits(const struct connection *conn, const struct logon *want);
+/* NTLM or Negotiate logged in as user (L"" for default credentials) on the
+ * connection for the server, or for the proxy; NULL: nobody (a server
+ * that challenges again keeps no logon per connection). */
+void connection_set_logon(struct connection *conn, BOOL proxy, const WCHAR *user);
+
 /* Whether the bytes go through TLS (a refused tunnel's reply does not). */
 static inline BOOL connection_secure(const struct connection *conn) { return conn->stream != conn->socket; }
 
@@ -120,6 +141,10 @@ DWORD tunnel_reply(struct connection *conn, int timeout);
  * Proxy-Authorization value when credentials is not NULL. */
 DWORD tunnel_build_request(struct http_buf *head, const struct route *route, const WCHAR *agent,
                            const char *credentials);
+/* A connection whose tunnel the proxy refused with 407, kept open for a
+ * connection-based proxy handshake: the next connection_connect sends
+ * request (taken over: *request is left empty) as the next CONNECT. */
+void tunnel_retry(struct connection *conn, struct http_buf *request);
 /* "host:port" (brackets around an IPv6 address) in UTF-8: what CONNECT names. */
 DWORD tunnel_authority(const struct route *route, char *out, size_t size);
 

@@ -37,6 +37,7 @@ struct settings
     DWORD security_flags;
     DWORD secure_protocols;
     DWORD autologon_policy;
+    DWORD spn;                      /* WINHTTP_OPTION_SPN: WINHTTP_ENABLE_SPN_SERVER_PORT */
     DWORD decompression;
     DWORD no_client_cert;           /* WINHTTP_NO_CLIENT_CERT_CONTEXT was set */
     PCCERT_CONTEXT client_cert;     /* WINHTTP_OPTION_CLIENT_CERT_CONTEXT: a reference each copy owns */

@@ -202,6 +202,17 @@ static BOOL set_user_agent(struct object *obj, const struct option_desc *desc, c
     return replace_string(&session_from_object(obj)->agent, buffer, size);
 }
 
+/* WINHTTP_OPTION_SERVER_SPN_USED / PROXY_SPN_USED: the name Negotiate or
+ * NTLM last asked a ticket for ("" before any). */
+static BOOL query_spn_used(struct object *obj, const struct option_desc *desc, void *buffer, DWORD *size)
+{
+    struct request *request = request_from_object(obj);
+    enum auth_target t = desc->id == WINHTTP_OPTION_PROXY_SPN_USED ? AUTH_PROXY : AUTH_SERVER;
+    const WCHAR *spn = request->auth.target[t].spn_used;
+
+    return copy_string_out(spn ? spn : L"", buffer, size);
+}
+
 /* Credentials given as options, by option id. */
 static WCHAR **credential_slot(struct request *request, DWORD id)
 {
@@ -511,7 +522,10 @@ static const struct option_desc options[] =
       query_setting, set_flag_subset, WINHTTP_FLAG_SECURE_PROTOCOL_ALL | WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_1 |
       WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_2 | WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_3 },
     { WINHTTP_OPTION_AUTOLOGON_POLICY, "AUTOLOGON_POLICY", 0, REQUEST, SETTING(autologon_policy), NULL,
-      set_setting, WINHTTP_AUTOLOGON_SECURITY_LEVEL_HIGH },
+      set_setting, WINHTTP_AUTOLOGON_SECURITY_LEVEL_MAX },
+    { WINHTTP_OPTION_SPN, "SPN", 0, SESSION | REQUEST, SETTING(spn), NULL, set_flag_subset, WINHTTP_OPTION_SPN_MASK },
+    { WINHTTP_OPTION_SERVER_SPN_USED, "SERVER_SPN_USED", REQUEST, 0, NO_OFFSET, query_spn_used, NULL, 0 },
+    { WINHTTP_OPTION_PROXY_SPN_USED, "PROXY_SPN_USED", REQUEST, 0, NO_OFFSET, query_spn_used, NULL, 0 },
     { WINHTTP_OPTION_WORKER_THREAD_COUNT, "WORKER_THREAD_COUNT", ALL_TYPES, 0, NO_OFFSET, query_worker_count, NULL,
       0 },
     { WINHTTP_OPTION_CONNECT_RETRIES, "CONNECT_RETRIES", SESSION | CONNECT | REQUEST, SESSION | REQUEST,

@@ -27,9 +27,11 @@ static struct connection *idle_list;    /* newest first */
  * and alive, made in the same mode and accepted under the same certificate
  * flags and client certificate (a server an IGNORE flag let through must
  * not reach a request that did not set it, nor a connection authenticated
- * with one client certificate a request that set another or none); closes
- * the stale ones met on the way. */
-static struct connection *take_idle(const struct route *route, BOOL async, const struct trust_key *trust)
+ * with one client certificate a request that set another or none), and
+ * logged in (NTLM, Negotiate) as nobody or as the user the request would
+ * be; closes the stale ones met on the way. */
+static struct connection *take_idle(const struct route *route, BOOL async, const struct trust_key *trust,
+                                    const struct logon *logon)
 {
     ULONGLONG now = GetTickCount64();
     struct connection **link, *conn, *found = NULL, *stale = NULL;
@@ -39,7 +41,7 @@ static struct connection *take_idle(const struct route *route, BOOL async, const
     {
         BOOL expired = now - conn->idle_since >= POOL_IDLE_TIMEOUT_MS;
         BOOL match = !found && route_shares_connection(&conn->route, route) &&
-                     !memcmp(&conn->trust, trust, sizeof(*trust));
+                     !memcmp(&conn->trust, trust, sizeof(*trust)) && connection_logon_fits(conn, logon);
 
         if (!expired && !match)
         {
@@ -165,7 +167,8 @@ static DWORD wait_for_slot(struct pool *pool, struct pool_server *server, DWORD 
     return ERROR_SUCCESS;
 }
 
-DWORD pool_acquire(struct pool *pool, const struct route *route, BOOL async, struct trust_key trust, DWORD max_conns, int timeout, struct pool_waiter *waiter,
+DWORD pool_acquire(struct pool *pool, const struct route *route, BOOL async, struct trust_key trust,
+                   const struct logon *logon, DWORD max_conns, int timeout, struct pool_waiter *waiter,
                    struct connection **conn)
 {
     struct pool_server *server;
@@ -185,7 +188,7 @@ DWORD pool_acquire(struct pool *pool, const struct route *route, BOOL async, str
     else if (waiter) server->in_use++;
     else error = wait_for_slot(pool, server, max_conns, timeout);
     ReleaseSRWLockExclusive(&pool->lock);
-    if (!error) *conn = take_idle(route, async, &trust);
+    if (!error) *conn = take_idle(route, async, &trust, logon);
     if (!error)
         TRACE("%s:%u via %s %s (%lu in use)\n", debugstr_w(route->host), route->port, debugstr_w(route->proxy),
               *conn ? "reusing" : "new", server->in_use);

@@ -33,7 +33,7 @@ static void request_destroy(struct object *obj)
     response_clear(&request->response);
     body_free(&request->body);
     if (request->parser_active) http_head_parser_free(&request->parser);
-    body_discard_connection(request);
+    request_discard_connection(request);
     if (request->server_cert) CertFreeCertificateContext(request->server_cert);
     if (request->server_chain) CertFreeCertificateChain(request->server_chain);
     task_queue_destroy(&request->queue);

@@ -103,6 +103,7 @@ struct request
     PCCERT_CHAIN_CONTEXT server_chain;
     int cipher_bits;
     BOOL conn_reused;
+    BOOL conn_pinned;           /* a handshake's next leg goes on conn (request_conn.c) */
     BOOL retried;               /* the once-only resend on a dead pooled connection */
     struct pool_waiter pool_waiter;     /* async: waiting for a connection slot */
     enum send_phase send_phase;
@@ -152,6 +153,11 @@ DWORD request_route(struct request *request, struct route *route);
 /* The next proxy of the list, after one could not be reached: FALSE when
  * there is none. */
 BOOL request_next_proxy(struct request *request, struct route *route);
+/* Whether the target host is on the local intranet, as the autologon
+ * policy means it (documented): one the proxy bypass list names ("<local>"
+ * there covers names without a dot); Wine's tests show native sends no
+ * default credentials to "localhost" without a proxy configuration. */
+BOOL request_is_intranet(struct request *request);
 /* "http://host[:port]": what the request line names in absolute form. */
 WCHAR *request_origin(struct request *request);
 
@@ -169,12 +175,31 @@ DWORD request_receive(struct request *request);
  * callbacks on the calling thread); nothing is parsed or notified yet, and
  * an error met is kept for WinHttpReceiveResponse. */
 DWORD request_read_ahead(struct request *request);
+/* The request's connection (request_conn.c). */
+/* A pooled connection along r->route (or a new, unconnected one) attached
+ * to the request; the pinned one when a handshake kept it (resumable:
+ * ERROR_IO_PENDING while an asynchronous request waits for a slot). */
+DWORD request_acquire_connection(struct request *request);
+/* SEND_START: whether the attached connection is pinned and fits the new
+ * route (then it stays); else it is dropped. */
+BOOL request_keeps_pinned(struct request *request);
+/* The body ended: the connection goes back to the pool (keep, when
+ * reusable), stays attached (pinned), or is closed with CLOSING_CONNECTION
+ * and CONNECTION_CLOSED. */
+void request_release_connection(struct request *request, BOOL keep);
+/* Closes it, unpinned, with those callbacks (an error, a new send). */
+void request_drop_connection(struct request *request);
+/* Closes it without callbacks (the handle is going away). */
+void request_discard_connection(struct request *request);
 /* Attaches or detaches the request's connection (WinHttpCloseHandle may be
  * cancelling it from another thread). */
 void request_set_conn(struct request *request, struct connection *conn);
 /* Gives up a wait for a connection slot; resumes the request's task when
  * it was queued (WinHttpCloseHandle). */
 void request_stop_waiting(struct request *request, BOOL resume);
+/* For WINHTTP_OPTION_CONNECTION_INFO and the certificate options, which
+ * outlive the connection. */
+void request_note_connection(struct request *request);
 /* Takes a request handle for an API call: the object, its lock held. */
 struct request *request_enter(HINTERNET handle);
 void request_leave(struct request *request);

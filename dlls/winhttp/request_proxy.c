@@ -122,6 +122,16 @@ BOOL request_next_proxy(struct request *r, struct route *route)
     return TRUE;
 }
 
+BOOL request_is_intranet(struct request *r)
+{
+    const struct proxy_setting *setting = request_proxy_setting(r);
+    const WCHAR *host = request_target_host(r);
+
+    return setting->bypass && proxy_bypass_match((const wchar16 *)setting->bypass, lstrlenW(setting->bypass),
+                                                 (const wchar16 *)host, lstrlenW(host), request_target_port(r),
+                                                 r->target_secure ? PROXY_SCHEME_HTTPS : PROXY_SCHEME_HTTP);
+}
+
 WCHAR *request_origin(struct request *r)
 {
     const struct route *route = &r->route;

@@ -20,11 +20,6 @@ void response_clear(struct response *response)
     memset(response, 0, sizeof(*response));
 }
 
-static void drop_connection(struct request *r)
-{
-    body_release_connection(r, FALSE);
-}
-
 /* ---- the request head ---------------------------------------------------- */
 
 static BOOL has_header(struct request *r, const WCHAR *name)
@@ -116,92 +111,7 @@ static DWORD build_head(struct request *r, struct http_buf *head)
     return error;
 }
 
-/* ---- connection and sending ------------------------------------------------ */
-
-static void resume_request(void *context)
-{
-    struct request *r = context;
-    task_queue_resume(&r->queue);
-}
-
-void request_set_conn(struct request *r, struct connection *conn)
-{
-    AcquireSRWLockExclusive(&r->conn_lock);
-    r->conn = conn;
-    if (conn)
-    {
-        connection_bind(conn, resume_request, r);
-        if (r->closing) connection_cancel(conn);
-    }
-    ReleaseSRWLockExclusive(&r->conn_lock);
-}
-
-void request_stop_waiting(struct request *r, BOOL resume)
-{
-    if (pool_forget_waiter(&request_session(r)->pool, &r->pool_waiter) && resume) resume_request(r);
-}
-
-/* For WINHTTP_OPTION_CONNECTION_INFO and the certificate options, which
- * outlive the connection. */
-static void note_addresses(struct request *r)
-{
-    AcquireSRWLockExclusive(&r->conn_lock);
-    r->local_address = r->conn->local_address;
-    r->remote_address = r->conn->remote_address;
-    r->have_addresses = TRUE;
-    if (r->server_cert) CertFreeCertificateContext(r->server_cert);
-    r->server_cert = r->conn->server_cert ? CertDuplicateCertificateContext(r->conn->server_cert) : NULL;
-    if (r->server_chain) CertFreeCertificateChain(r->server_chain);
-    r->server_chain = r->conn->server_chain ? CertDuplicateCertificateChain(r->conn->server_chain) : NULL;
-    r->cipher_bits = r->conn->cipher_bits;
-    ReleaseSRWLockExclusive(&r->conn_lock);
-}
-
-/* The CONNECT of a new tunnel, with the proxy's credentials when there are. */
-static DWORD build_tunnel_request(struct request *r, struct http_buf *head)
-{
-    char authority[300], *credentials = NULL;
-    DWORD error;
-
-    if ((error = tunnel_authority(&r->route, authority, sizeof(authority)))) return error;
-    if ((error = auth_tunnel_header(r, authority, &credentials))) return error;
-    error = tunnel_build_request(head, &r->route, request_session(r)->agent, credentials);
-    if (credentials) SecureZeroMemory(credentials, strlen(credentials));
-    free(credentials);
-    return error;
-}
-
-/* A pooled connection along the route, or a new (unconnected) one. */
-static DWORD get_connection(struct request *r)
-{
-    struct session *session = request_session(r);
-    BOOL async = !!(r->obj.session_flags & WINHTTP_FLAG_ASYNC);
-    struct http_buf tunnel_request;
-    struct connection *conn;
-    DWORD error;
-
-    r->pool_waiter.resume = resume_request;
-    r->pool_waiter.context = r;
-    if ((error = pool_acquire(&session->pool, &r->route, async, connection_trust_key(&r->obj.settings, r->route.secure),
-                              r->obj.settings.max_conns_per_server, r->obj.settings.connect_timeout,
-                              async ? &r->pool_waiter : NULL, &conn)))
-        return error;
-    r->conn_reused = conn != NULL;
-    if (!conn)
-    {
-        http_buf_init(&tunnel_request);
-        if (route_tunnels(&r->route)) error = build_tunnel_request(r, &tunnel_request);
-        if (!error) error = connection_create(&r->route, &tunnel_request, async, &conn);
-        http_buf_free(&tunnel_request);
-    }
-    if (error)
-    {
-        pool_release(&session->pool, &r->route, NULL, FALSE);
-        return error;
-    }
-    request_set_conn(r, conn);
-    return ERROR_SUCCESS;
-}
+/* ---- sending ------------------------------------------------------------------ */
 
 static DWORD send_step(struct request *r)
 {
@@ -211,19 +121,22 @@ static DWORD send_step(struct request *r)
     switch (r->send_phase)
     {
     case SEND_START:
-        /* a connection still attached has an unread body: it cannot carry this */
-        if (r->conn) drop_connection(r);
+        if ((error = request_route(r, &r->route))) return error;
+        /* a connection still attached has an unread body, unless a
+         * handshake pinned it: only then can it carry this */
+        request_keeps_pinned(r);
         response_clear(&r->response);
         body_free(&r->body);
         memset(&r->body, 0, sizeof(r->body));
-        if ((error = request_route(r, &r->route))) return error;
-        if ((error = build_head(r, &r->sent_head))) return error;
         r->retried = FALSE;
         r->send_phase = SEND_ACQUIRE;
         return ERROR_SUCCESS;
 
     case SEND_ACQUIRE:
-        if ((error = get_connection(r))) return error;
+        if ((error = request_acquire_connection(r))) return error;
+        /* the head knows its connection: one already logged in needs no
+         * handshake (auth_handshake.c) */
+        if ((error = build_head(r, &r->sent_head))) return error;
         r->send_phase = r->conn_reused ? SEND_HEAD : SEND_CONNECT;
         return ERROR_SUCCESS;
 
@@ -232,7 +145,7 @@ static DWORD send_step(struct request *r)
         if (r->conn->tunnel_refused)
         {
             /* the proxy's 407 is the response: nothing goes to the origin */
-            note_addresses(r);
+            request_note_connection(r);
             r->send_phase = SEND_START;
             return ERROR_NO_MORE_ITEMS;
         }
@@ -240,7 +153,7 @@ static DWORD send_step(struct request *r)
         return ERROR_SUCCESS;
 
     case SEND_HEAD:
-        note_addresses(r);
+        request_note_connection(r);
         notify(&r->obj, WINHTTP_CALLBACK_STATUS_SENDING_REQUEST, NULL, 0);
         /* the head, and the body when it is small, go out in one send */
         r->head_length = r->sent_head.len;
@@ -306,7 +219,7 @@ DWORD request_send(struct request *r)
         if (error == ERROR_IO_PENDING) return error;
         if (phase == SEND_CONNECT && proxy_failed(r, error))
         {
-            drop_connection(r);
+            request_drop_connection(r);
             r->send_phase = SEND_ACQUIRE;
             continue;
         }
@@ -315,11 +228,11 @@ DWORD request_send(struct request *r)
             /* a pooled connection the server had closed: once more on a new one */
             TRACE("reused connection failed (%lu), retrying on a new one\n", error);
             r->retried = TRUE;
-            drop_connection(r);
+            request_drop_connection(r);
             r->send_phase = SEND_ACQUIRE;
             continue;
         }
-        drop_connection(r);
+        request_drop_connection(r);
         r->send_phase = SEND_START;
         return error;
     }
@@ -496,6 +409,7 @@ static DWORD read_head(struct request *r)
         }
         error = store_response(r, &r->parser.head, r->parser.block.raw, r->parser.block.raw_len);
         if (!error) passport_challenge(r);
+        if (!error) auth_note_response(r);
         if (!error) error = body_start(r, &r->parser.head);
         break;
     }
@@ -634,7 +548,7 @@ static DWORD follow_redirect(struct request *r)
     DWORD status = r->response.status, error;
 
     if (!location) return ERROR_OUTOFMEMORY;
-    if (r->conn) drop_connection(r);
+    if (r->conn) request_drop_connection(r);
     error = apply_location(r, location, &url);
     heap_free(location);
     if (error) return error;
@@ -676,7 +590,7 @@ static DWORD receive_step(struct request *r)
         if (error && may_resend(r, error))
         {
             TRACE("no response on a reused connection, retrying\n");
-            drop_connection(r);
+            request_drop_connection(r);
             r->receive_phase = RECEIVE_RESEND;
             return ERROR_SUCCESS;
         }
@@ -696,12 +610,12 @@ static DWORD receive_step(struct request *r)
     case RECEIVE_DRAIN:
         error = body_drain(r, r->obj.settings.max_response_drain_size);
         if (error == ERROR_IO_PENDING) return error;
-        if (error) drop_connection(r);   /* the body is not worth reading: a new connection */
+        if (error) request_drop_connection(r);   /* the body is not worth reading: a new connection */
         if (r->auth.resending)
         {
             /* answering a challenge: the same request again */
             r->auth.resending = FALSE;
-            if (r->conn) drop_connection(r);
+            if (r->conn && !r->conn_pinned) request_drop_connection(r);
         }
         else if ((error = follow_redirect(r))) return error;
         r->receive_phase = RECEIVE_RESEND;
@@ -731,7 +645,7 @@ DWORD request_receive(struct request *r)
         r->receive_phase = RECEIVE_START;
         parser_done(r);
         if (error == ERROR_NO_MORE_ITEMS) return ERROR_SUCCESS;
-        drop_connection(r);
+        request_drop_connection(r);
         return error;
     }
 }

@@ -126,3 +126,13 @@ DWORD tunnel_reply(struct connection *conn, int timeout)
     conn->start = conn->end = 0;
     return ERROR_SUCCESS;
 }
+
+void tunnel_retry(struct connection *conn, struct http_buf *request)
+{
+    http_buf_free(&conn->tunnel_request);
+    conn->tunnel_request = *request;
+    http_buf_init(request);
+    conn->tunnel_refused = FALSE;
+    conn->stream = conn->tls ? conn->tls : conn->socket;
+    conn->phase = CONNECT_TUNNEL;
+}

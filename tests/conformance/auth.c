@@ -41,140 +41,13 @@
 
 #include "harness.h"
 #include "server.h"
+#include "auth_client.h"
 #include "winhttp.h"
 #include <wincrypt.h>
 
-#define WAIT_MS    10000
-#define TIMEOUT_MS 5000
-#define AGENT      L"conformance/auth"
 #define BASIC_USER_PWD "Basic dXNlcjpwd2Q="      /* user:pwd */
 #define NONCE      "7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v"
 #define DIGEST_OPAQUE     "FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS"
-
-/* ---- a client, synchronous or asynchronous --------------------------------- */
-
-struct client
-{
-    HINTERNET session, connect, request;
-    BOOL async;
-    HANDLE done;
-    volatile LONG status;       /* of the last completion: the callback status */
-    volatile DWORD error;
-};
-
-static void CALLBACK on_status(HINTERNET handle, DWORD_PTR context, DWORD status, void *info, DWORD length)
-{
-    struct client *c = (struct client *)context;
-
-    if (!c) return;
-    if (status == WINHTTP_CALLBACK_STATUS_SENDREQUEST_COMPLETE ||
-        status == WINHTTP_CALLBACK_STATUS_HEADERS_AVAILABLE || status == WINHTTP_CALLBACK_STATUS_REQUEST_ERROR)
-    {
-        c->error = status == WINHTTP_CALLBACK_STATUS_REQUEST_ERROR ? ((WINHTTP_ASYNC_RESULT *)info)->dwError : 0;
-        c->status = (LONG)status;
-        SetEvent(c->done);
-    }
-}
-
-static BOOL client_open(struct client *c, BOOL async, const WCHAR *proxy, const WCHAR *host, INTERNET_PORT port,
-                        const WCHAR *path, DWORD flags)
-{
-    memset(c, 0, sizeof(*c));
-    c->async = async;
-    c->session = WinHttpOpen(AGENT, proxy ? WINHTTP_ACCESS_TYPE_NAMED_PROXY : WINHTTP_ACCESS_TYPE_NO_PROXY,
-                             proxy ? proxy : WINHTTP_NO_PROXY_NAME, WINHTTP_NO_PROXY_BYPASS,
-                             async ? WINHTTP_FLAG_ASYNC : 0);
-    if (!c->session) return FALSE;
-    WinHttpSetTimeouts(c->session, TIMEOUT_MS, TIMEOUT_MS, TIMEOUT_MS, TIMEOUT_MS);
-    c->connect = WinHttpConnect(c->session, host, port, 0);
-    c->request = c->connect ? WinHttpOpenRequest(c->connect, NULL, path, NULL, NULL, NULL, flags) : NULL;
-    if (!c->request) return FALSE;
-    if (async)
-    {
-        DWORD_PTR context = (DWORD_PTR)c;
-        c->done = CreateEventW(NULL, FALSE, FALSE, NULL);
-        WinHttpSetStatusCallback(c->request, on_status, WINHTTP_CALLBACK_FLAG_ALL_COMPLETIONS, 0);
-        WinHttpSetOption(c->request, WINHTTP_OPTION_CONTEXT_VALUE, &context, sizeof(context));
-    }
-    return TRUE;
-}
-
-static void client_close(struct client *c)
-{
-    if (c->request) WinHttpCloseHandle(c->request);
-    if (c->connect) WinHttpCloseHandle(c->connect);
-    if (c->session) WinHttpCloseHandle(c->session);
-    Sleep(c->async ? 50 : 0);       /* HANDLE_CLOSING is not waited for: no callback wants c now */
-    if (c->done) CloseHandle(c->done);
-}
-
-static DWORD wait_for(struct client *c, LONG want)
-{
-    if (WaitForSingleObject(c->done, WAIT_MS)) return ERROR_TIMEOUT;
-    if (c->status == WINHTTP_CALLBACK_STATUS_REQUEST_ERROR) return c->error;
-    return c->status == want ? ERROR_SUCCESS : ERROR_INVALID_STATE;
-}
-
-/* Send and receive; 0 and the status, or the error. */
-static DWORD client_exchange(struct client *c, const void *body, DWORD length, DWORD *status)
-{
-    DWORD size = sizeof(*status);
-
-    *status = 0;
-    if (!WinHttpSendRequest(c->request, NULL, 0, (void *)body, length, length, 0)) return GetLastError();
-    if (c->async)
-    {
-        DWORD error = wait_for(c, WINHTTP_CALLBACK_STATUS_SENDREQUEST_COMPLETE);
-        if (error) return error;
-    }
-    if (!WinHttpReceiveResponse(c->request, NULL)) return GetLastError();
-    if (c->async)
-    {
-        DWORD error = wait_for(c, WINHTTP_CALLBACK_STATUS_HEADERS_AVAILABLE);
-        if (error) return error;
-    }
-    if (!WinHttpQueryHeaders(c->request, WINHTTP_QUERY_STATUS_CODE | WINHTTP_QUERY_FLAG_NUMBER, NULL, status, &size,
-                             NULL))
-        return GetLastError();
-    return ERROR_SUCCESS;
-}
-
-static void set_string_option(HINTERNET h, DWORD option, const WCHAR *value)
-{
-    ok(WinHttpSetOption(h, option, (void *)value, lstrlenW(value)), "option %lu: error %lu", option, GetLastError());
-}
-
-/* ---- what the server saw -------------------------------------------------- */
-
-/* A header's value in a request head ("" when absent), copied. */
-static const char *head_value(const char *head, const char *name, char *buf, size_t size)
-{
-    size_t name_length = strlen(name);
-
-    buf[0] = 0;
-    for (const char *line = head ? strstr(head, "\r\n") : NULL; line && line[2] != '\r'; line = strstr(line + 2, "\r\n"))
-    {
-        const char *end;
-        if (_strnicmp(line + 2, name, name_length) || line[2 + name_length] != ':') continue;
-        line += 2 + name_length + 1;
-        while (*line == ' ') line++;
-        end = strstr(line, "\r\n");
-        if (end && (size_t)(end - line) < size)
-        {
-            memcpy(buf, line, end - line);
-            buf[end - line] = 0;
-        }
-        break;
-    }
-    return buf;
-}
-
-static const char *request_header(struct server *srv, int i, const char *name)
-{
-    static char buf[2048];
-    const struct server_request *r = server_request(srv, i);
-    return head_value(r ? r->head : NULL, name, buf, sizeof(buf));
-}
 
 /* ---- Digest, recomputed --------------------------------------------------------- */
 
@@ -596,12 +469,7 @@ static void digest_application(BOOL async)
     client_open(&c, async, NULL, L"127.0.0.1", server_port(srv), L"/form", 0);
     WinHttpCloseHandle(c.request);
     c.request = WinHttpOpenRequest(c.connect, L"POST", L"/form", NULL, NULL, NULL, 0);
-    if (async)
-    {
-        DWORD_PTR context = (DWORD_PTR)&c;
-        WinHttpSetStatusCallback(c.request, on_status, WINHTTP_CALLBACK_FLAG_ALL_COMPLETIONS, 0);
-        WinHttpSetOption(c.request, WINHTTP_OPTION_CONTEXT_VALUE, &context, sizeof(context));
-    }
+    if (async) client_watch(&c, c.request);
     ok_int(client_exchange(&c, "a=1&b=2", 7, &status), 0);
     ok_int(status, 401);
     ok(WinHttpQueryAuthSchemes(c.request, &supported, &first, &target), "%lu", GetLastError());
@@ -855,23 +723,6 @@ static void test_proxy_connect_options(void) { proxy_connect(TRUE); }
 static void test_proxy_connect_application(void) { proxy_connect(FALSE); }
 
 /* ---- real servers --------------------------------------------------------------------------------- */
-
-static BOOL env(const WCHAR *name, WCHAR *value, DWORD size)
-{
-    DWORD length = GetEnvironmentVariableW(name, value, size);
-    if (length && length < size) return TRUE;
-    skip("%ls is not set (tools/with-apache and tools/with-proxies set it)", name);
-    return FALSE;
-}
-
-static BOOL split_endpoint(WCHAR *value, INTERNET_PORT *port)
-{
-    WCHAR *colon = wcsrchr(value, ':');
-    if (!colon) return FALSE;
-    *colon = 0;
-    *port = (INTERNET_PORT)wcstoul(colon + 1, NULL, 10);
-    return *port != 0;
-}
 
 static void apache_case(const WCHAR *path, BOOL options, BOOL right, BOOL async, DWORD want_scheme)
 {

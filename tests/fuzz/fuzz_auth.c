@@ -1,11 +1,13 @@
-/* libFuzzer harness for auth_challenge.c and auth_digest.c.
+/* libFuzzer harness for auth_challenge.c, auth_digest.c and auth_base64.c.
  *
  * The input is a WWW-Authenticate value (split at NULs into several header
  * lines), in an exact-size heap block so AddressSanitizer sees any
  * overread.  Every span must lie inside the input; every parameter value
  * must copy out or say it does not fit; a Digest challenge that can be
  * answered must give an Authorization value that parses back as one
- * Digest challenge-like member list. */
+ * Digest challenge-like member list; every challenge's token68 (what an
+ * NTLM or Negotiate server sends) decodes strictly or is refused, and what
+ * decodes encodes back to the same text. */
 #include <assert.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -13,10 +15,31 @@
 
 #include "auth_challenge.h"
 #include "auth_digest.h"
+#include "auth_base64.h"
 
 static void check_span(struct auth_span span, const char *text, size_t len)
 {
     assert(!span.len || (span.ptr >= text && span.ptr + span.len <= text + len));
+}
+
+static void check_token(struct auth_span token)
+{
+    unsigned char *bytes;
+    size_t len;
+    char *again;
+
+    if (base64_decode(token.ptr, token.len, &bytes, &len))
+    {
+        assert(!bytes && !len);
+        return;
+    }
+    assert(len <= token.len / 4 * 3);
+    again = base64_encode("", bytes, len);
+    /* strict decoding: only the canonical text decodes (unused bits of
+     * the last sextet aside) */
+    assert(again && strlen(again) == token.len);
+    free(again);
+    free(bytes);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -49,6 +72,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             check_span(c->params[j].value, text, size);
             assert(n == (size_t)-1 || (n < sizeof(value) && strlen(value) == n));
         }
+        check_token(c->token68);
     }
     if (!digest_pick(&list, &digest) && digest_authorization(&digest, &request, &out) == DIGEST_OK)
     {

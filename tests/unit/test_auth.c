@@ -1,5 +1,6 @@
-/* Unit tests of the challenge parser, the hashes and the Digest and Basic
- * credentials (auth_challenge.c, auth_hash.c, auth_digest.c). */
+/* Unit tests of the challenge parser, the hashes, the Digest and Basic
+ * credentials and base64 (auth_challenge.c, auth_hash.c, auth_digest.c,
+ * auth_base64.c). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -7,6 +8,7 @@
 #include "auth_challenge.h"
 #include "auth_digest.h"
 #include "auth_hash.h"
+#include "auth_base64.h"
 
 static struct auth_challenges list;
 
@@ -254,11 +256,60 @@ static void test_basic(void)
     free(v);
 }
 
+static int decodes_to(const char *text, const void *want, size_t want_len)
+{
+    unsigned char *out;
+    size_t len;
+    int ok = !base64_decode(text, strlen(text), &out, &len) && len == want_len && !memcmp(out, want, len);
+
+    free(out);
+    return ok;
+}
+
+static int refused(const char *text)
+{
+    unsigned char *out = (unsigned char *)"x";
+    size_t len = 1;
+
+    return base64_decode(text, strlen(text), &out, &len) == -1 && !out && !len;
+}
+
+/* RFC 4648 section 10's vectors both ways, tokens of NTLM's shape, and
+ * what a server may garble. */
+static void test_base64(void)
+{
+    static const char *const plain[] = { "", "f", "fo", "foo", "foob", "fooba", "foobar" };
+    static const char *const coded[] = { "", "Zg==", "Zm8=", "Zm9v", "Zm9vYg==", "Zm9vYmE=", "Zm9vYmFy" };
+    static const unsigned char ntlm[] = { 'N', 'T', 'L', 'M', 'S', 'S', 'P', 0, 1, 0, 0, 0, 0xff, 0xfe };
+    char *v;
+
+    for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
+    {
+        v = base64_encode("", plain[i], strlen(plain[i]));
+        CHECK(v && !strcmp(v, coded[i]));
+        free(v);
+        CHECK(decodes_to(coded[i], plain[i], strlen(plain[i])));
+    }
+    v = base64_encode("NTLM ", ntlm, sizeof(ntlm));
+    CHECK(v && !strcmp(v, "NTLM TlRMTVNTUAABAAAA//4="));
+    CHECK(decodes_to(v + 5, ntlm, sizeof(ntlm)));
+    free(v);
+    CHECK(decodes_to("+/+/", "\xfb\xff\xbf", 3));
+    CHECK(refused("Zg="));          /* not a multiple of four */
+    CHECK(refused("Zg=a"));         /* padding inside */
+    CHECK(refused("Z==="));         /* too much padding */
+    CHECK(refused("===="));
+    CHECK(refused("Zm9v Yg=="));    /* whitespace */
+    CHECK(refused("Zm9-"));         /* base64url is not base64 */
+    CHECK(refused("Zm\0v"));
+}
+
 int main(void)
 {
     test_parser();
     test_hashes();
     test_digest();
     test_basic();
+    test_base64();
     return UNIT_DONE();
 }

@@ -1,0 +1,170 @@
+/* A request's connection, in one place: acquire (a pooled one or a new
+ * one), attach, pin, release (back to the pool or closed) and discard.
+ * The body code only says when a body is complete.
+ *
+ * Pinning: a connection-based handshake (NTLM, Negotiate) must run all its
+ * legs on one connection, so while auth has the request pinned a
+ * connection whose body ended stays attached, its slot held, and the next
+ * send of the request takes it instead of asking the pool; a proxy's 407
+ * to CONNECT is answered by the next CONNECT on the same connection. */
+#include "body.h"
+#include "connection.h"
+
+static void resume_request(void *context)
+{
+    struct request *r = context;
+    task_queue_resume(&r->queue);
+}
+
+void request_set_conn(struct request *r, struct connection *conn)
+{
+    AcquireSRWLockExclusive(&r->conn_lock);
+    r->conn = conn;
+    if (conn)
+    {
+        connection_bind(conn, resume_request, r);
+        if (r->closing) connection_cancel(conn);
+    }
+    ReleaseSRWLockExclusive(&r->conn_lock);
+}
+
+void request_stop_waiting(struct request *r, BOOL resume)
+{
+    if (pool_forget_waiter(&request_session(r)->pool, &r->pool_waiter) && resume) resume_request(r);
+}
+
+void request_note_connection(struct request *r)
+{
+    AcquireSRWLockExclusive(&r->conn_lock);
+    r->local_address = r->conn->local_address;
+    r->remote_address = r->conn->remote_address;
+    r->have_addresses = TRUE;
+    if (r->server_cert) CertFreeCertificateContext(r->server_cert);
+    r->server_cert = r->conn->server_cert ? CertDuplicateCertificateContext(r->conn->server_cert) : NULL;
+    if (r->server_chain) CertFreeCertificateChain(r->server_chain);
+    r->server_chain = r->conn->server_chain ? CertDuplicateCertificateChain(r->conn->server_chain) : NULL;
+    r->cipher_bits = r->conn->cipher_bits;
+    ReleaseSRWLockExclusive(&r->conn_lock);
+}
+
+/* The CONNECT of a tunnel, with the proxy's credentials when there are. */
+static DWORD build_tunnel_request(struct request *r, struct http_buf *head)
+{
+    char authority[300], *credentials = NULL;
+    DWORD error;
+
+    http_buf_init(head);
+    if ((error = tunnel_authority(&r->route, authority, sizeof(authority)))) return error;
+    if ((error = auth_tunnel_header(r, authority, &credentials))) return error;
+    error = tunnel_build_request(head, &r->route, request_session(r)->agent, credentials);
+    if (credentials) SecureZeroMemory(credentials, strlen(credentials));
+    free(credentials);
+    return error;
+}
+
+/* The pinned connection, for the next leg of a handshake: a refused
+ * tunnel is asked again. */
+static DWORD take_pinned(struct request *r)
+{
+    struct http_buf tunnel_request;
+    DWORD error;
+
+    r->conn_pinned = FALSE;
+    r->conn_reused = TRUE;
+    if (!r->conn->tunnel_refused) return ERROR_SUCCESS;
+    if ((error = build_tunnel_request(r, &tunnel_request)))
+    {
+        http_buf_free(&tunnel_request);
+        return error;
+    }
+    tunnel_retry(r->conn, &tunnel_request);
+    r->conn_reused = FALSE;     /* connection_connect runs the CONNECT */
+    TRACE("the next CONNECT on the pinned connection\n");
+    return ERROR_SUCCESS;
+}
+
+DWORD request_acquire_connection(struct request *r)
+{
+    struct session *session = request_session(r);
+    BOOL async = !!(r->obj.session_flags & WINHTTP_FLAG_ASYNC);
+    struct http_buf tunnel_request;
+    struct connection *conn;
+    struct logon logon;
+    DWORD error;
+
+    /* what went to the proxy is for this send to say (a CONNECT, or the
+     * request in absolute form) */
+    r->auth.target[AUTH_PROXY].sent = FALSE;
+    if (r->conn) return take_pinned(r);
+    r->pool_waiter.resume = resume_request;
+    r->pool_waiter.context = r;
+    auth_logon_wanted(r, &logon);
+    error = pool_acquire(&session->pool, &r->route, async, connection_trust_key(&r->obj.settings, r->route.secure),
+                         &logon, r->obj.settings.max_conns_per_server, r->obj.settings.connect_timeout,
+                         async ? &r->pool_waiter : NULL, &conn);
+    auth_logon_free(&logon);
+    if (error) return error;
+    r->conn_reused = conn != NULL;
+    if (!conn)
+    {
+        if (route_tunnels(&r->route)) error = build_tunnel_request(r, &tunnel_request);
+        else http_buf_init(&tunnel_request);
+        if (!error) error = connection_create(&r->route, &tunnel_request, async, &conn);
+        http_buf_free(&tunnel_request);
+    }
+    if (error)
+    {
+        pool_release(&session->pool, &r->route, NULL, FALSE);
+        return error;
+    }
+    request_set_conn(r, conn);
+    return ERROR_SUCCESS;
+}
+
+BOOL request_keeps_pinned(struct request *r)
+{
+    if (!r->conn) return FALSE;
+    if (r->conn_pinned && r->body.done && route_shares_connection(&r->conn->route, &r->route)) return TRUE;
+    request_drop_connection(r);
+    return FALSE;
+}
+
+void request_discard_connection(struct request *r)
+{
+    struct connection *conn = r->conn;
+
+    r->conn_pinned = FALSE;
+    if (!conn) return;
+    request_set_conn(r, NULL);
+    pool_release(&request_session(r)->pool, &conn->route, NULL, FALSE);
+    connection_close(conn);
+}
+
+void request_release_connection(struct request *r, BOOL keep)
+{
+    struct connection *conn = r->conn;
+
+    if (!conn) return;
+    socket_stream_no_wait(conn->socket, FALSE);     /* a nested read may have set it (operation.c) */
+    /* bytes past the body would be a pipelining desync: never reuse then */
+    if (keep && !connection_buffered(conn))
+    {
+        if (r->conn_pinned) return;     /* the handshake's next leg goes on it */
+        /* a proxy's refusal to tunnel leads nowhere, unless pinned */
+        if (!conn->tunnel_refused)
+        {
+            request_set_conn(r, NULL);
+            pool_release(&request_session(r)->pool, &conn->route, conn, TRUE);
+            return;
+        }
+    }
+    notify(&r->obj, WINHTTP_CALLBACK_STATUS_CLOSING_CONNECTION, NULL, 0);
+    request_discard_connection(r);
+    notify(&r->obj, WINHTTP_CALLBACK_STATUS_CONNECTION_CLOSED, NULL, 0);
+}
+
+void request_drop_connection(struct request *r)
+{
+    r->conn_pinned = FALSE;
+    request_release_connection(r, FALSE);
+}

@@ -1,7 +1,12 @@
 /* Downloading a PAC file with this DLL's own API: a private synchronous
  * session with the caller's session's user agent and timeouts, no proxy
  * (the file says which proxy to use).  A cancel closes the request in
- * flight, which fails the blocked call at once. */
+ * flight, which fails the blocked call at once.  fAutoLogonIfChallenged
+ * lets the logged-on user's credentials answer an NTLM or Negotiate
+ * challenge (the autologon policy LOW on the request); without it they
+ * never do, and a challenge fails the download with
+ * ERROR_WINHTTP_LOGIN_FAILURE, which the documentation tells callers to
+ * answer by asking again with fAutoLogonIfChallenged. */
 #include "autoproxy.h"
 #include "session.h"
 
@@ -39,6 +44,7 @@ static DWORD open_request(struct autoproxy_query *query, const WCHAR *url, struc
 {
     URL_COMPONENTS uc = { sizeof(uc) };
     WCHAR host[256];
+    DWORD policy;
 
     uc.lpszHostName = host;
     uc.dwHostNameLength = ARRAY_SIZE(host);
@@ -52,6 +58,8 @@ static DWORD open_request(struct autoproxy_query *query, const WCHAR *url, struc
                                           WINHTTP_NO_REFERER, WINHTTP_DEFAULT_ACCEPT_TYPES,
                                           uc.nScheme == INTERNET_SCHEME_HTTPS ? WINHTTP_FLAG_SECURE : 0)))
         return GetLastError();
+    policy = query->autologon ? WINHTTP_AUTOLOGON_SECURITY_LEVEL_LOW : WINHTTP_AUTOLOGON_SECURITY_LEVEL_HIGH;
+    if (!WinHttpSetOption(d->request, WINHTTP_OPTION_AUTOLOGON_POLICY, &policy, sizeof(policy))) return GetLastError();
     AcquireSRWLockExclusive(&query->lock);
     query->download = d->request;
     ReleaseSRWLockExclusive(&query->lock);
@@ -66,9 +74,8 @@ static DWORD check_status(struct autoproxy_query *query, HINTERNET request)
                              &size, NULL))
         return GetLastError();
     if (status == HTTP_STATUS_OK) return ERROR_SUCCESS;
-    if ((status == HTTP_STATUS_DENIED || status == HTTP_STATUS_PROXY_AUTH_REQ) && query->autologon)
-        FIXME("the PAC server asks for authentication (%lu): not supported yet\n", status);
     WARN("the PAC server answered %lu\n", status);
+    if (status == HTTP_STATUS_DENIED || status == HTTP_STATUS_PROXY_AUTH_REQ) return ERROR_WINHTTP_LOGIN_FAILURE;
     return ERROR_WINHTTP_UNABLE_TO_DOWNLOAD_SCRIPT;
 }
 
@@ -130,7 +137,8 @@ DWORD pac_download(struct autoproxy_query *query, const WCHAR *url, char **text,
         if (!err) heap_free(*text);
         return ERROR_WINHTTP_OPERATION_CANCELLED;
     }
-    if (err && err != ERROR_WINHTTP_UNRECOGNIZED_SCHEME && err != ERROR_NOT_ENOUGH_MEMORY)
+    if (err && err != ERROR_WINHTTP_UNRECOGNIZED_SCHEME && err != ERROR_NOT_ENOUGH_MEMORY &&
+        err != ERROR_WINHTTP_LOGIN_FAILURE)
     {
         WARN("%s: error %lu\n", debugstr_w(url), err);
         err = ERROR_WINHTTP_UNABLE_TO_DOWNLOAD_SCRIPT;

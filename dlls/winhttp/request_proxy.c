@@ -24,12 +24,22 @@ static const struct proxy_setting *request_proxy_setting(struct request *r)
  * must not pay a detection per request). */
 #define AUTO_PROXY_RETRY_MS (5 * 60 * 1000)
 
+static DWORD run_auto_proxy(struct session *session, const WCHAR *url, const WINHTTP_AUTOPROXY_OPTIONS *options,
+                            WCHAR **answer)
+{
+    struct autoproxy_query *query = NULL;
+    DWORD error;
+
+    if (!(error = autoproxy_query_create(&session->obj, url, options, &query))) error = autoproxy_run(query, answer);
+    autoproxy_query_free(query);
+    return error;
+}
+
 static void find_auto_proxy(struct request *r)
 {
     struct session *session = request_session(r);
     WINHTTP_AUTOPROXY_OPTIONS options = { 0 };
     WINHTTP_PROXY_INFO info = { 0 };
-    struct autoproxy_query *query = NULL;
     WCHAR *url, *answer = NULL;
     DWORD error;
 
@@ -48,9 +58,15 @@ static void find_auto_proxy(struct request *r)
         options.lpszAutoConfigUrl = session->auto_config_url;
     }
     if (!(url = request_url(r))) return;
-    if (!(error = autoproxy_query_create(&session->obj, url, &options, &query)) &&
-        !(error = autoproxy_run(query, &answer)))
-        error = autoproxy_to_info(answer, &info);
+    error = run_auto_proxy(session, url, &options, &answer);
+    /* a PAC server that asks who we are: as documented, ask again with the
+     * logged-on user's credentials */
+    if (error == ERROR_WINHTTP_LOGIN_FAILURE)
+    {
+        options.fAutoLogonIfChallenged = TRUE;
+        error = run_auto_proxy(session, url, &options, &answer);
+    }
+    if (!error) error = autoproxy_to_info(answer, &info);
     if (!error)
         r->auto_proxy_found = proxy_setting_set(&r->auto_proxy, info.dwAccessType, info.lpszProxy,
                                                 info.lpszProxyBypass);
@@ -59,7 +75,6 @@ static void find_auto_proxy(struct request *r)
     GlobalFree(info.lpszProxy);
     GlobalFree(info.lpszProxyBypass);
     heap_free(answer);
-    autoproxy_query_free(query);
     heap_free(url);
 }
 

@@ -490,6 +490,60 @@ static void test_nginx(void)
     WinHttpCloseHandle(session);
 }
 
+/* fAutoLogonIfChallenged: without it a PAC server's challenge fails the
+ * lookup with ERROR_WINHTTP_LOGIN_FAILURE (documented: the caller then asks
+ * again with it), with it the logged-on user's credentials answer NTLM or
+ * Negotiate.  Apache's /negotiate/ (tools/with-kdc's realm; KRB5CCNAME
+ * holds the user's ticket) plays the server that asks. */
+static DWORD lookup_autologon(HINTERNET session, const WCHAR *config_url, BOOL autologon, WINHTTP_PROXY_INFO *info)
+{
+    WINHTTP_AUTOPROXY_OPTIONS options;
+
+    options_for(&options, config_url, 0);
+    options.fAutoLogonIfChallenged = autologon;
+    memset(info, 0, sizeof(*info));
+    if (WinHttpGetProxyForUrl(session, L"http://www.example.com/", &options, info)) return 0;
+    return GetLastError();
+}
+
+static void test_autologon(void)
+{
+    struct server *srv = server_start();
+    struct script *s = server_every_connection(srv);
+    WCHAR url[128], apache[64];
+    WINHTTP_PROXY_INFO info;
+    HINTERNET session = WinHttpOpen(L"pac-test", WINHTTP_ACCESS_TYPE_NO_PROXY, NULL, NULL, 0);
+    DWORD err;
+
+    script_recv_request(s);
+    script_respond(s, 401, "WWW-Authenticate: Negotiate\r\nWWW-Authenticate: NTLM\r\nConnection: close\r\n", "who?");
+    script_close(s);
+    swprintf(url, ARRAYSIZE(url), L"http://127.0.0.1:%u/proxy.pac", server_port(srv));
+    err = lookup_autologon(session, url, FALSE, &info);
+    ok_int(err, ERROR_WINHTTP_LOGIN_FAILURE);
+    free_info(&info);
+    ok_int(server_requests(srv), 1);
+    server_stop(srv);
+
+    if (!GetEnvironmentVariableW(L"WINHTTP_TEST_APACHE", apache, ARRAYSIZE(apache)) ||
+        !GetEnvironmentVariableW(L"WINHTTP_TEST_KRB5_REALM", url, ARRAYSIZE(url)))
+    {
+        skip("WINHTTP_TEST_APACHE or WINHTTP_TEST_KRB5_REALM is not set (tools/with-apache, tools/with-kdc)");
+        WinHttpCloseHandle(session);
+        return;
+    }
+    /* Kerberos names the service by host: HTTP/localhost is in the realm */
+    swprintf(url, ARRAYSIZE(url), L"http://localhost:%ls/negotiate/proxy.pac", wcschr(apache, ':') + 1);
+    err = lookup_autologon(session, url, FALSE, &info);
+    ok_int(err, ERROR_WINHTTP_LOGIN_FAILURE);
+    free_info(&info);
+    err = lookup_autologon(session, url, TRUE, &info);
+    ok(!err && info.lpszProxy && !lstrcmpW(info.lpszProxy, L"negotiate.example:3128"), "autologon: %lu %ls", err,
+       info.lpszProxy);
+    free_info(&info);
+    WinHttpCloseHandle(session);
+}
+
 /* ---- argument checks ------------------------------------------------------------------ */
 
 static void test_validation(void)
@@ -736,7 +790,7 @@ TEST_CASES(TEST(test_validation), TEST(test_helpers), TEST(test_answers), TEST(t
            TEST(test_arguments), TEST(test_bad_scripts), TEST(test_runaway_scripts), TEST(test_endless_finalizer),
            TEST(test_deep_scripts),
            TEST(test_downloads),
-           TEST(test_cache), TEST(test_nginx), TEST(test_resolver), TEST(test_cancel));
+           TEST(test_cache), TEST(test_nginx), TEST(test_autologon), TEST(test_resolver), TEST(test_cancel));
 
 int main(int argc, char **argv)
 {

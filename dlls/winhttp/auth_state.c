@@ -354,7 +354,9 @@ BOOL auth_wants_resend(struct request *r)
     DWORD scheme;
 
     if (r->response.status == 401) t = AUTH_SERVER;
-    else if (r->response.status == 407 && r->route.proxy) t = AUTH_PROXY;
+    /* through an open tunnel a 407 is the origin's: nothing of the proxy's answers it */
+    else if (r->response.status == 407 && r->route.proxy && (!route_tunnels(&r->route) || r->proxy_replied))
+        t = AUTH_PROXY;
     else return FALSE;
     s = &r->auth.target[t];
     note_challenges(r, t);

@@ -104,6 +104,7 @@ struct request
     int cipher_bits;
     BOOL conn_reused;
     BOOL conn_pinned;           /* a handshake's next leg goes on conn (request_conn.c) */
+    BOOL proxy_replied;         /* the response is the proxy's refusal to tunnel, not the origin's */
     BOOL retried;               /* the once-only resend on a dead pooled connection */
     struct pool_waiter pool_waiter;     /* async: waiting for a connection slot */
     enum send_phase send_phase;

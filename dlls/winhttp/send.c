@@ -129,6 +129,7 @@ static DWORD send_step(struct request *r)
         body_free(&r->body);
         memset(&r->body, 0, sizeof(r->body));
         r->retried = FALSE;
+        r->proxy_replied = FALSE;
         r->send_phase = SEND_ACQUIRE;
         return ERROR_SUCCESS;
 
@@ -144,6 +145,7 @@ static DWORD send_step(struct request *r)
         if ((error = connection_connect(r->conn, &r->obj))) return error;
         if (r->conn->tunnel_refused)
         {
+            r->proxy_replied = TRUE;
             /* the proxy's 407 is the response: nothing goes to the origin */
             request_note_connection(r);
             r->send_phase = SEND_START;

@@ -579,6 +579,29 @@ static void squid_logon(const WCHAR *variable, BOOL tls, BOOL async)
     ok_int(status, 200);
     client_close(&c);
 }
+/* Through an open tunnel a 407 is the origin's: the proxy's credentials
+ * neither answer it nor go inside; the application gets it at once. */
+static void test_origin_407_in_tunnel(void)
+{
+    WCHAR proxy[64], origin[64], value[16];
+    INTERNET_PORT port = 0;
+    DWORD status, size = sizeof(value);
+    struct client c;
+
+    if (!env(L"WINHTTP_TEST_SQUID", proxy, ARRAYSIZE(proxy)) ||
+        !env_tls_server(L"valid", origin, ARRAYSIZE(origin), &port))
+        return;
+    client_open(&c, FALSE, proxy, L"localhost", port, L"/status-407", WINHTTP_FLAG_SECURE);
+    set_string_option(c.request, WINHTTP_OPTION_PROXY_USERNAME, L"user");
+    set_string_option(c.request, WINHTTP_OPTION_PROXY_PASSWORD, L"pwd");
+    ok_int(client_exchange(&c, NULL, 0, &status), 0);
+    ok_int(status, 407);
+    ok(WinHttpQueryHeaders(c.request, WINHTTP_QUERY_CUSTOM, L"X-Connection-Requests", value, &size, NULL), "%lu",
+       GetLastError());
+    ok(!wcscmp(value, L"1"), "requests on the tunnel: %ls", value);
+    client_close(&c);
+}
+
 static void test_squid_ntlm(void) { squid_logon(L"WINHTTP_TEST_SQUID_NTLM", FALSE, FALSE); }
 static void test_squid_ntlm_tunnel_async(void) { squid_logon(L"WINHTTP_TEST_SQUID_NTLM", TRUE, TRUE); }
 static void test_squid_digest(void) { squid_logon(L"WINHTTP_TEST_SQUID_DIGEST", FALSE, FALSE); }
@@ -608,6 +631,7 @@ TEST_CASES(
     TEST(test_apache_negotiate),
     TEST(test_apache_negotiate_options_async),
     TEST(test_apache_negotiate_default),
+    TEST(test_origin_407_in_tunnel),
     TEST(test_squid_ntlm),
     TEST(test_squid_ntlm_tunnel_async),
     TEST(test_squid_digest),

@@ -5,6 +5,9 @@
  *   bench keepalive URL SECONDS                     WinHTTP, sync: GETs on one session for SECONDS
  *   bench handshakes URL SECONDS                    WinHTTP, sync: GETs on one session for SECONDS, each
  *                                                   on a new connection (WINHTTP_DISABLE_KEEP_ALIVE)
+ *   bench auth URL SECONDS                          WinHTTP, sync: GETs on one session for SECONDS, each
+ *                                                   request with WINHTTP_OPTION_USERNAME and _PASSWORD
+ *                                                   from BENCH_USER and BENCH_PASSWORD
  *   bench winsock-download HOST PORT PATH READSIZE  blocking Winsock: one GET, recv(READSIZE) to the end
  *   bench winsock-keepalive HOST PORT PATH SECONDS  blocking Winsock: GETs on one connection for SECONDS
  *   bench async-download URL READSIZE               WinHTTP, WINHTTP_FLAG_ASYNC: one GET driven from the
@@ -17,6 +20,13 @@
  * makes one untimed request first, so that its figure is the steady state
  * an application sees: a client that resumes TLS sessions resumes from the
  * first one on (whether it did is for the server to tell).
+ *
+ * auth leaves the authentication to the DLL, as an application that sets
+ * the two options does: whatever 401s it answers on its own (Basic, NTLM
+ * with "DOMAIN\user", ...) are the DLL's; a final status other than 200
+ * fails the run (printed as "error ... status N").  It makes one untimed
+ * request first, so that the process's first logon (which may load an
+ * authentication package) is not in the figure.
  *
  * READSIZE takes a K or M suffix (8K, 64K, 1M).  Which winhttp.dll is used
  * (this project's or Wine's builtin) is up to whoever runs the program
@@ -341,6 +351,71 @@ static int winhttp_keepalive(int argc, char **argv)
 static int winhttp_handshakes(int argc, char **argv)
 {
     return winhttp_repeat("handshakes", argv, WINHTTP_DISABLE_KEEP_ALIVE, 1);
+}
+
+/* One whole GET with the credentials set as options on the request handle
+ * (WINHTTP_OPTION_USERNAME and _PASSWORD, lengths in characters), as an
+ * application does for each request: the body's length, or -1 (a final
+ * status other than 200 is printed). */
+static long long winhttp_auth_get(struct winhttp *w, const WCHAR *user, const WCHAR *password, char *buffer)
+{
+    HINTERNET request = WinHttpOpenRequest(w->connect, L"GET", w->target.path, NULL, NULL, NULL,
+                                           w->target.request_flags);
+    DWORD status = 0, size = sizeof(status);
+    long long read = -1;
+
+    if (!request)
+    {
+        fail("WinHttpOpenRequest", GetLastError());
+        return -1;
+    }
+    if (!WinHttpSetOption(request, WINHTTP_OPTION_USERNAME, (void *)user, lstrlenW(user)))
+        fail("WINHTTP_OPTION_USERNAME", GetLastError());
+    else if (!WinHttpSetOption(request, WINHTTP_OPTION_PASSWORD, (void *)password, lstrlenW(password)))
+        fail("WINHTTP_OPTION_PASSWORD", GetLastError());
+    else if (!WinHttpSendRequest(request, NULL, 0, NULL, 0, 0, 0)) fail("WinHttpSendRequest", GetLastError());
+    else if (!WinHttpReceiveResponse(request, NULL)) fail("WinHttpReceiveResponse", GetLastError());
+    else if (!WinHttpQueryHeaders(request, WINHTTP_QUERY_STATUS_CODE | WINHTTP_QUERY_FLAG_NUMBER, NULL, &status,
+                                  &size, NULL))
+        fail("WinHttpQueryHeaders", GetLastError());
+    else if (status != 200) fprintf(stderr, "error GET failed: status %lu\n", status);
+    else if ((read = winhttp_read_all(request, buffer, KEEPALIVE_BUFFER)) < 0) fail("WinHttpReadData", GetLastError());
+    WinHttpCloseHandle(request);
+    return read;
+}
+
+/* Authenticated GETs on one session for SECONDS, one request handle each,
+ * after one untimed GET. */
+static int winhttp_auth(int argc, char **argv)
+{
+    static WCHAR user[256], password[256];
+    double seconds = atof(argv[1]), end;
+    char *buffer = malloc(KEEPALIVE_BUFFER);
+    unsigned long long bytes = 0;
+    unsigned long requests = 0;
+    struct sample before, after;
+    struct winhttp w;
+    long long read;
+
+    if (seconds <= 0 || !buffer) return fail("seconds", ERROR_INVALID_PARAMETER);
+    if (!GetEnvironmentVariableW(L"BENCH_USER", user, ARRAY_SIZE(user)) ||
+        !GetEnvironmentVariableW(L"BENCH_PASSWORD", password, ARRAY_SIZE(password)))
+        return fail("BENCH_USER and BENCH_PASSWORD", ERROR_INVALID_PARAMETER);
+    if (!winhttp_open(argv[0], &w)) return fail("WinHttpOpen/Connect", GetLastError());
+    if (winhttp_auth_get(&w, user, password, buffer) < 0) return 1;
+    take_sample(&before);
+    end = now_seconds() + seconds;
+    do
+    {
+        if ((read = winhttp_auth_get(&w, user, password, buffer)) < 0) return 1;
+        bytes += read;
+        requests++;
+    } while (now_seconds() < end);
+    take_sample(&after);
+    print_result("auth", bytes, requests, &before, &after, "");
+    winhttp_close(&w);
+    free(buffer);
+    return 0;
 }
 
 /* ---- WinHTTP, async: the exchange driven from the completion callbacks ------- */
@@ -1029,6 +1104,7 @@ static const struct mode
     { "download", "URL READSIZE", 2, winhttp_download },
     { "keepalive", "URL SECONDS", 2, winhttp_keepalive },
     { "handshakes", "URL SECONDS", 2, winhttp_handshakes },
+    { "auth", "URL SECONDS", 2, winhttp_auth },
     { "winsock-download", "HOST PORT PATH READSIZE", 4, winsock_download },
     { "winsock-keepalive", "HOST PORT PATH SECONDS", 4, winsock_keepalive },
     { "async-download", "URL READSIZE", 2, winhttp_async_download },

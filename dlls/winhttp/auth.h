@@ -50,7 +50,7 @@ struct auth_target_state
     BOOL stale_retried;         /* a stale nonce was answered once already */
     struct sspi_handshake *handshake;   /* NTLM/Negotiate: the context of the legs sent so far */
     DWORD handshake_scheme;
-    WCHAR *handshake_user;      /* who it logs in as: see identity_of() in auth_handshake.c */
+    WCHAR *handshake_user;      /* who it logs in as: auth_identity() */
     char *token;                /* the server's token for the next leg, or NULL */
     char *leg;                  /* the header value of the next leg to send, or NULL */
     BOOL default_refused;       /* the default credentials failed once: not tried again */
@@ -121,6 +121,11 @@ struct credentials
 #define AUTH_CONNECTION_SCHEMES (WINHTTP_AUTH_SCHEME_NTLM | WINHTTP_AUTH_SCHEME_NEGOTIATE)
 
 BOOL auth_get_credentials(struct request *request, enum auth_target target, struct credentials *credentials);
+/* Who credentials are, for the pool's logged-in connections and the
+ * session's Basic cache: L"" for the logged-on user's, else the user name
+ * and a SHA-256 of the password, so that what one password earned never
+ * serves another (heap string; NULL when out of memory). */
+WCHAR *auth_identity(const struct credentials *credentials);
 /* Whether the autologon policy lets the logged-on user's credentials
  * answer the target without being asked. */
 BOOL auth_default_allowed(struct request *request, enum auth_target target);

@@ -30,11 +30,7 @@ static WCHAR *make_spn(struct request *r, enum auth_target t)
     return spn;
 }
 
-/* Who credentials log in as, for connection_logon_fits: L"" for the
- * logged-on user's, else the user name and a SHA-256 of the password, so
- * that a connection logged in with one password never carries a request
- * made with another (heap string; NULL when out of memory). */
-static WCHAR *identity_of(const struct credentials *c)
+WCHAR *auth_identity(const struct credentials *c)
 {
     unsigned char digest[AUTH_HASH_MAX];
     struct auth_hash hash;
@@ -85,7 +81,7 @@ BOOL handshake_begin(struct request *r, enum auth_target t, const struct credent
     if (!spn) return FALSE;
     heap_free(s->spn_used);
     s->spn_used = spn;
-    if (!(s->handshake_user = identity_of(c))) return FALSE;
+    if (!(s->handshake_user = auth_identity(c))) return FALSE;
     error = sspi_start(scheme, c->user, c->password, spn, &s->handshake);
     if (!error) error = sspi_step(s->handshake, NULL, 0, &s->leg);
     if (!error && !s->leg) error = ERROR_WINHTTP_LOGIN_FAILURE;
@@ -108,7 +104,7 @@ DWORD handshake_value(struct request *r, enum auth_target t, const struct creden
     *value = NULL;
     /* a connection logged in as this user already: a new handshake would
      * only start over what the server has done (a server may refuse it) */
-    if (logged_in && (identity = identity_of(c)))
+    if (logged_in && (identity = auth_identity(c)))
     {
         BOOL same = !lstrcmpW(logged_in, identity);
         heap_free(identity);
@@ -188,7 +184,7 @@ static WCHAR *wanted(struct request *r, enum auth_target t)
 
     if (!auth_get_credentials(r, t, &c)) return NULL;
     if (c.from_app && !(c.scheme & AUTH_CONNECTION_SCHEMES)) return NULL;
-    return identity_of(&c);
+    return auth_identity(&c);
 }
 
 void auth_logon_wanted(struct request *r, struct logon *logon)

@@ -6,6 +6,7 @@
 #include "request.h"
 #include "auth.h"
 #include "connection.h"
+#include <wchar.h>
 #include <ntsecapi.h>
 
 /* ---- challenges ------------------------------------------------------------ */
@@ -213,6 +214,66 @@ static DWORD digest_value(struct request *r, struct auth_target_state *s, const 
     return result == DIGEST_OK ? ERROR_SUCCESS : ERROR_OUTOFMEMORY;
 }
 
+/* ---- the session's Basic cache (auth_cache.h) ------------------------------------------------ */
+
+/* The protection space of the request for a target: the origin and the
+ * directory of the path, or the proxy (heap string, NULL when out of
+ * memory). */
+static WCHAR *protection_space(struct request *r, enum auth_target t)
+{
+    size_t length, dir;
+    WCHAR *origin, *space;
+
+    if (t == AUTH_PROXY)
+    {
+        length = lstrlenW(r->route.proxy) + 16;
+        if ((space = heap_alloc(length * sizeof(WCHAR))))
+            swprintf(space, length, L"proxy %ls:%u", r->route.proxy, r->route.proxy_port);
+        return space;
+    }
+    if (!(origin = request_origin(r))) return NULL;
+    dir = wcscspn(r->path, L"?");
+    while (dir && r->path[dir - 1] != '/') dir--;
+    length = lstrlenW(origin) + dir + 2;
+    if ((space = heap_alloc(length * sizeof(WCHAR))))
+        swprintf(space, length, L"%ls%.*ls%ls", origin, (int)dir, r->path, dir ? L"" : L"/");
+    heap_free(origin);
+    return space;
+}
+
+/* Whether the options' credentials were accepted with Basic in this space
+ * before, in this session: then they go at once. */
+static BOOL cached_basic(struct request *r, enum auth_target t, const struct credentials *c)
+{
+    WCHAR *space = protection_space(r, t), *identity = auth_identity(c);
+    BOOL utf8 = FALSE, found = space && identity && auth_cache_find(&request_session(r)->auth_cache, space, identity, &utf8);
+
+    if (found) r->auth.target[t].basic_utf8 = utf8;
+    heap_free(space);
+    heap_free(identity);
+    return found;
+}
+
+/* A final response that does not challenge a target whose options' Basic
+ * went with the request: the space accepted them. */
+static void remember_basic(struct request *r)
+{
+    for (int t = 0; t < AUTH_TARGETS; t++)
+    {
+        struct auth_target_state *s = &r->auth.target[t];
+        struct credentials c;
+        WCHAR *space, *identity;
+
+        if (!s->sent || s->app_scheme || s->answering != WINHTTP_AUTH_SCHEME_BASIC) continue;
+        if (r->response.status == (t == AUTH_PROXY ? 407u : 401u) || !auth_get_credentials(r, t, &c)) continue;
+        space = protection_space(r, t);
+        identity = auth_identity(&c);
+        if (space && identity) auth_cache_add(&request_session(r)->auth_cache, space, identity, s->basic_utf8);
+        heap_free(space);
+        heap_free(identity);
+    }
+}
+
 /* The header value a target's credentials call for now, or NULL. */
 static DWORD credentials_value(struct request *r, enum auth_target t, const char *method, const char *uri,
                                BOOL connect, char **value)
@@ -222,6 +283,8 @@ static DWORD credentials_value(struct request *r, enum auth_target t, const char
 
     *value = NULL;
     if (!auth_get_credentials(r, t, &c)) return ERROR_SUCCESS;
+    if (!c.from_app && !c.is_default && !c.scheme && !s->offered && cached_basic(r, t, &c))
+        c.scheme = s->answering = WINHTTP_AUTH_SCHEME_BASIC;
     switch (c.scheme)
     {
     case WINHTTP_AUTH_SCHEME_BASIC:
@@ -344,6 +407,7 @@ static BOOL resend(struct request *r, DWORD scheme)
 void auth_note_response(struct request *r)
 {
     handshake_outcome(r);
+    remember_basic(r);
 }
 
 BOOL auth_wants_resend(struct request *r)

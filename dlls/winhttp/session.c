@@ -33,6 +33,7 @@ static void session_destroy(struct object *obj)
     heap_free(session->auto_config_url);
     pac_cache_reset(obj, TRUE, TRUE);
     pool_destroy(&session->pool);
+    auth_cache_free(&session->auth_cache);
     /* every child is gone and every callback has returned: the
      * application may unload the code its callbacks live in */
     if (session->unload_event) SetEvent(session->unload_event);
@@ -139,6 +140,7 @@ HINTERNET WINAPI WinHttpOpen(LPCWSTR agent, DWORD access_type, LPCWSTR proxy, LP
     session->access_type = access_type;
     session->proxy.access_type = WINHTTP_ACCESS_TYPE_NO_PROXY;
     pool_init(&session->pool);
+    auth_cache_init(&session->auth_cache);
     if ((agent && !(session->agent = strdupW(agent))) || !load_proxy(session, access_type, proxy, bypass))
     {
         object_release(&session->obj);

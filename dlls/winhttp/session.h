@@ -4,6 +4,7 @@
 
 #include "winhttp_private.h"
 #include "pool.h"
+#include "auth_cache.h"
 
 /* A proxy configuration, as WINHTTP_PROXY_INFO carries it. */
 struct proxy_setting
@@ -27,6 +28,7 @@ struct session
     ULONGLONG auto_retry_at;    /* after a failed lookup: none before this tick (GetTickCount64) */
     DWORD open_flags;
     struct pool pool;           /* keep-alive connections */
+    struct auth_cache auth_cache;       /* Basic credentials servers and proxies accepted */
     HANDLE unload_event;        /* WINHTTP_OPTION_UNLOAD_NOTIFY_EVENT */
 };
 

@@ -258,6 +258,81 @@ static void basic_options(BOOL async)
 static void test_basic_options(void) { basic_options(FALSE); }
 static void test_basic_options_async(void) { basic_options(TRUE); }
 
+/* A request of the session with the options' credentials a server accepted
+ * with Basic sends them at once in that protection space (the directory
+ * and below, RFC 7617 section 2.2); not outside it, nor with another
+ * password, nor in another session. */
+static DWORD options_request(HINTERNET connect, const WCHAR *path, const WCHAR *password)
+{
+    HINTERNET request = WinHttpOpenRequest(connect, NULL, path, NULL, NULL, NULL, 0);
+    DWORD status = 0, size = sizeof(status);
+
+    set_string_option(request, WINHTTP_OPTION_USERNAME, L"user");
+    set_string_option(request, WINHTTP_OPTION_PASSWORD, password);
+    if (WinHttpSendRequest(request, NULL, 0, NULL, 0, 0, 0) && WinHttpReceiveResponse(request, NULL))
+        WinHttpQueryHeaders(request, WINHTTP_QUERY_STATUS_CODE | WINHTTP_QUERY_FLAG_NUMBER, NULL, &status, &size, NULL);
+    WinHttpCloseHandle(request);
+    return status;
+}
+
+static void test_basic_remembered(void)
+{
+    struct server *srv = server_start();
+    struct script *s = server_every_connection(srv);
+    HINTERNET session, other, connect, connect2;
+    const struct server_request *r;
+    static const struct { const char *path; BOOL at_once; } want[] =
+    {
+        { "/dir/a", FALSE }, { "/dir/a", TRUE },        /* the first earns it */
+        { "/dir/sub/b?x=/y", TRUE },                    /* below the directory */
+        { "/other", FALSE }, { "/other", TRUE },        /* outside: its own 401 */
+        { "/dir/a", FALSE }, { "/dir/a", TRUE },        /* another password: a 401, then it */
+        { "/dir/a", FALSE }, { "/dir/a", TRUE },        /* another session */
+    };
+    int i = 0;
+
+    script_recv_request(s);
+    script_respond(s, 401, basic_challenge, "denied");
+    script_recv_request(s);
+    script_respond(s, 200, NULL, "welcome");
+    script_recv_request(s);
+    script_respond(s, 200, NULL, "welcome");
+    script_recv_request(s);
+    script_respond(s, 401, basic_challenge, "denied");
+    script_recv_request(s);
+    script_respond(s, 200, NULL, "welcome");
+    script_recv_request(s);
+    script_respond(s, 401, basic_challenge, "denied");
+    script_recv_request(s);
+    script_respond(s, 200, NULL, "welcome");
+    script_recv_request(s);
+    script_respond(s, 401, basic_challenge, "denied");
+    script_recv_request(s);
+    script_respond(s, 200, NULL, "welcome");
+    script_await_close(s, INFINITE);
+    session = WinHttpOpen(AGENT, WINHTTP_ACCESS_TYPE_NO_PROXY, NULL, NULL, 0);
+    connect = WinHttpConnect(session, L"127.0.0.1", server_port(srv), 0);
+    ok_int(options_request(connect, L"/dir/a", L"pwd"), 200);
+    ok_int(options_request(connect, L"/dir/sub/b?x=/y", L"pwd"), 200);
+    ok_int(options_request(connect, L"/other", L"pwd"), 200);
+    ok_int(options_request(connect, L"/dir/a", L"pwd2"), 200);
+    other = WinHttpOpen(AGENT, WINHTTP_ACCESS_TYPE_NO_PROXY, NULL, NULL, 0);
+    connect2 = WinHttpConnect(other, L"127.0.0.1", server_port(srv), 0);
+    ok_int(options_request(connect2, L"/dir/a", L"pwd"), 200);
+    ok_int(server_requests(srv), ARRAYSIZE(want));
+    for (i = 0; i < (int)ARRAYSIZE(want) && (r = server_request(srv, i)); i++)
+    {
+        BOOL sent = request_header(srv, i, "Authorization")[0] != 0;
+        ok(!strncmp(r->head + 4, want[i].path, strlen(want[i].path)), "request %d: %.40s", i, r->head);
+        ok(sent == want[i].at_once, "request %d: Authorization %s", i, request_header(srv, i, "Authorization"));
+    }
+    WinHttpCloseHandle(connect2);
+    WinHttpCloseHandle(other);
+    WinHttpCloseHandle(connect);
+    WinHttpCloseHandle(session);
+    server_stop(srv);
+}
+
 /* A server that answers 401 forever: the credentials go once, the 401
  * comes back to the application. */
 static void test_challenge_forever(void)
@@ -817,6 +892,7 @@ TEST_CASES(
     TEST(test_basic_preemptive),
     TEST(test_basic_options),
     TEST(test_basic_options_async),
+    TEST(test_basic_remembered),
     TEST(test_challenge_forever),
     TEST(test_precedence),
     TEST(test_disable_authentication),

@@ -107,6 +107,15 @@ static BOOL starts_with(const char *value, const char *prefix)
     return !strncmp(value, prefix, strlen(prefix));
 }
 
+/* The server's requests first and first + 1 carry the two legs in header. */
+static void check_legs(struct server *srv, int first, const char *header)
+{
+    ok(starts_with(request_header(srv, first, header), NTLM_TYPE1), "first leg: %s",
+       request_header(srv, first, header));
+    ok(starts_with(request_header(srv, first + 1, header), NTLM_TYPE3), "second leg: %s",
+       request_header(srv, first + 1, header));
+}
+
 /* ---- the scripted server ------------------------------------------------------------------- */
 
 /* The application's loop: 401 -> QueryAuthSchemes -> SetCredentials(NTLM)
@@ -141,10 +150,7 @@ static void ntlm_application(BOOL async)
     ok_int(server_requests(srv), 3);
     ok_int(server_connections(srv), 2);
     ok(!request_header(srv, 0, "Authorization")[0], "first: %s", request_header(srv, 0, "Authorization"));
-    ok(starts_with(request_header(srv, 1, "Authorization"), NTLM_TYPE1), "first leg: %s",
-       request_header(srv, 1, "Authorization"));
-    ok(starts_with(request_header(srv, 2, "Authorization"), NTLM_TYPE3), "second leg: %s",
-       request_header(srv, 2, "Authorization"));
+    check_legs(srv, 1, "Authorization");
     ok(server_request(srv, 2) && server_request(srv, 2)->connection == 1, "the second leg on the first leg's connection");
     ok_int(server_errors(srv), 0);
     server_stop(srv);
@@ -152,37 +158,45 @@ static void ntlm_application(BOOL async)
 static void test_ntlm_application(void) { ntlm_application(FALSE); }
 static void test_ntlm_application_async(void) { ntlm_application(TRUE); }
 
-/* The USERNAME/PASSWORD options answer by themselves, NTLM rather than
- * Basic; everything on the first connection. */
-static void ntlm_options(BOOL async)
+/* The options answer by themselves, all on the first connection: the
+ * USERNAME/PASSWORD ones the server's NTLM (rather than Basic, offered
+ * first), the PROXY_USERNAME/PASSWORD ones a proxy's NTLM on plain
+ * requests (Proxy-Authorization, never Authorization). */
+static void ntlm_automatic(BOOL proxy, BOOL async)
 {
     struct server *srv = server_start();
     struct script *s = server_add_connection(srv);
+    const char *challenge = proxy ? "Proxy-Authenticate" : "WWW-Authenticate";
+    char first[128];
+    WCHAR proxy_name[32];
     struct client c;
     DWORD status;
 
+    sprintf(first, "%s: Basic realm=\"placebo\"\r\n%s: NTLM\r\n", challenge, challenge);
     script_recv_request(s);
-    script_respond(s, 401, "WWW-Authenticate: Basic realm=\"placebo\"\r\nWWW-Authenticate: NTLM\r\n", "denied");
+    script_respond(s, proxy ? 407 : 401, first, "denied");
     script_recv_request(s);
-    script_respond(s, 401, ntlm_challenge("WWW-Authenticate", 0), "go on");
+    script_respond(s, proxy ? 407 : 401, ntlm_challenge(challenge, 0), "go on");
     script_recv_request(s);
     script_respond(s, 200, NULL, "welcome");
-    client_open(&c, async, NULL, L"127.0.0.1", server_port(srv), L"/private", 0);
-    set_string_option(c.request, WINHTTP_OPTION_USERNAME, L"user");
-    set_string_option(c.request, WINHTTP_OPTION_PASSWORD, L"pwd");
+    swprintf(proxy_name, ARRAYSIZE(proxy_name), L"127.0.0.1:%u", server_port(srv));
+    if (proxy) client_open(&c, async, proxy_name, L"origin.example", 80, L"/page", 0);
+    else client_open(&c, async, NULL, L"127.0.0.1", server_port(srv), L"/private", 0);
+    set_string_option(c.request, proxy ? WINHTTP_OPTION_PROXY_USERNAME : WINHTTP_OPTION_USERNAME, L"user");
+    set_string_option(c.request, proxy ? WINHTTP_OPTION_PROXY_PASSWORD : WINHTTP_OPTION_PASSWORD, L"pwd");
     ok_int(client_exchange(&c, NULL, 0, &status), 0);
     ok_int(status, 200);
     client_close(&c);
     server_wait_idle(srv, WAIT_MS);
     ok_int(server_connections(srv), 1);
     ok_int(server_requests(srv), 3);
-    ok(starts_with(request_header(srv, 1, "Authorization"), NTLM_TYPE1), "%s", request_header(srv, 1, "Authorization"));
-    ok(starts_with(request_header(srv, 2, "Authorization"), NTLM_TYPE3), "%s", request_header(srv, 2, "Authorization"));
+    check_legs(srv, 1, proxy ? "Proxy-Authorization" : "Authorization");
+    if (proxy) ok(!request_header(srv, 2, "Authorization")[0], "%s", request_header(srv, 2, "Authorization"));
     ok_int(server_errors(srv), 0);
     server_stop(srv);
 }
-static void test_ntlm_options(void) { ntlm_options(FALSE); }
-static void test_ntlm_options_async(void) { ntlm_options(TRUE); }
+static void test_ntlm_options(void) { ntlm_automatic(FALSE, FALSE); }
+static void test_ntlm_options_async(void) { ntlm_automatic(FALSE, TRUE); }
 
 /* A logged-in connection: the same user's next request goes on it with
  * no handshake; a request without credentials gets a new connection. */
@@ -384,42 +398,8 @@ static void test_ntlm_disabled(void)
     server_stop(srv);
 }
 
-/* A proxy asking NTLM for plain http: Proxy-Authorization legs on one
- * connection to the proxy. */
-static void ntlm_proxy(BOOL async)
-{
-    struct server *srv = server_start();
-    struct script *s = server_add_connection(srv);
-    WCHAR proxy[32];
-    struct client c;
-    DWORD status;
-
-    script_recv_request(s);
-    script_respond(s, 407, "Proxy-Authenticate: NTLM\r\n", "denied");
-    script_recv_request(s);
-    script_respond(s, 407, ntlm_challenge("Proxy-Authenticate", 0), "go on");
-    script_recv_request(s);
-    script_respond(s, 200, NULL, "through");
-    swprintf(proxy, ARRAYSIZE(proxy), L"127.0.0.1:%u", server_port(srv));
-    client_open(&c, async, proxy, L"origin.example", 80, L"/page", 0);
-    set_string_option(c.request, WINHTTP_OPTION_PROXY_USERNAME, L"user");
-    set_string_option(c.request, WINHTTP_OPTION_PROXY_PASSWORD, L"pwd");
-    ok_int(client_exchange(&c, NULL, 0, &status), 0);
-    ok_int(status, 200);
-    client_close(&c);
-    server_wait_idle(srv, WAIT_MS);
-    ok_int(server_connections(srv), 1);
-    ok_int(server_requests(srv), 3);
-    ok(starts_with(request_header(srv, 1, "Proxy-Authorization"), NTLM_TYPE1), "%s",
-       request_header(srv, 1, "Proxy-Authorization"));
-    ok(starts_with(request_header(srv, 2, "Proxy-Authorization"), NTLM_TYPE3), "%s",
-       request_header(srv, 2, "Proxy-Authorization"));
-    ok(!request_header(srv, 2, "Authorization")[0], "%s", request_header(srv, 2, "Authorization"));
-    ok_int(server_errors(srv), 0);
-    server_stop(srv);
-}
-static void test_ntlm_proxy(void) { ntlm_proxy(FALSE); }
-static void test_ntlm_proxy_async(void) { ntlm_proxy(TRUE); }
+static void test_ntlm_proxy(void) { ntlm_automatic(TRUE, FALSE); }
+static void test_ntlm_proxy_async(void) { ntlm_automatic(TRUE, TRUE); }
 
 /* NTLM on CONNECT: the legs are CONNECTs on one connection; once the
  * tunnel opens the scripted proxy closes (no TLS here), which fails the
@@ -449,10 +429,7 @@ static void test_ntlm_proxy_connect(void)
     ok_int(server_connections(srv), 1);
     ok_int(server_requests(srv), 3);
     ok(starts_with(server_last_request(srv), "CONNECT origin.example:443 "), "%s", server_last_request(srv));
-    ok(starts_with(request_header(srv, 1, "Proxy-Authorization"), NTLM_TYPE1), "%s",
-       request_header(srv, 1, "Proxy-Authorization"));
-    ok(starts_with(request_header(srv, 2, "Proxy-Authorization"), NTLM_TYPE3), "%s",
-       request_header(srv, 2, "Proxy-Authorization"));
+    check_legs(srv, 1, "Proxy-Authorization");
     server_stop(srv);
 }
 

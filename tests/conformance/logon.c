@@ -31,8 +31,10 @@
  *     for every server, MEDIUM (the default) for the intranet, "any server
  *     on the proxy bypass list", HIGH never (documented); Wine's tests show
  *     no default logon to "localhost" without a proxy configuration;
- *   - WINHTTP_OPTION_SERVER_SPN_USED names the service Negotiate asked for,
- *     "HTTP/<host>" (documented as the SPN WinHTTP built).
+ *   - WINHTTP_OPTION_SERVER_SPN_USED / PROXY_SPN_USED name the service the
+ *     platform was asked a context for, "HTTP/<host>", with ":<port>" when
+ *     WINHTTP_ENABLE_SPN_SERVER_PORT is set and the port is not the
+ *     default (documented as the SPN WinHTTP built).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -124,7 +126,9 @@ static void ntlm_application(BOOL async)
 {
     struct server *srv = server_start();
     struct script *s = server_add_connection(srv), *s2 = server_add_connection(srv);
-    DWORD status, supported = 0, first = 0, target = 0;
+    DWORD status, supported = 0, first = 0, target = 0, spn_port = WINHTTP_ENABLE_SPN_SERVER_PORT;
+    WCHAR spn[64] = L"", want_spn[64];
+    DWORD size = sizeof(spn);
     struct client c;
 
     script_recv_request(s);
@@ -143,8 +147,13 @@ static void ntlm_application(BOOL async)
     ok_int(target, WINHTTP_AUTH_TARGET_SERVER);
     ok(WinHttpSetCredentials(c.request, target, WINHTTP_AUTH_SCHEME_NTLM, L"WINHTTP\\user", L"pwd", NULL),
        "SetCredentials: %lu", GetLastError());
+    ok(WinHttpSetOption(c.request, WINHTTP_OPTION_SPN, &spn_port, sizeof(spn_port)), "%lu", GetLastError());
     ok_int(client_exchange(&c, NULL, 0, &status), 0);
     ok_int(status, 200);
+    /* the name the platform was given for the server, with the port asked for */
+    swprintf(want_spn, ARRAYSIZE(want_spn), L"HTTP/127.0.0.1:%u", server_port(srv));
+    ok(WinHttpQueryOption(c.request, WINHTTP_OPTION_SERVER_SPN_USED, spn, &size), "%lu", GetLastError());
+    ok(!wcscmp(spn, want_spn), "SPN %ls", spn);
     client_close(&c);
     server_wait_idle(srv, WAIT_MS);
     ok_int(server_requests(srv), 3);
@@ -168,7 +177,8 @@ static void ntlm_automatic(BOOL proxy, BOOL async)
     struct script *s = server_add_connection(srv);
     const char *challenge = proxy ? "Proxy-Authenticate" : "WWW-Authenticate";
     char first[128];
-    WCHAR proxy_name[32];
+    WCHAR proxy_name[32], spn[64] = L"";
+    DWORD size = sizeof(spn);
     struct client c;
     DWORD status;
 
@@ -186,12 +196,15 @@ static void ntlm_automatic(BOOL proxy, BOOL async)
     set_string_option(c.request, proxy ? WINHTTP_OPTION_PROXY_PASSWORD : WINHTTP_OPTION_PASSWORD, L"pwd");
     ok_int(client_exchange(&c, NULL, 0, &status), 0);
     ok_int(status, 200);
+    if (proxy)
+        ok(WinHttpQueryOption(c.request, WINHTTP_OPTION_PROXY_SPN_USED, spn, &size), "%lu", GetLastError());
     client_close(&c);
     server_wait_idle(srv, WAIT_MS);
     ok_int(server_connections(srv), 1);
     ok_int(server_requests(srv), 3);
     check_legs(srv, 1, proxy ? "Proxy-Authorization" : "Authorization");
     if (proxy) ok(!request_header(srv, 2, "Authorization")[0], "%s", request_header(srv, 2, "Authorization"));
+    if (proxy) ok(!wcscmp(spn, L"HTTP/127.0.0.1"), "proxy SPN %ls", spn);
     ok_int(server_errors(srv), 0);
     server_stop(srv);
 }

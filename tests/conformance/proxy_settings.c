@@ -10,6 +10,7 @@
  * test does.  Writing HKLM needs an administrator on Windows: without one
  * those cases are skipped. */
 #include "harness.h"
+#include "saved_values.h"
 #include "server.h"
 #include "winhttp.h"
 
@@ -21,88 +22,6 @@ static const WCHAR connections_key[] = L"Software\\Microsoft\\Windows\\CurrentVe
 static const WCHAR internet_settings_key[] = L"Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings";
 
 /* ---- saving and restoring registry values --------------------------------------- */
-
-/* Sets (data) or deletes (NULL) a value; the key is made when needed. */
-static LONG put_value(HKEY root, const WCHAR *path, REGSAM view, const WCHAR *name, DWORD type, const void *data,
-                      DWORD size)
-{
-    HKEY key;
-    LONG err = RegCreateKeyExW(root, path, 0, NULL, 0, KEY_SET_VALUE | view, NULL, &key, NULL);
-
-    if (err) return err;
-    if (data) err = RegSetValueExW(key, name, 0, type, data, size);
-    else
-    {
-        err = RegDeleteValueW(key, name);
-        if (err == ERROR_FILE_NOT_FOUND) err = ERROR_SUCCESS;
-    }
-    RegCloseKey(key);
-    return err;
-}
-
-struct saved_value
-{
-    HKEY         root;
-    const WCHAR *path, *name;
-    REGSAM       view;
-    BOOL         present;
-    DWORD        type, size;
-    BYTE        *data;
-};
-
-/* The values saved and not yet restored: put back even when the DLL under
-   test crashes, so that a crash never leaves the machine configured. */
-static struct saved_value *live_values[16];
-
-static void track(struct saved_value *v, BOOL live)
-{
-    for (size_t i = 0; i < ARRAY_SIZE(live_values); i++)
-        if (live ? !live_values[i] : live_values[i] == v)
-        {
-            live_values[i] = live ? v : NULL;
-            return;
-        }
-}
-
-static LONG put_back(const struct saved_value *v)
-{
-    return put_value(v->root, v->path, v->view, v->name, v->type, v->present ? v->data : NULL, v->size);
-}
-
-static LONG WINAPI restore_on_crash(EXCEPTION_POINTERS *info)
-{
-    for (size_t i = 0; i < ARRAY_SIZE(live_values); i++)
-        if (live_values[i]) put_back(live_values[i]);
-    printf("crashed (exception %#lx): the proxy settings were put back\n", info->ExceptionRecord->ExceptionCode);
-    fflush(stdout);
-    return EXCEPTION_CONTINUE_SEARCH;
-}
-
-static void save_value(struct saved_value *v, HKEY root, const WCHAR *path, REGSAM view, const WCHAR *name)
-{
-    HKEY key;
-
-    memset(v, 0, sizeof(*v));
-    v->root = root, v->path = path, v->view = view, v->name = name;
-    track(v, TRUE);
-    if (RegOpenKeyExW(root, path, 0, KEY_QUERY_VALUE | view, &key)) return;
-    if (!RegQueryValueExW(key, name, NULL, &v->type, NULL, &v->size))
-    {
-        v->data = HeapAlloc(GetProcessHeap(), 0, v->size + 1);
-        v->present = !RegQueryValueExW(key, name, NULL, &v->type, v->data, &v->size);
-    }
-    RegCloseKey(key);
-}
-
-static void restore_value(struct saved_value *v)
-{
-    LONG err = put_back(v);
-
-    track(v, FALSE);
-    ok(!err, "restoring %ls: error %ld", v->name, err);
-    HeapFree(GetProcessHeap(), 0, v->data);
-    v->data = NULL;
-}
 
 /* The registry views WinHttpSettings may be read from: both on a 64-bit system. */
 static int settings_views(REGSAM views[2])

@@ -170,6 +170,13 @@ void response_clear(struct response *response);
  * mode only) means call again once the connection's I/O has completed. */
 DWORD request_send(struct request *request);
 DWORD request_receive(struct request *request);
+/* Redirects (redirect.c): whether a status is one (301, 302, 303, 307,
+ * 308); whether the response just received is to be followed (policy,
+ * limits, Location); following it once its body is drained: the new
+ * target, REDIRECT, the method and body of the next send. */
+BOOL redirect_status(DWORD status);
+BOOL redirect_wanted(struct request *request);
+DWORD redirect_follow(struct request *request);
 /* Asynchronous WinHttpSendRequest, once the whole request is sent, waits
  * for the response head before it completes, as native does (Wine's tests:
  * WinHttpReceiveResponse called from SENDREQUEST_COMPLETE's signal gets its

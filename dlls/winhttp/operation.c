@@ -567,6 +567,7 @@ void request_close(struct object *obj)
     r->closing = TRUE;
     if (r->conn) connection_cancel(r->conn);
     ReleaseSRWLockExclusive(&r->conn_lock);
+    request_cancel_auto_proxy(r);
     /* a task waiting for a connection slot wakes up to be cancelled */
     if (is_async(r)) request_stop_waiting(r, TRUE);
 }

@@ -23,6 +23,7 @@ static void request_destroy(struct object *obj)
     heap_free(request->proxy_username);
     proxy_setting_free(&request->proxy);
     proxy_setting_free(&request->auto_proxy);
+    request_free_auto_proxy(request);
     route_free(&request->route);
     heap_free(request->proxy_password);
     auth_free(&request->auth);

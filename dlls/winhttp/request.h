@@ -122,6 +122,7 @@ struct request
     struct proxy_setting proxy; /* WINHTTP_OPTION_PROXY on the request, if proxy_set */
     BOOL proxy_set;
     struct proxy_setting auto_proxy;    /* what the PAC script said for this send, if auto_proxy_found */
+    struct auto_proxy_lookup *auto_proxy_lookup;    /* running, or ended and not yet applied (under conn_lock) */
     BOOL auto_proxy_found;
     struct route route;         /* the way of the current send (request_route) */
     size_t proxy_index;         /* which proxy of the list it takes */
@@ -148,9 +149,19 @@ const WCHAR *request_target_host(struct request *request);
 INTERNET_PORT request_target_port(struct request *request);
 
 /* Which way the request goes now: direct, or through the first proxy of
- * its own WINHTTP_OPTION_PROXY or its session's that applies and is not
- * bypassed (request_proxy.c). */
+ * its own WINHTTP_OPTION_PROXY, the PAC script's answer, or its session's
+ * that applies and is not bypassed (request_proxy.c); resumable, as
+ * request_find_auto_proxy. */
 DWORD request_route(struct request *request, struct route *route);
+/* AUTOMATIC_PROXY's lookup for the send (request_autoproxy.c): sets
+ * auto_proxy; ERROR_IO_PENDING while an asynchronous request's lookup runs
+ * on the process's pool (the request is resumed when it ends, and calling
+ * again applies it), ERROR_WINHTTP_OPERATION_CANCELLED when the handle was
+ * closed meanwhile. */
+DWORD request_find_auto_proxy(struct request *request);
+/* WinHttpCloseHandle: a running lookup stops soon. */
+void request_cancel_auto_proxy(struct request *request);
+void request_free_auto_proxy(struct request *request);
 /* The next proxy of the list, after one could not be reached: FALSE when
  * there is none. */
 BOOL request_next_proxy(struct request *request, struct route *route);

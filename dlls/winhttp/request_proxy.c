@@ -6,76 +6,12 @@
 
 #include "request.h"
 #include "proxy_config.h"
-#include "autoproxy.h"
 
 static const struct proxy_setting *request_proxy_setting(struct request *r)
 {
     if (r->proxy_set) return &r->proxy;
     if (r->auto_proxy_found) return &r->auto_proxy;
     return &request_session(r)->proxy;
-}
-
-/* WINHTTP_ACCESS_TYPE_AUTOMATIC_PROXY with auto-detection or a PAC URL in
- * the user's settings: what the script says for this URL.  The session
- * caches the script, so only a session's first request downloads it; the
- * lookup blocks the thread that runs the send (an asynchronous request's
- * worker).  When it fails the static settings apply, as on Windows, and
- * no lookup is made again for AUTO_PROXY_RETRY_MS (a network without WPAD
- * must not pay a detection per request). */
-#define AUTO_PROXY_RETRY_MS (5 * 60 * 1000)
-
-static DWORD run_auto_proxy(struct session *session, const WCHAR *url, const WINHTTP_AUTOPROXY_OPTIONS *options,
-                            WCHAR **answer)
-{
-    struct autoproxy_query *query = NULL;
-    DWORD error;
-
-    if (!(error = autoproxy_query_create(&session->obj, url, options, &query))) error = autoproxy_run(query, answer);
-    autoproxy_query_free(query);
-    return error;
-}
-
-static void find_auto_proxy(struct request *r)
-{
-    struct session *session = request_session(r);
-    WINHTTP_AUTOPROXY_OPTIONS options = { 0 };
-    WINHTTP_PROXY_INFO info = { 0 };
-    WCHAR *url, *answer = NULL;
-    DWORD error;
-
-    r->auto_proxy_found = FALSE;
-    if (r->proxy_set || session->access_type != WINHTTP_ACCESS_TYPE_AUTOMATIC_PROXY) return;
-    if (!session->auto_detect && !session->auto_config_url) return;
-    if (GetTickCount64() < session->auto_retry_at) return;
-    if (session->auto_detect)
-    {
-        options.dwFlags |= WINHTTP_AUTOPROXY_AUTO_DETECT;
-        options.dwAutoDetectFlags = WINHTTP_AUTO_DETECT_TYPE_DHCP | WINHTTP_AUTO_DETECT_TYPE_DNS_A;
-    }
-    if (session->auto_config_url)
-    {
-        options.dwFlags |= WINHTTP_AUTOPROXY_CONFIG_URL;
-        options.lpszAutoConfigUrl = session->auto_config_url;
-    }
-    if (!(url = request_url(r))) return;
-    error = run_auto_proxy(session, url, &options, &answer);
-    /* a PAC server that asks who we are: as documented, ask again with the
-     * logged-on user's credentials */
-    if (error == ERROR_WINHTTP_LOGIN_FAILURE)
-    {
-        options.fAutoLogonIfChallenged = TRUE;
-        error = run_auto_proxy(session, url, &options, &answer);
-    }
-    if (!error) error = autoproxy_to_info(answer, &info);
-    if (!error)
-        r->auto_proxy_found = proxy_setting_set(&r->auto_proxy, info.dwAccessType, info.lpszProxy,
-                                                info.lpszProxyBypass);
-    else session->auto_retry_at = GetTickCount64() + AUTO_PROXY_RETRY_MS;     /* a racing write is as good */
-    TRACE("%s: automatic proxy %lu, %s\n", debugstr_w(url), error, debugstr_w(info.lpszProxy));
-    GlobalFree(info.lpszProxy);
-    GlobalFree(info.lpszProxyBypass);
-    heap_free(answer);
-    heap_free(url);
 }
 
 static enum proxy_scheme scheme_of(const struct route *route)
@@ -115,11 +51,12 @@ DWORD request_route(struct request *r, struct route *route)
     struct route next = { 0 };
     DWORD error;
 
+    r->proxy_index = 0;
+    /* asynchronous: ERROR_IO_PENDING while a PAC lookup runs on the pool */
+    if ((error = request_find_auto_proxy(r))) return error;
     next.port = request_target_port(r);
     next.secure = r->target_secure;
     if (!(next.host = strdupW(request_target_host(r)))) return ERROR_OUTOFMEMORY;
-    r->proxy_index = 0;
-    find_auto_proxy(r);
     if ((error = choose_proxy(request_proxy_setting(r), 0, &next)))
     {
         route_free(&next);

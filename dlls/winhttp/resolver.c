@@ -55,22 +55,6 @@ static void operation_release(struct operation *op)
     heap_free(op);
 }
 
-/* The process's pool, with the DLL kept loaded while a callback of ours
-   runs (an operation's work may outlive its resolver). */
-static TP_CALLBACK_ENVIRON *work_environment(void)
-{
-    static INIT_ONCE once = INIT_ONCE_STATIC_INIT;
-    static TP_CALLBACK_ENVIRON environment;
-    BOOL pending;
-
-    if (InitOnceBeginInitialize(&once, 0, &pending, NULL) && pending)
-    {
-        InitializeThreadpoolEnvironment(&environment);
-        SetThreadpoolCallbackLibrary(&environment, winhttp_instance);
-        InitOnceComplete(&once, 0, NULL);
-    }
-    return &environment;
-}
 
 /* The first of the work's end and a close resumes the waiting task. */
 static BOOL take_resume(struct operation *op)
@@ -101,7 +85,7 @@ static void resolver_close(struct object *obj)
     if (op->funcs->cancel) op->funcs->cancel(op->context);
     /* complete now, on the pool (not inside WinHttpCloseHandle) */
     if (InterlockedCompareExchange(&op->started, TRUE, TRUE) && take_resume(op) &&
-        !TrySubmitThreadpoolCallback(resume_work, op, work_environment()))
+        !TrySubmitThreadpoolCallback(resume_work, op, blocking_environment()))
         task_queue_resume(&resolver->queue);
     operation_release(op);
 }
@@ -135,7 +119,7 @@ static enum task_result operation_run(struct task *task)
     if (op->started) return TASK_DONE;          /* resumed: the work is done, or cancelled */
     if (InterlockedCompareExchange(&op->cancelled, TRUE, TRUE)) return TASK_DONE;  /* closed before it started */
     InterlockedIncrement(&op->refs);            /* the work's */
-    if (!TrySubmitThreadpoolCallback(operation_work, op, work_environment()))
+    if (!TrySubmitThreadpoolCallback(operation_work, op, blocking_environment()))
     {
         WARN("no pool thread: working on this one\n");
         InterlockedDecrement(&op->refs);

@@ -40,6 +40,21 @@ TP_CALLBACK_ENVIRON *task_environment(void)
     return &environment;
 }
 
+TP_CALLBACK_ENVIRON *blocking_environment(void)
+{
+    static INIT_ONCE once = INIT_ONCE_STATIC_INIT;
+    static TP_CALLBACK_ENVIRON blocking;
+    BOOL pending;
+
+    if (InitOnceBeginInitialize(&once, 0, &pending, NULL) && pending)
+    {
+        InitializeThreadpoolEnvironment(&blocking);
+        SetThreadpoolCallbackLibrary(&blocking, winhttp_instance);
+        InitOnceComplete(&once, 0, NULL);
+    }
+    return &blocking;
+}
+
 static DWORD worker_count_set;  /* as the application set it: 0 when it did not */
 
 DWORD task_worker_count(void)

@@ -79,6 +79,10 @@ void task_queue_resume(struct task_queue *queue);
 
 /* The pool every async object uses (created on first use). */
 TP_CALLBACK_ENVIRON *task_environment(void);
+/* The process's pool, with the DLL kept loaded while a callback of ours
+ * runs: for work that may block for seconds (PAC lookups, the resolver
+ * handle's operations), which must not hold the DLL's own few workers. */
+TP_CALLBACK_ENVIRON *blocking_environment(void);
 /* WINHTTP_OPTION_WORKER_THREAD_COUNT: the pool's maximum (0: the default),
  * once, before the pool is first used. */
 BOOL task_set_worker_count(DWORD count);

@@ -624,9 +624,120 @@ done:
     if (origin) server_stop(origin);
 }
 
+/* Asynchronous requests: the lookup runs while WinHttpSendRequest has
+   returned (it may wait for a slow PAC server), the request goes where the
+   script says, and closing the handle while the script downloads cancels
+   the request at once: REQUEST_ERROR with ERROR_WINHTTP_OPERATION_CANCELLED,
+   then HANDLE_CLOSING (the documented order), long before the PAC server
+   would have answered. */
+struct async_watch
+{
+    HANDLE done, closing;
+    volatile DWORD status, error;
+};
+
+static void CALLBACK watch_status(HINTERNET handle, DWORD_PTR context, DWORD status, void *info, DWORD length)
+{
+    struct async_watch *w = (struct async_watch *)context;
+
+    if (!w) return;
+    if (status == WINHTTP_CALLBACK_STATUS_SENDREQUEST_COMPLETE || status == WINHTTP_CALLBACK_STATUS_REQUEST_ERROR)
+    {
+        w->error = status == WINHTTP_CALLBACK_STATUS_REQUEST_ERROR ? ((WINHTTP_ASYNC_RESULT *)info)->dwError : 0;
+        w->status = status;
+        SetEvent(w->done);
+    }
+    else if (status == WINHTTP_CALLBACK_STATUS_HANDLE_CLOSING) SetEvent(w->closing);
+}
+
+static HINTERNET async_request(HINTERNET session, const WCHAR *host, INTERNET_PORT port, struct async_watch *w)
+{
+    HINTERNET connect = WinHttpConnect(session, host, port, 0);
+    HINTERNET request = connect ? WinHttpOpenRequest(connect, NULL, L"/file.txt", NULL, NULL, NULL, 0) : NULL;
+    DWORD_PTR context = (DWORD_PTR)w;
+
+    if (connect) WinHttpCloseHandle(connect);   /* the request keeps what it needs */
+    if (!request) return NULL;
+    WinHttpSetStatusCallback(request, watch_status, WINHTTP_CALLBACK_FLAG_ALL_NOTIFICATIONS, 0);
+    WinHttpSetOption(request, WINHTTP_OPTION_CONTEXT_VALUE, &context, sizeof(context));
+    return request;
+}
+
+static void test_automatic_proxy_pac_async(void)
+{
+    struct server *pac = server_start(), *proxy = server_start();
+    struct async_watch w = { CreateEventW(NULL, FALSE, FALSE, NULL), CreateEventW(NULL, TRUE, FALSE, NULL) };
+    struct saved_ie saved;
+    struct script *s;
+    char script[256], pac_url[64];
+    HINTERNET session, request;
+    DWORD start;
+    WCHAR url[64];
+
+    if (!pac || !proxy)
+    {
+        ok(0, "cannot start the scripted servers");
+        goto done;
+    }
+    snprintf(script, sizeof(script), "function FindProxyForURL(url, host) { return \"PROXY 127.0.0.1:%u\"; }",
+             server_port(proxy));
+    s = server_every_connection(pac);
+    script_recv_request(s);
+    script_wait(s, 2000);       /* a slow PAC server */
+    script_respond(s, 200, "Content-Type: application/x-ns-proxy-autoconfig\r\n", script);
+    script_close(s);
+    s = server_every_connection(proxy);
+    script_recv_request(s);
+    script_respond(s, 200, "", "through the proxy");
+    script_close(s);
+    snprintf(pac_url, sizeof(pac_url), "http://127.0.0.1:%u/proxy.pac", server_port(pac));
+
+    save_ie(&saved);
+    put_ie_enable(0);
+    swprintf(url, ARRAYSIZE(url), L"%hs", pac_url);
+    put_ie_string(L"AutoConfigURL", url);
+    put_ie_connection(0x05, "", "", pac_url);
+
+    /* the lookup runs after WinHttpSendRequest returned; the proxy gets the request */
+    session = WinHttpOpen(L"conformance", WINHTTP_ACCESS_TYPE_AUTOMATIC_PROXY, NULL, NULL, WINHTTP_FLAG_ASYNC);
+    request = session ? async_request(session, L"pac-routed.example", 8080, &w) : NULL;
+    start = GetTickCount();
+    ok(request && WinHttpSendRequest(request, NULL, 0, NULL, 0, 0, 0), "send: %lu", GetLastError());
+    ok(GetTickCount() - start < 1500, "WinHttpSendRequest waited %lu ms for the PAC server", GetTickCount() - start);
+    ok(!WaitForSingleObject(w.done, 10000), "no completion");
+    ok_int(w.status, WINHTTP_CALLBACK_STATUS_SENDREQUEST_COMPLETE);
+    ok_int(server_requests(proxy), 1);
+    if (request) WinHttpCloseHandle(request);
+    ok(!WaitForSingleObject(w.closing, 5000), "no HANDLE_CLOSING");
+    if (session) WinHttpCloseHandle(session);
+
+    /* a new session downloads the script again: closed meanwhile, the request is cancelled at once */
+    ResetEvent(w.closing);
+    w.status = 0;
+    session = WinHttpOpen(L"conformance", WINHTTP_ACCESS_TYPE_AUTOMATIC_PROXY, NULL, NULL, WINHTTP_FLAG_ASYNC);
+    request = session ? async_request(session, L"pac-routed.example", 8080, &w) : NULL;
+    ok(request && WinHttpSendRequest(request, NULL, 0, NULL, 0, 0, 0), "send: %lu", GetLastError());
+    Sleep(300);
+    start = GetTickCount();
+    if (request) WinHttpCloseHandle(request);
+    ok(!WaitForSingleObject(w.closing, 5000), "no HANDLE_CLOSING");
+    ok(GetTickCount() - start < 1200, "HANDLE_CLOSING after %lu ms", GetTickCount() - start);
+    ok_int(w.status, WINHTTP_CALLBACK_STATUS_REQUEST_ERROR);
+    ok_int(w.error, ERROR_WINHTTP_OPERATION_CANCELLED);
+    ok_int(server_requests(proxy), 1);
+    if (session) WinHttpCloseHandle(session);
+    restore_ie(&saved);
+done:
+    CloseHandle(w.done);
+    CloseHandle(w.closing);
+    if (pac) server_stop(pac);
+    if (proxy) server_stop(proxy);
+}
+
 TEST_CASES(TEST(test_set_default_validation), TEST(test_default_round_trip), TEST(test_default_from_registry),
            TEST(test_default_from_environment), TEST(test_ie_config_errors), TEST(test_ie_config_values),
-           TEST(test_ie_config_defaults), TEST(test_detect), TEST(test_detect_dns), TEST(test_automatic_proxy_pac));
+           TEST(test_ie_config_defaults), TEST(test_detect), TEST(test_detect_dns), TEST(test_automatic_proxy_pac),
+           TEST(test_automatic_proxy_pac_async));
 
 /* The settings are the machine's and the user's, not the process's: the
    runs of both arches (side by side under the runner), and any other

@@ -242,8 +242,7 @@ static void basic_options(BOOL async)
     script_recv_request(s);
     script_respond(s, 200, NULL, "welcome");
     client_open(&c, async, NULL, L"127.0.0.1", server_port(srv), L"/", 0);
-    set_string_option(c.request, WINHTTP_OPTION_USERNAME, L"user");
-    set_string_option(c.request, WINHTTP_OPTION_PASSWORD, L"pwd");
+    client_options(&c, FALSE, L"user", L"pwd");
     ok_int(client_exchange(&c, NULL, 0, &status), 0);
     ok_int(status, 200);
     client_close(&c);
@@ -347,8 +346,7 @@ static void test_challenge_forever(void)
     script_repeat(s);
     /* the options' */
     client_open(&c, FALSE, NULL, L"127.0.0.1", server_port(srv), L"/", 0);
-    set_string_option(c.request, WINHTTP_OPTION_USERNAME, L"user");
-    set_string_option(c.request, WINHTTP_OPTION_PASSWORD, L"wrong");
+    client_options(&c, FALSE, L"user", L"wrong");
     ok_int(client_exchange(&c, NULL, 0, &status), 0);
     ok_int(status, 401);
     client_close(&c);
@@ -380,8 +378,7 @@ static void test_precedence(void)
     script_respond(s, 401, basic_challenge, "denied");
     script_repeat(s);
     client_open(&c, FALSE, NULL, L"127.0.0.1", server_port(srv), L"/", 0);
-    set_string_option(c.request, WINHTTP_OPTION_USERNAME, L"user");
-    set_string_option(c.request, WINHTTP_OPTION_PASSWORD, L"pwd");
+    client_options(&c, FALSE, L"user", L"pwd");
     WinHttpSetCredentials(c.request, WINHTTP_AUTH_TARGET_SERVER, WINHTTP_AUTH_SCHEME_BASIC, L"user", L"other", NULL);
     ok_int(client_exchange(&c, NULL, 0, &status), 0);
     ok_int(status, 401);
@@ -404,8 +401,7 @@ static void test_disable_authentication(void)
     script_respond(s, 401, basic_challenge, "denied");
     script_repeat(s);
     client_open(&c, FALSE, NULL, L"127.0.0.1", server_port(srv), L"/", 0);
-    set_string_option(c.request, WINHTTP_OPTION_USERNAME, L"user");
-    set_string_option(c.request, WINHTTP_OPTION_PASSWORD, L"pwd");
+    client_options(&c, FALSE, L"user", L"pwd");
     ok(WinHttpSetOption(c.request, WINHTTP_OPTION_DISABLE_FEATURE, &value, sizeof(value)), "%lu", GetLastError());
     ok_int(client_exchange(&c, NULL, 0, &status), 0);
     ok_int(status, 401);
@@ -438,8 +434,7 @@ static void test_malformed_challenges(void)
         script_respond(s, 401, challenges[i], "denied");
         script_repeat(s);
         client_open(&c, FALSE, NULL, L"127.0.0.1", server_port(srv), L"/", 0);
-        set_string_option(c.request, WINHTTP_OPTION_USERNAME, L"user");
-        set_string_option(c.request, WINHTTP_OPTION_PASSWORD, L"pwd");
+        client_options(&c, FALSE, L"user", L"pwd");
         ok_int(client_exchange(&c, NULL, 0, &status), 0);
         ok_int(status, 401);
         WinHttpQueryAuthSchemes(c.request, &supported, &first, &target);
@@ -464,8 +459,7 @@ static void test_malformed_challenges(void)
         script_respond(s, 401, big, "denied");
         script_repeat(s);
         client_open(&c, FALSE, NULL, L"127.0.0.1", server_port(srv), L"/", 0);
-        set_string_option(c.request, WINHTTP_OPTION_USERNAME, L"user");
-        set_string_option(c.request, WINHTTP_OPTION_PASSWORD, L"pwd");
+        client_options(&c, FALSE, L"user", L"pwd");
         ok_int(client_exchange(&c, NULL, 0, &status), 0);
         ok_int(status, 401);
         client_close(&c);
@@ -500,8 +494,7 @@ static void digest_options(const char *algorithm, BOOL sha256, BOOL sess, BOOL a
     script_recv_request(s);
     script_respond(s, 200, NULL, "welcome");
     client_open(&c, async, NULL, L"127.0.0.1", server_port(srv), L"/dir/index.html", 0);
-    set_string_option(c.request, WINHTTP_OPTION_USERNAME, L"Mufasa");
-    set_string_option(c.request, WINHTTP_OPTION_PASSWORD, L"Circle of Life");
+    client_options(&c, FALSE, L"Mufasa", L"Circle of Life");
     ok_int(client_exchange(&c, NULL, 0, &status), 0);
     ok_int(status, 200);
     client_close(&c);
@@ -601,8 +594,7 @@ static void test_digest_stale(void)
     script_recv_request(s);
     script_respond(s, 401, digest_header("MD5", "auth", "third", TRUE), "stale again");
     client_open(&c, FALSE, NULL, L"127.0.0.1", server_port(srv), L"/", 0);
-    set_string_option(c.request, WINHTTP_OPTION_USERNAME, L"u");
-    set_string_option(c.request, WINHTTP_OPTION_PASSWORD, L"p");
+    client_options(&c, FALSE, L"u", L"p");
     ok_int(client_exchange(&c, NULL, 0, &status), 0);
     ok_int(status, 401);
     client_close(&c);
@@ -630,8 +622,7 @@ static void test_digest_unknown_algorithm(void)
     script_respond(s, 401, digest_header("X-UNKNOWN", "auth", NONCE, FALSE), "denied");
     script_repeat(s);
     client_open(&c, FALSE, NULL, L"127.0.0.1", server_port(srv), L"/", 0);
-    set_string_option(c.request, WINHTTP_OPTION_USERNAME, L"u");
-    set_string_option(c.request, WINHTTP_OPTION_PASSWORD, L"p");
+    client_options(&c, FALSE, L"u", L"p");
     ok_int(client_exchange(&c, NULL, 0, &status), 0);
     ok_int(status, 401);
     client_close(&c);
@@ -670,8 +661,7 @@ static void redirect_case(BOOL same_origin, BOOL options)
     client_open(&c, FALSE, NULL, L"127.0.0.1", server_port(a), L"/", 0);
     if (options)
     {
-        set_string_option(c.request, WINHTTP_OPTION_USERNAME, L"user");
-        set_string_option(c.request, WINHTTP_OPTION_PASSWORD, L"pwd");
+        client_options(&c, FALSE, L"user", L"pwd");
     }
     else WinHttpSetCredentials(c.request, WINHTTP_AUTH_TARGET_SERVER, WINHTTP_AUTH_SCHEME_BASIC, L"user", L"pwd", NULL);
     ok_int(client_exchange(&c, NULL, 0, &status), 0);
@@ -727,8 +717,7 @@ static void proxy_plain(BOOL options, BOOL async)
     WinHttpSetCredentials(c.request, WINHTTP_AUTH_TARGET_SERVER, WINHTTP_AUTH_SCHEME_DIGEST, L"server", L"s", NULL);
     if (options)
     {
-        set_string_option(c.request, WINHTTP_OPTION_PROXY_USERNAME, L"user");
-        set_string_option(c.request, WINHTTP_OPTION_PROXY_PASSWORD, L"pwd");
+        client_options(&c, TRUE, L"user", L"pwd");
     }
     ok_int(client_exchange(&c, NULL, 0, &status), 0);
     if (!options)
@@ -771,8 +760,7 @@ static void proxy_connect(BOOL options)
     client_open(&c, FALSE, proxy, L"example.test", 443, L"/", WINHTTP_FLAG_SECURE);
     if (options)
     {
-        set_string_option(c.request, WINHTTP_OPTION_PROXY_USERNAME, L"user");
-        set_string_option(c.request, WINHTTP_OPTION_PROXY_PASSWORD, L"pwd");
+        client_options(&c, TRUE, L"user", L"pwd");
         error = client_exchange(&c, NULL, 0, &status);
     }
     else
@@ -814,8 +802,7 @@ static void apache_case(const WCHAR *path, BOOL options, BOOL right, BOOL async,
     client_open(&c, async, NULL, host, port, path, 0);
     if (options)
     {
-        set_string_option(c.request, WINHTTP_OPTION_USERNAME, user);
-        set_string_option(c.request, WINHTTP_OPTION_PASSWORD, password);
+        client_options(&c, FALSE, user, password);
         ok_int(client_exchange(&c, NULL, 0, &status), 0);
     }
     else
@@ -866,8 +853,7 @@ static void squid_case(BOOL options, BOOL async)
     client_open(&c, async, proxy, L"localhost", port, L"/hello.txt", 0);
     if (options)
     {
-        set_string_option(c.request, WINHTTP_OPTION_PROXY_USERNAME, user);
-        set_string_option(c.request, WINHTTP_OPTION_PROXY_PASSWORD, password);
+        client_options(&c, TRUE, user, password);
     }
     ok_int(client_exchange(&c, NULL, 0, &status), 0);
     if (!options)

@@ -99,6 +99,12 @@ void set_string_option(HINTERNET h, DWORD option, const WCHAR *value)
     ok(WinHttpSetOption(h, option, (void *)value, lstrlenW(value)), "option %lu: error %lu", option, GetLastError());
 }
 
+void client_options(struct client *c, BOOL proxy, const WCHAR *user, const WCHAR *password)
+{
+    set_string_option(c->request, proxy ? WINHTTP_OPTION_PROXY_USERNAME : WINHTTP_OPTION_USERNAME, user);
+    set_string_option(c->request, proxy ? WINHTTP_OPTION_PROXY_PASSWORD : WINHTTP_OPTION_PASSWORD, password);
+}
+
 /* ---- what the server saw -------------------------------------------------- */
 
 /* A header's value in a request head ("" when absent), copied. */

@@ -36,6 +36,8 @@ DWORD wait_for(struct client *c, LONG want);
 /* Send and receive; 0 and the status, or the error. */
 DWORD client_exchange(struct client *c, const void *body, DWORD length, DWORD *status);
 void set_string_option(HINTERNET h, DWORD option, const WCHAR *value);
+/* The request's USERNAME/PASSWORD options, or PROXY_USERNAME/PROXY_PASSWORD. */
+void client_options(struct client *c, BOOL proxy, const WCHAR *user, const WCHAR *password);
 
 /* A header's value in a request head ("" when absent), copied. */
 const char *head_value(const char *head, const char *name, char *buf, size_t size);

@@ -118,6 +118,25 @@ static void check_legs(struct server *srv, int first, const char *header)
        request_header(srv, first + 1, header));
 }
 
+/* The script of a server (or proxy) that asks for NTLM: a 401 (407)
+ * naming it (first: the challenge lines, NULL for just NTLM), then the
+ * CHALLENGE_MESSAGE answering the first leg. */
+static void script_ntlm_challenges(struct script *s, BOOL proxy, const char *first)
+{
+    const char *header = proxy ? "Proxy-Authenticate" : "WWW-Authenticate";
+    char line[128];
+
+    if (!first)
+    {
+        sprintf(line, "%s: NTLM\r\n", header);
+        first = line;
+    }
+    script_recv_request(s);
+    script_respond(s, proxy ? 407 : 401, first, "denied");
+    script_recv_request(s);
+    script_respond(s, proxy ? 407 : 401, ntlm_challenge(header, 0), "go on");
+}
+
 /* ---- the scripted server ------------------------------------------------------------------- */
 
 /* The application's loop: 401 -> QueryAuthSchemes -> SetCredentials(NTLM)
@@ -183,17 +202,13 @@ static void ntlm_automatic(BOOL proxy, BOOL async)
     DWORD status;
 
     sprintf(first, "%s: Basic realm=\"placebo\"\r\n%s: NTLM\r\n", challenge, challenge);
-    script_recv_request(s);
-    script_respond(s, proxy ? 407 : 401, first, "denied");
-    script_recv_request(s);
-    script_respond(s, proxy ? 407 : 401, ntlm_challenge(challenge, 0), "go on");
+    script_ntlm_challenges(s, proxy, first);
     script_recv_request(s);
     script_respond(s, 200, NULL, "welcome");
     swprintf(proxy_name, ARRAYSIZE(proxy_name), L"127.0.0.1:%u", server_port(srv));
     if (proxy) client_open(&c, async, proxy_name, L"origin.example", 80, L"/page", 0);
     else client_open(&c, async, NULL, L"127.0.0.1", server_port(srv), L"/private", 0);
-    set_string_option(c.request, proxy ? WINHTTP_OPTION_PROXY_USERNAME : WINHTTP_OPTION_USERNAME, L"user");
-    set_string_option(c.request, proxy ? WINHTTP_OPTION_PROXY_PASSWORD : WINHTTP_OPTION_PASSWORD, L"pwd");
+    client_options(&c, proxy, L"user", L"pwd");
     ok_int(client_exchange(&c, NULL, 0, &status), 0);
     ok_int(status, 200);
     if (proxy)
@@ -223,10 +238,7 @@ static void test_ntlm_connection_logged_in(void)
     char body[16];
     DWORD read;
 
-    script_recv_request(s);
-    script_respond(s, 401, "WWW-Authenticate: NTLM\r\n", "denied");
-    script_recv_request(s);
-    script_respond(s, 401, ntlm_challenge("WWW-Authenticate", 0), "go on");
+    script_ntlm_challenges(s, FALSE, NULL);
     script_recv_request(s);
     script_respond(s, 200, NULL, "welcome");
     script_recv_request(s);
@@ -235,8 +247,7 @@ static void test_ntlm_connection_logged_in(void)
     script_recv_request(s2);
     script_respond(s2, 401, "WWW-Authenticate: NTLM\r\n", "denied");
     client_open(&c, FALSE, NULL, L"127.0.0.1", server_port(srv), L"/private", 0);
-    set_string_option(c.request, WINHTTP_OPTION_USERNAME, L"user");
-    set_string_option(c.request, WINHTTP_OPTION_PASSWORD, L"pwd");
+    client_options(&c, FALSE, L"user", L"pwd");
     ok_int(client_exchange(&c, NULL, 0, &status), 0);
     ok_int(status, 200);
     ok(WinHttpReadData(c.request, body, sizeof(body), &read), "read %lu", GetLastError());
@@ -244,8 +255,7 @@ static void test_ntlm_connection_logged_in(void)
 
     /* the same user */
     c.request = WinHttpOpenRequest(c.connect, NULL, L"/private/2", NULL, NULL, NULL, 0);
-    set_string_option(c.request, WINHTTP_OPTION_USERNAME, L"user");
-    set_string_option(c.request, WINHTTP_OPTION_PASSWORD, L"pwd");
+    client_options(&c, FALSE, L"user", L"pwd");
     ok_int(client_exchange(&c, NULL, 0, &status), 0);
     ok_int(status, 200);
     ok(WinHttpReadData(c.request, body, sizeof(body), &read), "read %lu", GetLastError());
@@ -278,16 +288,12 @@ static void test_ntlm_refused(void)
     struct client c;
     DWORD status;
 
-    script_recv_request(s);
-    script_respond(s, 401, "WWW-Authenticate: NTLM\r\n", "denied");
-    script_recv_request(s);
-    script_respond(s, 401, ntlm_challenge("WWW-Authenticate", 0), "go on");
+    script_ntlm_challenges(s, FALSE, NULL);
     script_recv_request(s);
     script_respond(s, 401, "WWW-Authenticate: NTLM\r\n", "denied");
     script_await_close(s, INFINITE);
     client_open(&c, FALSE, NULL, L"127.0.0.1", server_port(srv), L"/private", 0);
-    set_string_option(c.request, WINHTTP_OPTION_USERNAME, L"user");
-    set_string_option(c.request, WINHTTP_OPTION_PASSWORD, L"wrong");
+    client_options(&c, FALSE, L"user", L"wrong");
     ok_int(client_exchange(&c, NULL, 0, &status), 0);
     ok_int(status, 401);
     client_close(&c);
@@ -312,8 +318,7 @@ static void garbled_case(const char *second, int want_requests)
     script_respond(s, 401, second, "go on");
     script_repeat(s);
     client_open(&c, FALSE, NULL, L"127.0.0.1", server_port(srv), L"/private", 0);
-    set_string_option(c.request, WINHTTP_OPTION_USERNAME, L"user");
-    set_string_option(c.request, WINHTTP_OPTION_PASSWORD, L"pwd");
+    client_options(&c, FALSE, L"user", L"pwd");
     ok_int(client_exchange(&c, NULL, 0, &status), 0);
     ok_int(status, 401);
     client_close(&c);
@@ -399,8 +404,7 @@ static void test_ntlm_disabled(void)
     script_respond(s, 401, "WWW-Authenticate: NTLM\r\n", "denied");
     script_await_close(s, INFINITE);
     client_open(&c, FALSE, NULL, L"127.0.0.1", server_port(srv), L"/private", 0);
-    set_string_option(c.request, WINHTTP_OPTION_USERNAME, L"user");
-    set_string_option(c.request, WINHTTP_OPTION_PASSWORD, L"pwd");
+    client_options(&c, FALSE, L"user", L"pwd");
     ok(WinHttpSetOption(c.request, WINHTTP_OPTION_DISABLE_FEATURE, &features, sizeof(features)), "%lu",
        GetLastError());
     ok_int(client_exchange(&c, NULL, 0, &status), 0);
@@ -425,17 +429,13 @@ static void test_ntlm_proxy_connect(void)
     struct client c;
     DWORD status;
 
-    script_recv_request(s);
-    script_respond(s, 407, "Proxy-Authenticate: NTLM\r\n", "denied");
-    script_recv_request(s);
-    script_respond(s, 407, ntlm_challenge("Proxy-Authenticate", 0), "go on");
+    script_ntlm_challenges(s, TRUE, NULL);
     script_recv_request(s);
     script_send(s, "HTTP/1.1 200 Connection established\r\n\r\n", 0);
     script_reset(s);
     swprintf(proxy, ARRAYSIZE(proxy), L"127.0.0.1:%u", server_port(srv));
     client_open(&c, FALSE, proxy, L"origin.example", 443, L"/page", WINHTTP_FLAG_SECURE);
-    set_string_option(c.request, WINHTTP_OPTION_PROXY_USERNAME, L"user");
-    set_string_option(c.request, WINHTTP_OPTION_PROXY_PASSWORD, L"pwd");
+    client_options(&c, TRUE, L"user", L"pwd");
     ok(client_exchange(&c, NULL, 0, &status) != 0, "the TLS handshake cannot succeed");
     client_close(&c);
     server_wait_idle(srv, WAIT_MS);
@@ -498,8 +498,7 @@ static void apache_logon(const WCHAR *path, const WCHAR *kind, DWORD scheme, BOO
     }
     else if (options)
     {
-        set_string_option(c.request, WINHTTP_OPTION_USERNAME, user);
-        set_string_option(c.request, WINHTTP_OPTION_PASSWORD, password);
+        client_options(&c, FALSE, user, password);
         ok_int(client_exchange(&c, NULL, 0, &status), 0);
     }
     else
@@ -563,8 +562,7 @@ static void squid_logon(const WCHAR *variable, BOOL tls, BOOL async)
             : !(env(L"WINHTTP_TEST_NGINX", origin, ARRAYSIZE(origin)) && split_endpoint(origin, &port)))
         return;
     client_open(&c, async, proxy, L"localhost", port, L"/hello.txt", tls ? WINHTTP_FLAG_SECURE : 0);
-    set_string_option(c.request, WINHTTP_OPTION_PROXY_USERNAME, user);
-    set_string_option(c.request, WINHTTP_OPTION_PROXY_PASSWORD, password);
+    client_options(&c, TRUE, user, password);
     ok_int(client_exchange(&c, NULL, 0, &status), 0);
     ok_int(status, 200);
     client_close(&c);
@@ -582,8 +580,7 @@ static void test_origin_407_in_tunnel(void)
         !env_tls_server(L"valid", origin, ARRAYSIZE(origin), &port))
         return;
     client_open(&c, FALSE, proxy, L"localhost", port, L"/status-407", WINHTTP_FLAG_SECURE);
-    set_string_option(c.request, WINHTTP_OPTION_PROXY_USERNAME, L"user");
-    set_string_option(c.request, WINHTTP_OPTION_PROXY_PASSWORD, L"pwd");
+    client_options(&c, TRUE, L"user", L"pwd");
     ok_int(client_exchange(&c, NULL, 0, &status), 0);
     ok_int(status, 407);
     ok(WinHttpQueryHeaders(c.request, WINHTTP_QUERY_CUSTOM, L"X-Connection-Requests", value, &size, NULL), "%lu",

@@ -739,22 +739,7 @@ TEST_CASES(TEST(test_set_default_validation), TEST(test_default_round_trip), TES
            TEST(test_ie_config_defaults), TEST(test_detect), TEST(test_detect_dns), TEST(test_automatic_proxy_pac),
            TEST(test_automatic_proxy_pac_async));
 
-/* The settings are the machine's and the user's, not the process's: the
-   runs of both arches (side by side under the runner), and any other
-   program that changes them, take this mutex first. */
-#define SETTINGS_MUTEX L"winhttp-conformance-proxy-settings"
-
 int main(int argc, char **argv)
 {
-    HANDLE mutex = CreateMutexW(NULL, FALSE, SETTINGS_MUTEX);
-    DWORD wait = mutex ? WaitForSingleObject(mutex, 60000) : WAIT_FAILED;
-    int ret;
-
-    if (wait != WAIT_OBJECT_0 && wait != WAIT_ABANDONED)
-        printf("note: running without the settings mutex (wait result %lu)\n", wait);
-    SetUnhandledExceptionFilter(restore_on_crash);
-    ret = harness_main(argc, argv, test_cases);
-    if (wait == WAIT_OBJECT_0 || wait == WAIT_ABANDONED) ReleaseMutex(mutex);
-    if (mutex) CloseHandle(mutex);
-    return ret;
+    return settings_main(argc, argv, test_cases);
 }

@@ -714,22 +714,7 @@ TEST_CASES(TEST(test_errors), TEST(test_round_trip), TEST(test_default_connectio
            TEST(test_settings_ex), TEST(test_settings_ex_close), TEST(test_settings_ex_busy),
            TEST(test_per_user));
 
-/* The settings are the machine's and the user's, not the process's: the
-   runs of both arches (side by side under the runner) take the same mutex
-   as proxy_settings.c. */
-#define SETTINGS_MUTEX L"winhttp-conformance-proxy-settings"
-
 int main(int argc, char **argv)
 {
-    HANDLE mutex = CreateMutexW(NULL, FALSE, SETTINGS_MUTEX);
-    DWORD wait = mutex ? WaitForSingleObject(mutex, 60000) : WAIT_FAILED;
-    int ret;
-
-    if (wait != WAIT_OBJECT_0 && wait != WAIT_ABANDONED)
-        printf("note: running without the settings mutex (wait result %lu)\n", wait);
-    SetUnhandledExceptionFilter(restore_on_crash);
-    ret = harness_main(argc, argv, test_cases);
-    if (wait == WAIT_OBJECT_0 || wait == WAIT_ABANDONED) ReleaseMutex(mutex);
-    if (mutex) CloseHandle(mutex);
-    return ret;
+    return settings_main(argc, argv, test_cases);
 }

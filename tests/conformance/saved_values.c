@@ -82,3 +82,23 @@ void restore_value(struct saved_value *v)
     v->data = NULL;
 }
 
+
+/* The settings are the machine's and the user's, not the process's: the
+   runs of both arches (side by side under the runner), and any other
+   program that changes them, take this mutex first. */
+#define SETTINGS_MUTEX L"winhttp-conformance-proxy-settings"
+
+int settings_main(int argc, char **argv, const struct test_case *cases)
+{
+    HANDLE mutex = CreateMutexW(NULL, FALSE, SETTINGS_MUTEX);
+    DWORD wait = mutex ? WaitForSingleObject(mutex, 60000) : WAIT_FAILED;
+    int ret;
+
+    if (wait != WAIT_OBJECT_0 && wait != WAIT_ABANDONED)
+        printf("note: running without the settings mutex (wait result %lu)\n", wait);
+    SetUnhandledExceptionFilter(restore_on_crash);
+    ret = harness_main(argc, argv, cases);
+    if (wait == WAIT_OBJECT_0 || wait == WAIT_ABANDONED) ReleaseMutex(mutex);
+    if (mutex) CloseHandle(mutex);
+    return ret;
+}

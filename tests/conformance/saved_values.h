@@ -27,4 +27,11 @@ void restore_value(struct saved_value *v);
 /* SetUnhandledExceptionFilter's filter: puts back every value still saved. */
 LONG WINAPI restore_on_crash(EXCEPTION_POINTERS *info);
 
+struct test_case;
+
+/* main() of a program that changes the proxy settings: its cases run
+   holding the settings mutex (the other program and the other arch wait),
+   with restore_on_crash as the unhandled-exception filter. */
+int settings_main(int argc, char **argv, const struct test_case *cases);
+
 #endif

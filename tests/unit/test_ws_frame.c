@@ -7,6 +7,7 @@
 
 #include "unit.h"
 #include "ws_frame.h"
+#include "utf8_reference.h"
 
 static const unsigned char rfc_mask[4] = { 0x37, 0xfa, 0x21, 0x3d };  /* 5.7's examples */
 
@@ -336,46 +337,6 @@ static void test_mask(void)
     ws_mask(NULL, 0, rfc_mask, 3);
 }
 
-/* The index of the first byte no valid text could go on with, worked out
- * from code point arithmetic rather than byte ranges; len if there is
- * none, with *truncated set when the last sequence is cut short. */
-static size_t reference_utf8_error(const unsigned char *s, size_t len, int *truncated)
-{
-    static const uint32_t min_for_length[] = { 0, 0x80, 0x800, 0x10000 };
-
-    *truncated = 0;
-    for (size_t i = 0; i < len;)
-    {
-        unsigned char lead = s[i];
-        int more = lead < 0x80 ? 0 : lead < 0xC0 ? -1 : lead < 0xE0 ? 1 : lead < 0xF0 ? 2 : lead < 0xF8 ? 3 : -1;
-        uint32_t cp;
-
-        if (more < 0) return i;
-        cp = lead & (0x7F >> more);
-        for (int k = 0; k <= more; k++)
-        {
-            int bits_left = 6 * (more - k);
-            uint32_t lowest, highest;
-
-            if (k)
-            {
-                if (i + k >= len)
-                {
-                    *truncated = 1;
-                    return len;
-                }
-                if ((s[i + k] & 0xC0) != 0x80) return i + k;
-                cp = cp << 6 | (s[i + k] & 0x3F);
-            }
-            lowest = cp << bits_left;
-            highest = lowest | ((1u << bits_left) - 1);
-            if (highest < min_for_length[more] || lowest > 0x10FFFF || (lowest >= 0xD800 && highest <= 0xDFFF))
-                return i + k;
-        }
-        i += more + 1;
-    }
-    return len;
-}
 
 /* Byte at a time: where the validator first fails. */
 static size_t feed_bytewise(const unsigned char *s, size_t len, struct ws_utf8 *state)

@@ -48,6 +48,7 @@ struct auth_target_state
     BOOL basic_utf8;            /* the Basic challenge said charset="UTF-8" */
     BOOL sent;                  /* the last request carried credentials for this target */
     BOOL stale_retried;         /* a stale nonce was answered once already */
+    BOOL basic_cached;          /* the options' Basic went unasked: the session's cache has it already */
     struct sspi_handshake *handshake;   /* NTLM/Negotiate: the context of the legs sent so far */
     DWORD handshake_scheme;
     WCHAR *handshake_user;      /* who it logs in as: auth_identity() */

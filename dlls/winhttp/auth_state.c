@@ -65,6 +65,7 @@ static void note_challenges(struct request *r, enum auth_target t)
 
     s->offered = 0;
     s->basic_utf8 = FALSE;
+    s->basic_cached = FALSE;    /* challenged: what it answers next is kept anew */
     free(s->token);
     s->token = NULL;
     if (!list) return;
@@ -255,7 +256,8 @@ static BOOL cached_basic(struct request *r, enum auth_target t, const struct cre
 }
 
 /* A final response that does not challenge a target whose options' Basic
- * went with the request: the space accepted them. */
+ * went with the request: the space accepted them (kept once: what came
+ * from the cache is there already). */
 static void remember_basic(struct request *r)
 {
     for (int t = 0; t < AUTH_TARGETS; t++)
@@ -264,7 +266,7 @@ static void remember_basic(struct request *r)
         struct credentials c;
         WCHAR *space, *identity;
 
-        if (!s->sent || s->app_scheme || s->answering != WINHTTP_AUTH_SCHEME_BASIC) continue;
+        if (!s->sent || s->app_scheme || s->answering != WINHTTP_AUTH_SCHEME_BASIC || s->basic_cached) continue;
         if (r->response.status == (t == AUTH_PROXY ? 407u : 401u) || !auth_get_credentials(r, t, &c)) continue;
         space = protection_space(r, t);
         identity = auth_identity(&c);
@@ -284,7 +286,10 @@ static DWORD credentials_value(struct request *r, enum auth_target t, const char
     *value = NULL;
     if (!auth_get_credentials(r, t, &c)) return ERROR_SUCCESS;
     if (!c.from_app && !c.is_default && !c.scheme && !s->offered && cached_basic(r, t, &c))
+    {
         c.scheme = s->answering = WINHTTP_AUTH_SCHEME_BASIC;
+        s->basic_cached = TRUE;
+    }
     switch (c.scheme)
     {
     case WINHTTP_AUTH_SCHEME_BASIC:
@@ -489,6 +494,7 @@ static void clear_challenge(struct auth_target_state *s)
     s->digest = NULL;
     s->offered = 0;
     s->answering = 0;
+    s->basic_cached = FALSE;
     s->nonce_count = 0;
 }
 

@@ -260,12 +260,12 @@ BOOL connection_logon_fits(const struct connection *conn, const struct logon *wa
     return logon_fits(conn->logon.server, want->server) && logon_fits(conn->logon.proxy, want->proxy);
 }
 
-void connection_set_logon(struct connection *conn, BOOL proxy, const WCHAR *user)
+void connection_set_logon(struct connection *conn, BOOL proxy, const WCHAR *identity)
 {
     WCHAR **field = proxy ? &conn->logon.proxy : &conn->logon.server;
     WCHAR *copy = NULL;
 
-    if (user && !(copy = strdupW(user))) return;    /* out of memory: kept as it was */
+    if (identity && !(copy = strdupW(identity))) return;    /* out of memory: kept as it was */
     heap_free(*field);
     *field = copy;
 }

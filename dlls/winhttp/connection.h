@@ -36,8 +36,9 @@ enum connect_phase
 /* Who a connection-based scheme (NTLM, Negotiate) logged in on a
  * connection, for the server and for the proxy: the server and the proxy
  * take every later request on it as that user's, so the pool hands it only
- * to a request that would log in as the same one.  NULL: nobody;
- * L"": the logged-on user (default credentials). */
+ * to a request that would log in as the same one.  Each is an identity
+ * (auth_identity: the user name and a hash of the password, or L"" for the
+ * logged-on user's default credentials), or NULL: nobody. */
 struct logon
 {
     WCHAR *server;
@@ -110,10 +111,10 @@ void connection_idle(struct connection *conn);
  * nobody) may use the connection: nobody logged in on it for a target, or
  * the same user. */
 BOOL connection_logon_fits(const struct connection *conn, const struct logon *want);
-/* NTLM or Negotiate logged in as user (L"" for default credentials) on the
- * connection for the server, or for the proxy; NULL: nobody (a server
- * that challenges again keeps no logon per connection). */
-void connection_set_logon(struct connection *conn, BOOL proxy, const WCHAR *user);
+/* NTLM or Negotiate logged in as identity on the connection for the
+ * server, or for the proxy; NULL: nobody (a server that challenges again
+ * keeps no logon per connection). */
+void connection_set_logon(struct connection *conn, BOOL proxy, const WCHAR *identity);
 
 /* Whether the bytes go through TLS (a refused tunnel's reply does not). */
 static inline BOOL connection_secure(const struct connection *conn) { return conn->stream != conn->socket; }

@@ -39,14 +39,15 @@ void pool_destroy(struct pool *pool);
  * (waiter NULL) waits up to timeout; an asynchronous one is queued and gets
  * ERROR_IO_PENDING, and calls again once resumed. */
 DWORD pool_acquire(struct pool *pool, const struct route *route, BOOL async, struct trust_key trust,
-                   const struct logon *logon, DWORD max_conns, int timeout, struct pool_waiter *waiter, struct connection **conn);
+                   const struct logon *logon, DWORD max_conns, int timeout, struct pool_waiter *waiter,
+                   struct connection **conn);
 /* A waiter that will not wait any more (its request was closed): taken off
  * the queue, and a slot granted to it passed on.  Returns whether it was
  * on the queue (then nobody else will resume it). */
 BOOL pool_forget_waiter(struct pool *pool, struct pool_waiter *waiter);
 /* Gives the slot back: keep the connection idle for reuse, or close it. */
+void pool_release(struct pool *pool, const struct route *route, struct connection *conn, BOOL keep);
 /* Closes every idle connection (the DLL is unloaded). */
 void pool_close_idle(void);
-void pool_release(struct pool *pool, const struct route *route, struct connection *conn, BOOL keep);
 
 #endif

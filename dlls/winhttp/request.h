@@ -199,9 +199,10 @@ DWORD request_read_ahead(struct request *request);
  * to the request; the pinned one when a handshake kept it (resumable:
  * ERROR_IO_PENDING while an asynchronous request waits for a slot). */
 DWORD request_acquire_connection(struct request *request);
-/* SEND_START: whether the attached connection is pinned and fits the new
- * route (then it stays); else it is dropped. */
-BOOL request_keeps_pinned(struct request *request);
+/* SEND_START: a connection still attached stays only when a handshake
+ * pinned it and it fits the new route; else it is dropped (it has an
+ * unread body). */
+void request_drop_unless_pinned(struct request *request);
 /* The body ended: the connection goes back to the pool (keep, when
  * reusable), stays attached (pinned), or is closed with CLOSING_CONNECTION
  * and CONNECTION_CLOSED. */

@@ -121,12 +121,11 @@ DWORD request_acquire_connection(struct request *r)
     return ERROR_SUCCESS;
 }
 
-BOOL request_keeps_pinned(struct request *r)
+void request_drop_unless_pinned(struct request *r)
 {
-    if (!r->conn) return FALSE;
-    if (r->conn_pinned && r->body.done && route_shares_connection(&r->conn->route, &r->route)) return TRUE;
+    if (!r->conn) return;
+    if (r->conn_pinned && r->body.done && route_shares_connection(&r->conn->route, &r->route)) return;
     request_drop_connection(r);
-    return FALSE;
 }
 
 void request_discard_connection(struct request *r)

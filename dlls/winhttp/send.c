@@ -113,9 +113,7 @@ static DWORD send_step(struct request *r)
     {
     case SEND_START:
         if ((error = request_route(r, &r->route))) return error;
-        /* a connection still attached has an unread body, unless a
-         * handshake pinned it: only then can it carry this */
-        request_keeps_pinned(r);
+        request_drop_unless_pinned(r);
         response_clear(&r->response);
         body_free(&r->body);
         memset(&r->body, 0, sizeof(r->body));

@@ -6,6 +6,10 @@
  * WSARecv/WSASend/ConnectEx bound to the DLL's thread pool, with
  * FILE_SKIP_COMPLETION_PORT_ON_SUCCESS so that an operation that completes
  * at once is handled inline, without a hop through the pool.
+ *
+ * Receiving and sending each have their own slot (overlapped structure,
+ * state, timer), so one receive and one send can be in flight at once: a
+ * WebSocket's full duplex.  Connecting uses the send slot.
  */
 #include <mswsock.h>
 
@@ -19,6 +23,21 @@ enum op_state
     OP_DONE,      /* completed; the next call of the operation collects it */
 };
 
+struct socket_stream;
+
+/* One direction's overlapped operation. */
+struct io_slot
+{
+    struct socket_stream *stream;
+    BOOL sending;               /* which of the owner's callbacks its completion calls */
+    enum op_state state;
+    OVERLAPPED overlapped;
+    TP_TIMER *timer;
+    BOOL timed_out;
+    ULONGLONG deadline;         /* of the pending operation (GetTickCount64) */
+    DWORD result, bytes;        /* of the operation in OP_DONE */
+};
+
 struct socket_stream
 {
     struct stream base;
@@ -29,15 +48,10 @@ struct socket_stream
     int recv_timeout, send_timeout;   /* as last set on the socket (sync) */
 
     /* asynchronous state */
-    SRWLOCK lock;
-    enum op_state state;
-    OVERLAPPED overlapped;
+    SRWLOCK lock;               /* guards the slots' states against completions, timers and cancel */
+    struct io_slot receiving, sending;
     TP_IO *io;
-    TP_TIMER *timer;
     BOOL skip_on_success;       /* FILE_SKIP_COMPLETION_PORT_ON_SUCCESS took */
-    BOOL timed_out;
-    ULONGLONG deadline;         /* of the pending operation (GetTickCount64) */
-    DWORD result, bytes;        /* of the operation in OP_DONE */
     size_t send_done;           /* bytes of the current send already sent */
 };
 
@@ -129,7 +143,7 @@ static DWORD sync_connect(struct socket_stream *s, const struct sockaddr *addres
 
 /* ---- asynchronous operations ---------------------------------------------------- */
 
-static void set_timer(struct socket_stream *s, ULONGLONG ms)
+static void set_timer(struct io_slot *slot, ULONGLONG ms)
 {
     LARGE_INTEGER due;
     FILETIME ft;
@@ -137,12 +151,13 @@ static void set_timer(struct socket_stream *s, ULONGLONG ms)
     due.QuadPart = -(LONGLONG)ms * 10000;   /* relative, in 100 ns units */
     ft.dwLowDateTime = due.LowPart;
     ft.dwHighDateTime = due.HighPart;
-    SetThreadpoolTimer(s->timer, &ft, 0, 0);
+    SetThreadpoolTimer(slot->timer, &ft, 0, 0);
 }
 
 static void CALLBACK timer_callback(TP_CALLBACK_INSTANCE *instance, void *context, TP_TIMER *timer)
 {
-    struct socket_stream *s = context;
+    struct io_slot *slot = context;
+    struct socket_stream *s = slot->stream;
     ULONGLONG now = GetTickCount64();
 
     /* A late firing meant for an earlier operation must spare this one;
@@ -150,55 +165,67 @@ static void CALLBACK timer_callback(TP_CALLBACK_INSTANCE *instance, void *contex
      * firing that looks early is one too: either way the timer goes
      * again for what is left, never dropped while an operation waits. */
     AcquireSRWLockExclusive(&s->lock);
-    if (s->state == OP_PENDING && now + 20 >= s->deadline)
+    if (slot->state == OP_PENDING && now + 20 >= slot->deadline)
     {
-        s->timed_out = TRUE;
-        CancelIoEx((HANDLE)s->socket, &s->overlapped);
+        slot->timed_out = TRUE;
+        CancelIoEx((HANDLE)s->socket, &slot->overlapped);
     }
-    else if (s->state == OP_PENDING && s->deadline != ~0ull)
-        set_timer(s, s->deadline - now);
+    else if (slot->state == OP_PENDING && slot->deadline != ~0ull)
+        set_timer(slot, slot->deadline - now);
     ReleaseSRWLockExclusive(&s->lock);
 }
 
-static void arm_timer(struct socket_stream *s, int timeout)
+static void arm_timer(struct io_slot *slot, int timeout)
 {
     if (timeout <= 0) return;
-    if (!s->timer && !(s->timer = CreateThreadpoolTimer(timer_callback, s, task_environment()))) return;
-    set_timer(s, timeout);
+    if (!slot->timer && !(slot->timer = CreateThreadpoolTimer(timer_callback, slot, task_environment()))) return;
+    set_timer(slot, timeout);
 }
 
-static void disarm_timer(struct socket_stream *s)
+static void disarm_timer(struct io_slot *slot)
 {
-    if (s->timer) SetThreadpoolTimer(s->timer, NULL, 0, 0);
+    if (slot->timer) SetThreadpoolTimer(slot->timer, NULL, 0, 0);
+}
+
+static void free_timer(struct io_slot *slot)
+{
+    if (!slot->timer) return;
+    SetThreadpoolTimer(slot->timer, NULL, 0, 0);
+    WaitForThreadpoolTimerCallbacks(slot->timer, TRUE);
+    CloseThreadpoolTimer(slot->timer);
+    slot->timer = NULL;
 }
 
 static void CALLBACK io_callback(TP_CALLBACK_INSTANCE *instance, void *context, void *overlapped, ULONG result,
                                  ULONG_PTR bytes, TP_IO *io)
 {
-    struct socket_stream *s = context;
+    struct io_slot *slot = CONTAINING_RECORD(overlapped, struct io_slot, overlapped);
+    struct socket_stream *s = slot->stream;
+    BOOL sending = slot->sending;
 
-    TRACE("%p: result %lu, %Iu bytes\n", s, result, bytes);
-    disarm_timer(s);
+    TRACE("%p: %s result %lu, %Iu bytes\n", s, sending ? "send" : "recv", result, bytes);
+    disarm_timer(slot);
     AcquireSRWLockExclusive(&s->lock);
-    s->state = OP_DONE;
-    s->result = result;
-    s->bytes = (DWORD)bytes;
+    slot->state = OP_DONE;
+    slot->result = result;
+    slot->bytes = (DWORD)bytes;
     ReleaseSRWLockExclusive(&s->lock);
     /* the stream may be destroyed by the owner from here on */
-    s->base.on_complete(s->base.on_complete_context);
+    if (sending) s->base.on_send_complete(s->base.on_send_complete_context);
+    else s->base.on_complete(s->base.on_complete_context);
 }
 
 /* The finished operation's outcome as a WinHTTP error. */
-static DWORD collect(struct socket_stream *s, DWORD *bytes)
+static DWORD collect(struct socket_stream *s, struct io_slot *slot, DWORD *bytes)
 {
     DWORD error = ERROR_SUCCESS;
 
-    s->state = OP_IDLE;
-    *bytes = s->bytes;
+    slot->state = OP_IDLE;
+    *bytes = slot->bytes;
     if (s->cancelled) error = ERROR_WINHTTP_OPERATION_CANCELLED;
-    else if (s->timed_out) error = ERROR_WINHTTP_TIMEOUT;
-    else if (s->result) error = ERROR_WINHTTP_CONNECTION_ERROR;
-    s->timed_out = FALSE;
+    else if (slot->timed_out) error = ERROR_WINHTTP_TIMEOUT;
+    else if (slot->result) error = ERROR_WINHTTP_CONNECTION_ERROR;
+    slot->timed_out = FALSE;
     if (error) *bytes = 0;
     return error;
 }
@@ -206,7 +233,7 @@ static DWORD collect(struct socket_stream *s, DWORD *bytes)
 /* After an overlapped call (ret, and *bytes as the call set it): returns
  * ERROR_IO_PENDING when a completion will come, or the result of one that
  * finished at once (its count left in *bytes). */
-static DWORD started(struct socket_stream *s, int ret, int timeout, DWORD *bytes)
+static DWORD started(struct socket_stream *s, struct io_slot *slot, int ret, int timeout, DWORD *bytes)
 {
     int error = ret ? WSAGetLastError() : 0;
 
@@ -223,42 +250,43 @@ static DWORD started(struct socket_stream *s, int ret, int timeout, DWORD *bytes
         return cancelled_or(s, winsock_error(error));
     }
     AcquireSRWLockExclusive(&s->lock);
-    if (s->state == OP_IDLE) s->state = OP_PENDING;   /* unless it has completed already */
-    if (s->cancelled && s->state == OP_PENDING) CancelIoEx((HANDLE)s->socket, &s->overlapped);
+    if (slot->state == OP_IDLE) slot->state = OP_PENDING;   /* unless it has completed already */
+    if (s->cancelled && slot->state == OP_PENDING) CancelIoEx((HANDLE)s->socket, &slot->overlapped);
     ReleaseSRWLockExclusive(&s->lock);
-    arm_timer(s, timeout);
+    arm_timer(slot, timeout);
     return ERROR_IO_PENDING;
 }
 
-static void begin(struct socket_stream *s, int timeout)
+static void begin(struct socket_stream *s, struct io_slot *slot, int timeout)
 {
-    memset(&s->overlapped, 0, sizeof(s->overlapped));
+    memset(&slot->overlapped, 0, sizeof(slot->overlapped));
     AcquireSRWLockExclusive(&s->lock);
-    s->timed_out = FALSE;
-    s->deadline = timeout > 0 ? GetTickCount64() + timeout : ~0ull;
+    slot->timed_out = FALSE;
+    slot->deadline = timeout > 0 ? GetTickCount64() + timeout : ~0ull;
     ReleaseSRWLockExclusive(&s->lock);
     StartThreadpoolIo(s->io);
 }
 
 static DWORD async_recv(struct socket_stream *s, void *buffer, size_t size, int timeout, size_t *received)
 {
+    struct io_slot *slot = &s->receiving;
     WSABUF wsabuf = { size > 0x40000000 ? 0x40000000 : (ULONG)size, buffer };
     DWORD flags = 0, done = 0, error;
     int ret;
 
     *received = 0;
-    if (s->state == OP_PENDING) return ERROR_IO_PENDING;
-    if (s->state == OP_DONE)
+    if (slot->state == OP_PENDING) return ERROR_IO_PENDING;
+    if (slot->state == OP_DONE)
     {
-        error = collect(s, &done);
+        error = collect(s, slot, &done);
         *received = done;
         return error;
     }
     if (s->cancelled) return ERROR_WINHTTP_OPERATION_CANCELLED;
     if (s->no_wait) return STREAM_WOULD_BLOCK;
-    begin(s, timeout);
-    ret = WSARecv(s->socket, &wsabuf, 1, &done, &flags, &s->overlapped, NULL);
-    error = started(s, ret, timeout, &done);
+    begin(s, slot, timeout);
+    ret = WSARecv(s->socket, &wsabuf, 1, &done, &flags, &slot->overlapped, NULL);
+    error = started(s, slot, ret, timeout, &done);
     if (error != ERROR_IO_PENDING) *received = done;
     return error;
 }
@@ -266,6 +294,7 @@ static DWORD async_recv(struct socket_stream *s, void *buffer, size_t size, int 
 /* Sends what is left of data; a short send goes round again. */
 static DWORD async_send(struct socket_stream *s, const void *data, size_t size, int timeout)
 {
+    struct io_slot *slot = &s->sending;
     DWORD done = 0, error;
     int ret;
 
@@ -273,10 +302,10 @@ static DWORD async_send(struct socket_stream *s, const void *data, size_t size, 
     {
         WSABUF wsabuf;
 
-        if (s->state == OP_PENDING) return ERROR_IO_PENDING;
-        if (s->state == OP_DONE)
+        if (slot->state == OP_PENDING) return ERROR_IO_PENDING;
+        if (slot->state == OP_DONE)
         {
-            if ((error = collect(s, &done))) break;
+            if ((error = collect(s, slot, &done))) break;
             s->send_done += done;
         }
         if (s->send_done >= size) { error = ERROR_SUCCESS; break; }
@@ -284,9 +313,9 @@ static DWORD async_send(struct socket_stream *s, const void *data, size_t size, 
         if (s->no_wait) return STREAM_WOULD_BLOCK;     /* send_done kept for the call made again */
         wsabuf.len = size - s->send_done > 0x40000000 ? 0x40000000 : (ULONG)(size - s->send_done);
         wsabuf.buf = (char *)data + s->send_done;
-        begin(s, timeout);
-        ret = WSASend(s->socket, &wsabuf, 1, &done, 0, &s->overlapped, NULL);
-        error = started(s, ret, timeout, &done);
+        begin(s, slot, timeout);
+        ret = WSASend(s->socket, &wsabuf, 1, &done, 0, &slot->overlapped, NULL);
+        error = started(s, slot, ret, timeout, &done);
         if (error == ERROR_IO_PENDING) return error;
         if (error) break;
         s->send_done += done;
@@ -309,15 +338,17 @@ static LPFN_CONNECTEX connect_ex_function(SOCKET socket)
 
 static DWORD async_connect(struct socket_stream *s, const struct sockaddr *address, int length, int timeout)
 {
+    struct io_slot *slot = &s->sending;
     SOCKADDR_STORAGE local = { 0 };
     LPFN_CONNECTEX connect_ex;
     DWORD done = 0, error;
     int ret;
 
-    if (s->state == OP_PENDING) return ERROR_IO_PENDING;
-    if (s->state == OP_DONE)
+    if (slot->state == OP_PENDING) return ERROR_IO_PENDING;
+    if (slot->state == OP_DONE)
     {
-        if ((error = collect(s, &done))) return error == ERROR_WINHTTP_CONNECTION_ERROR ? ERROR_WINHTTP_CANNOT_CONNECT : error;
+        if ((error = collect(s, slot, &done)))
+            return error == ERROR_WINHTTP_CONNECTION_ERROR ? ERROR_WINHTTP_CANNOT_CONNECT : error;
         setsockopt(s->socket, SOL_SOCKET, SO_UPDATE_CONNECT_CONTEXT, NULL, 0);
         return ERROR_SUCCESS;
     }
@@ -326,9 +357,9 @@ static DWORD async_connect(struct socket_stream *s, const struct sockaddr *addre
     local.ss_family = address->sa_family;   /* ConnectEx wants a bound socket */
     if (bind(s->socket, (struct sockaddr *)&local, length) || !(connect_ex = connect_ex_function(s->socket)))
         return ERROR_WINHTTP_CANNOT_CONNECT;
-    begin(s, timeout);
-    ret = connect_ex(s->socket, address, length, NULL, 0, NULL, &s->overlapped) ? 0 : -1;
-    error = started(s, ret, timeout, &done);
+    begin(s, slot, timeout);
+    ret = connect_ex(s->socket, address, length, NULL, 0, NULL, &slot->overlapped) ? 0 : -1;
+    error = started(s, slot, ret, timeout, &done);
     if (!error) setsockopt(s->socket, SOL_SOCKET, SO_UPDATE_CONNECT_CONTEXT, NULL, 0);
     return error == ERROR_WINHTTP_CONNECTION_ERROR ? ERROR_WINHTTP_CANNOT_CONNECT : error;
 }
@@ -355,7 +386,8 @@ static void socket_cancel(struct stream *stream)
     s->cancelled = TRUE;
     if (s->socket != INVALID_SOCKET)
     {
-        if (s->async && s->state == OP_PENDING) CancelIoEx((HANDLE)s->socket, &s->overlapped);
+        if (s->async && s->receiving.state == OP_PENDING) CancelIoEx((HANDLE)s->socket, &s->receiving.overlapped);
+        if (s->async && s->sending.state == OP_PENDING) CancelIoEx((HANDLE)s->socket, &s->sending.overlapped);
         /* wakes a blocking call on another thread: shutdown() does on
          * Windows, not under Wine, where cancelling every I/O of the socket
          * (a blocking call's too, whatever thread made it) does */
@@ -391,7 +423,7 @@ static void close_socket(struct socket_stream *s)
     }
     if (s->socket != INVALID_SOCKET) closesocket(s->socket);
     s->socket = INVALID_SOCKET;
-    s->state = OP_IDLE;
+    s->receiving.state = s->sending.state = OP_IDLE;
     s->send_done = 0;
     s->recv_timeout = s->send_timeout = -1;
 }
@@ -401,12 +433,8 @@ static void socket_destroy(struct stream *stream)
 {
     struct socket_stream *s = impl(stream);
 
-    if (s->timer)
-    {
-        SetThreadpoolTimer(s->timer, NULL, 0, 0);
-        WaitForThreadpoolTimerCallbacks(s->timer, TRUE);
-        CloseThreadpoolTimer(s->timer);
-    }
+    free_timer(&s->receiving);
+    free_timer(&s->sending);
     close_socket(s);
     heap_free(s);
 }
@@ -446,6 +474,8 @@ DWORD socket_stream_create(BOOL async, struct stream **out)
     s->socket = INVALID_SOCKET;
     s->async = async;
     s->recv_timeout = s->send_timeout = -1;
+    s->receiving.stream = s->sending.stream = s;
+    s->sending.sending = TRUE;
     InitializeSRWLock(&s->lock);
     *out = &s->base;
     return ERROR_SUCCESS;

@@ -6,9 +6,16 @@
  * Every operation is resumable.  A synchronous stream blocks (within the
  * timeout) and never returns ERROR_IO_PENDING.  An asynchronous one starts
  * overlapped I/O and, when it cannot finish at once, returns
- * ERROR_IO_PENDING; when the I/O completes it calls stream->on_complete, and
+ * ERROR_IO_PENDING; when the I/O completes it calls the owner back
+ * (on_complete for a receive, on_send_complete for a send or a connect), and
  * the owner then calls the same operation again with the same arguments to
- * collect the result.  One operation is in flight per stream at a time.
+ * collect the result.
+ *
+ * A stream carries one receive and one send in flight at the same time
+ * (full duplex, for WebSockets): each direction resumes on its own callback.
+ * A request, which does one thing at a time, gives the same callback for
+ * both.  A TLS stream in full duplex (tls_stream_duplex) never sends from a
+ * receive: what OpenSSL writes there goes out with the next send.
  */
 #ifndef WINHTTP_STREAM_H
 #define WINHTTP_STREAM_H
@@ -35,9 +42,12 @@ struct stream_ops
 struct stream
 {
     const struct stream_ops *ops;
-    /* the owner's resumption, for asynchronous streams */
+    /* the owner's resumptions, for asynchronous streams: a receive's, and a
+     * send's or a connect's */
     void (*on_complete)(void *context);
     void *on_complete_context;
+    void (*on_send_complete)(void *context);
+    void *on_send_complete_context;
 };
 
 static inline DWORD stream_recv(struct stream *s, void *buffer, size_t size, int timeout, size_t *received)

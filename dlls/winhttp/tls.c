@@ -1,6 +1,12 @@
-/* The TLS stream: OpenSSL over two memory BIOs, so that every byte of
- * ciphertext goes through the lower stream's resumable operations and the
- * asynchronous engine needs nothing special for https (see tls.h).
+/* The TLS stream: OpenSSL over two BIOs of ours (received ciphertext read
+ * where the socket put it, and a memory BIO for what OpenSSL writes), so
+ * that every byte of ciphertext goes through the lower stream's resumable
+ * operations and the asynchronous engine needs nothing special for https
+ * (see tls.h).
+ *
+ * A receive and a send may run at once on two threads (full duplex,
+ * stream.h): every OpenSSL call on the connection, and SSL_get_error right
+ * after it, is made under ssl_lock, which is never held across I/O.
  *
  * Each operation keeps where it stands in the stream, so that calling it
  * again after ERROR_IO_PENDING goes on from there:
@@ -49,6 +55,8 @@ struct tls_stream
     BOOL failed;                /* a TLS error: its session must not be resumed */
     BOOL write_encrypted;       /* the current send's data is in `out` */
     BOOL closed;                /* close_notify or EOF seen */
+    BOOL duplex;                /* tls_stream_duplex(): receives never send */
+    SRWLOCK ssl_lock;           /* serializes OpenSSL calls between a receive and a send */
     X509 *client_x509;          /* WINHTTP_OPTION_CLIENT_CERT_CONTEXT, until OpenSSL takes it */
     EVP_PKEY *client_key;       /* its key, signing through CryptoAPI/CNG (tls_client_cert.c) */
     BOOL client_pss;            /* the key signs RSA-PSS */
@@ -225,7 +233,10 @@ static DWORD flush(struct tls_stream *t, int timeout)
         if (t->out_start == t->out_end)
         {
             t->out_start = t->out_end = 0;
-            if ((pending = BIO_read(t->wbio, t->out, TLS_OUT_SIZE)) <= 0) return ERROR_SUCCESS;
+            AcquireSRWLockExclusive(&t->ssl_lock);
+            pending = BIO_read(t->wbio, t->out, TLS_OUT_SIZE);
+            ReleaseSRWLockExclusive(&t->ssl_lock);
+            if (pending <= 0) return ERROR_SUCCESS;
             t->out_end = pending;
         }
         if ((error = stream_send(t->lower, t->out + t->out_start, t->out_end - t->out_start, timeout)))
@@ -244,9 +255,12 @@ static DWORD feed(struct tls_stream *t, int timeout)
 
     /* OpenSSL only asks for more once it has taken all there was, so this
      * is the same place when called again to collect a pending receive */
+    AcquireSRWLockExclusive(&t->ssl_lock);
     buffer_compact(t->in, &t->in_start, &t->in_end);
+    ReleaseSRWLockExclusive(&t->ssl_lock);
     space = t->in_size - t->in_end;
     if ((error = stream_recv(t->lower, t->in + t->in_end, space, timeout, &received))) return error;
+    AcquireSRWLockExclusive(&t->ssl_lock);
     if (!received) t->closed = TRUE;
     t->in_end += received;
     if (received == space && t->in_size < TLS_IN_MAX &&
@@ -255,6 +269,7 @@ static DWORD feed(struct tls_stream *t, int timeout)
         t->in = bigger;
         t->in_size *= 2;
     }
+    ReleaseSRWLockExclusive(&t->ssl_lock);
     return ERROR_SUCCESS;
 }
 
@@ -275,16 +290,19 @@ static DWORD failed(struct tls_stream *t)
     return ERROR_WINHTTP_SECURE_CHANNEL_ERROR;
 }
 
-static DWORD pump(struct tls_stream *t, int ret, int timeout)
+/* ssl_error: SSL_get_error() of the call that could not finish. */
+static DWORD pump(struct tls_stream *t, int ssl_error, int timeout)
 {
     DWORD error;
 
-    switch (SSL_get_error(t->ssl, ret))
+    switch (ssl_error)
     {
     case SSL_ERROR_WANT_WRITE:
         return flush(t, timeout);
     case SSL_ERROR_WANT_READ:
-        if ((error = flush(t, timeout))) return error;
+        /* in full duplex only the sender sends: what OpenSSL wrote while
+         * reading (a KeyUpdate's answer) goes out with the next send */
+        if (!t->duplex && (error = flush(t, timeout))) return error;
         return feed(t, timeout);
     case SSL_ERROR_WANT_X509_LOOKUP:
         return t->client_cert_error ? t->client_cert_error : ERROR_WINHTTP_CLIENT_AUTH_CERT_NEEDED;
@@ -424,7 +442,7 @@ DWORD tls_stream_handshake(struct stream *stream, const struct tls_config *confi
     {
         if ((error = flush(t, config->timeout))) return error;
         if ((ret = SSL_do_handshake(t->ssl)) == 1) break;
-        if ((error = pump(t, ret, config->timeout))) return error;
+        if ((error = pump(t, SSL_get_error(t->ssl, ret), config->timeout))) return error;
         if (t->closed) return ERROR_WINHTTP_CONNECTION_ERROR;   /* the server hung up mid-handshake */
     }
     if ((error = flush(t, config->timeout))) return error;
@@ -459,15 +477,23 @@ static DWORD tls_recv(struct stream *stream, void *buffer, size_t size, int time
     if (size > INT_MAX) size = INT_MAX;
     for (;;)
     {
+        int ssl_error;
+        BOOL truncated;
+
+        AcquireSRWLockExclusive(&t->ssl_lock);
         if ((ret = SSL_read(t->ssl, buffer, (int)size)) > 0)
         {
             *received = ret + drain(t, (char *)buffer + ret, size - ret);
+            ReleaseSRWLockExclusive(&t->ssl_lock);
             return ERROR_SUCCESS;
         }
+        ssl_error = SSL_get_error(t->ssl, ret);
+        truncated = SSL_has_pending(t->ssl);
+        ReleaseSRWLockExclusive(&t->ssl_lock);
         /* the end: close_notify, or EOF at a record boundary (HTTP's framing
          * tells a truncated body); EOF inside a record is an error */
-        if (t->closed) return SSL_has_pending(t->ssl) ? ERROR_WINHTTP_CONNECTION_ERROR : ERROR_SUCCESS;
-        if ((error = pump(t, ret, timeout))) return error;
+        if (t->closed) return truncated ? ERROR_WINHTTP_CONNECTION_ERROR : ERROR_SUCCESS;
+        if ((error = pump(t, ssl_error, timeout))) return error;
     }
 }
 
@@ -478,6 +504,7 @@ static DWORD tls_send(struct stream *stream, const void *data, size_t size, int 
 
     /* a memory BIO takes everything: the whole buffer is encrypted at once,
      * and a call made again to finish sending does not encrypt it twice */
+    AcquireSRWLockExclusive(&t->ssl_lock);
     while (size && !t->write_encrypted)
     {
         int ret = SSL_write(t->ssl, data, size > INT_MAX ? INT_MAX : (int)size);
@@ -485,11 +512,13 @@ static DWORD tls_send(struct stream *stream, const void *data, size_t size, int 
         {
             WARN("SSL_write failed: %d\n", SSL_get_error(t->ssl, ret));
             ERR_clear_error();
+            ReleaseSRWLockExclusive(&t->ssl_lock);
             return ERROR_WINHTTP_SECURE_CHANNEL_ERROR;
         }
         data = (const char *)data + ret;
         size -= ret;
     }
+    ReleaseSRWLockExclusive(&t->ssl_lock);
     t->write_encrypted = TRUE;
     if ((error = flush(t, timeout)) == ERROR_IO_PENDING) return error;
     t->write_encrypted = FALSE;
@@ -549,10 +578,20 @@ DWORD tls_stream_create(struct stream *lower, struct stream **out)
         return ERROR_OUTOFMEMORY;
     }
     t->base.ops = &tls_ops;
+    InitializeSRWLock(&t->ssl_lock);
     t->in_size = TLS_IN_MIN;
     t->lower = lower;
     *out = &t->base;
     return ERROR_SUCCESS;
+}
+
+void tls_stream_duplex(struct stream *stream)
+{
+    struct tls_stream *t = impl(stream);
+
+    t->duplex = TRUE;
+    /* a renegotiation would have a send wait for a receive */
+    SSL_set_options(t->ssl, SSL_OP_NO_RENEGOTIATION);
 }
 
 PCCERT_CONTEXT tls_stream_server_cert(struct stream *stream)

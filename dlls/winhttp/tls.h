@@ -43,6 +43,10 @@ DWORD tls_stream_create(struct stream *lower, struct stream **out);
  * WINHTTP_CALLBACK_STATUS_FLAG_* bits of every problem found. */
 DWORD tls_stream_handshake(struct stream *stream, const struct tls_config *config, DWORD *failure);
 
+/* After the handshake, before a receive and a send run at once: receives
+ * stop sending (stream.h), renegotiation is refused. */
+void tls_stream_duplex(struct stream *stream);
+
 /* After the handshake: the server's certificate and the chain CryptoAPI
  * built for it (new references, or NULL), the cipher's strength in bits. */
 PCCERT_CONTEXT tls_stream_server_cert(struct stream *stream);

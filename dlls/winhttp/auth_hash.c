@@ -1,5 +1,5 @@
-/* MD5 and SHA-256: see auth_hash.h.  Both take 64-byte blocks and pad the
- * same way; they differ in the byte order of words and of the length. */
+/* MD5, SHA-256 and SHA-1: see auth_hash.h.  All take 64-byte blocks and pad
+ * the same way; MD5 differs in the byte order of words and of the length. */
 #include <string.h>
 
 #include "auth_hash.h"
@@ -88,11 +88,39 @@ static void sha256_block(uint32_t *s, const unsigned char *p)
     for (int i = 0; i < 8; i++) s[i] += v[i];
 }
 
-/* ---- both ---- */
+/* ---- SHA-1 (FIPS 180-4, section 6.1) ---- */
+
+static void sha1_block(uint32_t *s, const unsigned char *p)
+{
+    uint32_t w[80], a = s[0], b = s[1], c = s[2], d = s[3], e = s[4];
+
+    for (int i = 0; i < 16; i++)
+        w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 | (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
+    for (int i = 16; i < 80; i++) w[i] = rotl(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
+    for (int i = 0; i < 80; i++)
+    {
+        uint32_t f, k, t;
+
+        if (i < 20) { f = (b & c) | (~b & d); k = 0x5a827999; }
+        else if (i < 40) { f = b ^ c ^ d; k = 0x6ed9eba1; }
+        else if (i < 60) { f = (b & c) | (b & d) | (c & d); k = 0x8f1bbcdc; }
+        else { f = b ^ c ^ d; k = 0xca62c1d6; }
+        t = rotl(a, 5) + f + e + k + w[i];
+        e = d;
+        d = c;
+        c = rotl(b, 30);
+        b = a;
+        a = t;
+    }
+    s[0] += a; s[1] += b; s[2] += c; s[3] += d; s[4] += e;
+}
+
+/* ---- all ---- */
 
 static void run_block(struct auth_hash *hash, const unsigned char *block)
 {
     if (hash->kind == AUTH_HASH_MD5) md5_block(hash->state, block);
+    else if (hash->kind == AUTH_HASH_SHA1) sha1_block(hash->state, block);
     else sha256_block(hash->state, block);
 }
 
@@ -101,10 +129,12 @@ void auth_hash_init(struct auth_hash *hash, enum auth_hash_kind kind)
     static const uint32_t md5_init[4] = { 0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476 };
     static const uint32_t sha256_init[8] =
         { 0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19 };
+    static const uint32_t sha1_init[5] = { 0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0 };
 
     memset(hash, 0, sizeof(*hash));
     hash->kind = kind;
     if (kind == AUTH_HASH_MD5) memcpy(hash->state, md5_init, sizeof(md5_init));
+    else if (kind == AUTH_HASH_SHA1) memcpy(hash->state, sha1_init, sizeof(sha1_init));
     else memcpy(hash->state, sha256_init, sizeof(sha256_init));
 }
 
@@ -131,12 +161,12 @@ void auth_hash_update(struct auth_hash *hash, const void *data, size_t len)
 size_t auth_hash_final(struct auth_hash *hash, unsigned char *out)
 {
     uint64_t bits = hash->length * 8;
-    size_t words = hash->kind == AUTH_HASH_MD5 ? 4 : 8;
+    size_t words = hash->kind == AUTH_HASH_MD5 ? 4 : hash->kind == AUTH_HASH_SHA1 ? 5 : 8;
     unsigned char pad = 0x80, zero = 0, length[8];
 
     auth_hash_update(hash, &pad, 1);
     while (hash->used != 56) auth_hash_update(hash, &zero, 1);
-    for (int i = 0; i < 8; i++)     /* MD5 little-endian, SHA-256 big-endian */
+    for (int i = 0; i < 8; i++)     /* MD5 little-endian, the SHAs big-endian */
         length[i] = (unsigned char)(bits >> (hash->kind == AUTH_HASH_MD5 ? 8 * i : 56 - 8 * i));
     auth_hash_update(hash, length, 8);
     for (size_t i = 0; i < words; i++)

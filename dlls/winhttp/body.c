@@ -63,6 +63,8 @@ static void finish(struct request *request)
             heap_free(value);
         }
     }
+    /* a 101 to an upgrade: the connection is the WebSocket's, not the pool's */
+    if (request->upgraded) return;
     /* native reports closing only a connection the request asked to close;
      * one the server ended (Connection: close) goes silently (Wine's
      * notification tests, run on Windows) */

@@ -13,6 +13,7 @@ DWORD connection_create(const struct route *route, const struct http_buf *tunnel
     if (!(conn = heap_alloc_zero(sizeof(*conn)))) return ERROR_OUTOFMEMORY;
     conn->async = async;
     conn->capacity = CONNECTION_BUFFER_MIN;
+    conn->capacity_max = CONNECTION_BUFFER_MAX;
     http_buf_init(&conn->tunnel_request);
     if (!route_copy(&conn->route, route) || !(conn->buffer = heap_alloc(conn->capacity)) ||
         (route_tunnels(route) &&
@@ -66,8 +67,17 @@ void connection_set_async(struct connection *conn, BOOL async)
 
 void connection_bind(struct connection *conn, void (*on_complete)(void *context), void *context)
 {
-    conn->socket->on_complete = on_complete;
-    conn->socket->on_complete_context = context;
+    conn->socket->on_complete = conn->socket->on_send_complete = on_complete;
+    conn->socket->on_complete_context = conn->socket->on_send_complete_context = context;
+}
+
+void connection_bind_duplex(struct connection *conn, void (*on_receive)(void *context),
+                            void (*on_send)(void *context), void *context)
+{
+    conn->socket->on_complete = on_receive;
+    conn->socket->on_send_complete = on_send;
+    conn->socket->on_complete_context = conn->socket->on_send_complete_context = context;
+    if (conn->tls) tls_stream_duplex(conn->tls);
 }
 
 void connection_cancel(struct connection *conn)
@@ -289,7 +299,7 @@ static void grow(struct connection *conn)
     size_t capacity = conn->capacity * 2;
     char *buffer;
 
-    if (capacity > CONNECTION_BUFFER_MAX || !(buffer = HeapReAlloc(GetProcessHeap(), 0, conn->buffer, capacity)))
+    if (capacity > conn->capacity_max || !(buffer = HeapReAlloc(GetProcessHeap(), 0, conn->buffer, capacity)))
         return;
     conn->buffer = buffer;
     conn->capacity = capacity;
@@ -302,7 +312,7 @@ DWORD connection_fill(struct connection *conn, int timeout, size_t *received)
 
     /* compacting is a no-op when called again to collect a pending receive */
     buffer_compact(conn->buffer, &conn->start, &conn->end);
-    space = conn->capacity - conn->end;
+    space = min(conn->capacity - conn->end, conn->capacity_max);
     if (!space)
     {
         *received = 0;

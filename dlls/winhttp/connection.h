@@ -64,6 +64,7 @@ struct connection
     int cipher_bits;
     char *buffer;                   /* received, not yet consumed: [start, end) */
     size_t start, end, capacity;
+    size_t capacity_max;            /* the most one receive reads, and the buffer grows to */
     unsigned int requests;          /* requests sent on this connection */
 
     enum connect_phase phase;       /* connecting */
@@ -93,6 +94,10 @@ void connection_close(struct connection *conn);
 void connection_set_async(struct connection *conn, BOOL async);
 /* Where an asynchronous connection's completions go. */
 void connection_bind(struct connection *conn, void (*on_complete)(void *context), void *context);
+/* For a full-duplex owner (a WebSocket): receives and sends resume
+ * separately, and may be in flight at the same time. */
+void connection_bind_duplex(struct connection *conn, void (*on_receive)(void *context),
+                            void (*on_send)(void *context), void *context);
 /* From any thread: fail what is in flight with ERROR_WINHTTP_OPERATION_CANCELLED. */
 void connection_cancel(struct connection *conn);
 

@@ -45,6 +45,9 @@ struct settings
     DWORD http_protocols;
     DWORD connect_retries;          /* WINHTTP_OPTION_CONNECT_RETRIES: kept; every address is tried once */
     DWORD passport_flags;           /* WINHTTP_OPTION_CONFIGURE_PASSPORT_AUTH */
+    DWORD ws_receive_buffer_size;   /* WINHTTP_OPTION_WEB_SOCKET_RECEIVE_BUFFER_SIZE */
+    DWORD ws_send_buffer_size;      /* WINHTTP_OPTION_WEB_SOCKET_SEND_BUFFER_SIZE */
+    DWORD ws_close_timeout;         /* WINHTTP_OPTION_WEB_SOCKET_CLOSE_TIMEOUT, seconds */
 };
 
 struct object;

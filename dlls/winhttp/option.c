@@ -9,12 +9,14 @@
 #include "request.h"
 #include "connection.h"
 #include "proxy_settings.h"
+#include "websocket.h"
 
 #define ALL_TYPES (TYPE_BIT(OBJECT_SESSION) | TYPE_BIT(OBJECT_CONNECT) | TYPE_BIT(OBJECT_REQUEST) | \
                    TYPE_BIT(OBJECT_WEBSOCKET))
 #define SESSION TYPE_BIT(OBJECT_SESSION)
 #define CONNECT TYPE_BIT(OBJECT_CONNECT)
 #define REQUEST TYPE_BIT(OBJECT_REQUEST)
+#define WEBSOCKET TYPE_BIT(OBJECT_WEBSOCKET)
 #define NO_OFFSET ((size_t)-1)
 
 struct option_desc;
@@ -469,6 +471,31 @@ static BOOL set_proxy(struct object *obj, const struct option_desc *desc, const 
 #define TIMEOUT(id, field) \
     { id, #id, SESSION | CONNECT | REQUEST, SESSION | REQUEST, SETTING(field), query_setting, set_setting, 0 }
 
+/* WebSockets. */
+
+static BOOL set_upgrade(struct object *obj, const struct option_desc *desc, const void *buffer, DWORD size)
+{
+    struct request *request = request_from_object(obj);
+
+    AcquireSRWLockExclusive(&request->lock);
+    request->upgrade = TRUE;
+    ReleaseSRWLockExclusive(&request->lock);
+    return TRUE;
+}
+
+/* Native takes exactly a DWORD of at least 15 s, on the WebSocket handle
+ * only, and cannot read it back (Wine's tests). */
+static BOOL set_keepalive(struct object *obj, const struct option_desc *desc, const void *buffer, DWORD size)
+{
+    DWORD value;
+
+    if (size != sizeof(DWORD)) return FAIL(ERROR_INVALID_PARAMETER, FALSE);
+    value = *(const DWORD *)buffer;
+    if (value < WS_MIN_KEEPALIVE) return FAIL(ERROR_INVALID_PARAMETER, FALSE);
+    websocket_set_keepalive(websocket_from_object(obj), value);
+    return TRUE;
+}
+
 static const struct option_desc options[] =
 {
     { WINHTTP_OPTION_UNLOAD_NOTIFY_EVENT, "UNLOAD_NOTIFY_EVENT", 0, SESSION, NO_OFFSET, NULL, set_unload_event, 0 },
@@ -530,6 +557,15 @@ static const struct option_desc options[] =
       0 },
     { WINHTTP_OPTION_CONNECT_RETRIES, "CONNECT_RETRIES", SESSION | CONNECT | REQUEST, SESSION | REQUEST,
       SETTING(connect_retries), query_setting, set_setting, 0 },
+    { WINHTTP_OPTION_UPGRADE_TO_WEB_SOCKET, "UPGRADE_TO_WEB_SOCKET", 0, REQUEST, NO_OFFSET, NULL, set_upgrade, 0 },
+    { WINHTTP_OPTION_WEB_SOCKET_RECEIVE_BUFFER_SIZE, "WEB_SOCKET_RECEIVE_BUFFER_SIZE", SESSION | REQUEST,
+      SESSION | REQUEST, SETTING(ws_receive_buffer_size), query_setting, set_setting, 0 },
+    { WINHTTP_OPTION_WEB_SOCKET_SEND_BUFFER_SIZE, "WEB_SOCKET_SEND_BUFFER_SIZE", SESSION | REQUEST, SESSION | REQUEST,
+      SETTING(ws_send_buffer_size), query_setting, set_setting, 0 },
+    { WINHTTP_OPTION_WEB_SOCKET_CLOSE_TIMEOUT, "WEB_SOCKET_CLOSE_TIMEOUT", SESSION | REQUEST | WEBSOCKET,
+      SESSION | REQUEST | WEBSOCKET, SETTING(ws_close_timeout), query_setting, set_setting, 0 },
+    { WINHTTP_OPTION_WEB_SOCKET_KEEPALIVE_INTERVAL, "WEB_SOCKET_KEEPALIVE_INTERVAL", 0, WEBSOCKET, NO_OFFSET, NULL,
+      set_keepalive, 0 },
     { WINHTTP_OPTION_CONFIGURE_PASSPORT_AUTH, "CONFIGURE_PASSPORT_AUTH", 0, SESSION, SETTING(passport_flags), NULL,
       set_flag_subset, WINHTTP_ENABLE_PASSPORT_AUTH | WINHTTP_DISABLE_PASSPORT_KEYRING |
       WINHTTP_ENABLE_PASSPORT_KEYRING },

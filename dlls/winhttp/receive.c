@@ -8,6 +8,7 @@
 
 #include "body.h"
 #include "connection.h"
+#include "websocket.h"
 
 void response_clear(struct response *response)
 {
@@ -186,6 +187,7 @@ static DWORD read_head(struct request *r)
         }
         error = store_response(r, &r->parser.head, r->parser.block.raw, r->parser.block.raw_len);
         if (!error) passport_challenge(r);
+        if (!error) ws_upgrade_note_response(r);
         if (!error) auth_note_response(r);
         if (!error) error = body_start(r, &r->parser.head);
         break;

@@ -131,6 +131,9 @@ struct request
     BOOL target_secure;
     DWORD redirects;
     struct auth_state auth;     /* credentials and the challenges being answered (auth.h) */
+    BOOL upgrade;               /* WINHTTP_OPTION_UPGRADE_TO_WEB_SOCKET (ws_upgrade.c) */
+    char ws_key[32];            /* the last send's Sec-WebSocket-Key */
+    BOOL upgraded;              /* a 101 to it: the connection waits for WinHttpWebSocketCompleteUpgrade */
 };
 
 static inline struct request *request_from_object(struct object *obj) { return (struct request *)obj; }

@@ -10,6 +10,7 @@
 
 #include "body.h"
 #include "connection.h"
+#include "websocket.h"
 
 /* ---- the request head ---------------------------------------------------- */
 
@@ -75,7 +76,9 @@ static DWORD build_head(struct request *r, struct http_buf *head)
     http_buf_free(head);
     http_buf_init(head);
     if ((error = write_request_line(head, r))) return error;
-    if (r->obj.settings.disabled_features & WINHTTP_DISABLE_KEEP_ALIVE)
+    if (r->upgrade)
+        error = add_default(head, r, L"Connection", L"Upgrade");
+    else if (r->obj.settings.disabled_features & WINHTTP_DISABLE_KEEP_ALIVE)
         error = add_default(head, r, L"Connection", L"Close");
     else
         error = add_default(head, r, L"Connection", L"Keep-Alive");
@@ -96,6 +99,7 @@ static DWORD build_head(struct request *r, struct http_buf *head)
         error = add_default(head, r, L"Cache-Control", L"no-cache");
     if (!error) error = write_host(head, r);
     if (!error) error = auth_write_headers(r, head);
+    if (!error && r->upgrade) error = ws_upgrade_write_headers(r, head);
     for (size_t i = 0; !error && i < r->headers.count; i++)
         error = http_result_to_error(http_write_header(head, r->headers.items[i].name, r->headers.items[i].value));
     if (!error) error = http_result_to_error(http_buf_append(head, "\r\n", 2));
@@ -112,8 +116,10 @@ static DWORD send_step(struct request *r)
     switch (r->send_phase)
     {
     case SEND_START:
+        if (r->upgrade && (error = ws_upgrade_check(r))) return error;
         if ((error = request_route(r, &r->route))) return error;
         request_drop_unless_pinned(r);
+        r->upgraded = FALSE;
         response_clear(&r->response);
         body_free(&r->body);
         memset(&r->body, 0, sizeof(r->body));

@@ -22,6 +22,9 @@ void settings_init_defaults(struct settings *s)
     s->secure_protocols = WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_2 | WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_3;
     s->autologon_policy = WINHTTP_AUTOLOGON_SECURITY_LEVEL_MEDIUM;
     s->connect_retries = 5;
+    s->ws_receive_buffer_size = 32768;
+    s->ws_send_buffer_size = 32768;
+    s->ws_close_timeout = 10;
 }
 
 static void session_destroy(struct object *obj)

@@ -1,7 +1,10 @@
 /* The WebSocket frame codec: see ws_frame.h.  Section numbers are RFC 6455's. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "ws_frame.h"
+#include "auth_base64.h"
+#include "auth_hash.h"
 
 static int is_control(int opcode)
 {
@@ -276,4 +279,35 @@ size_t ws_close_build(unsigned char *out, unsigned code, const unsigned char *re
     write_big_endian(out, code, 2);
     if (reason_len) memcpy(out + 2, reason, reason_len);
     return 2 + reason_len;
+}
+
+/* ---- the opening handshake ---- */
+
+void ws_make_key(const unsigned char nonce[16], char out[WS_KEY_LEN + 1])
+{
+    char *key = base64_encode("", nonce, 16);
+
+    memset(out, 0, WS_KEY_LEN + 1);
+    if (key) memcpy(out, key, WS_KEY_LEN);
+    free(key);
+}
+
+int ws_accept_matches(const char *key, const char *accept, size_t len)
+{
+    static const char guid[] = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+    unsigned char digest[AUTH_HASH_MAX];
+    struct auth_hash sha1;
+    char *expected;
+    int match;
+
+    while (len && (*accept == ' ' || *accept == '\t')) { accept++; len--; }
+    while (len && (accept[len - 1] == ' ' || accept[len - 1] == '\t')) len--;
+    auth_hash_init(&sha1, AUTH_HASH_SHA1);
+    auth_hash_update(&sha1, key, strlen(key));
+    auth_hash_update(&sha1, guid, sizeof(guid) - 1);
+    auth_hash_final(&sha1, digest);
+    if (!(expected = base64_encode("", digest, 20))) return 0;
+    match = strlen(expected) == len && !memcmp(expected, accept, len);
+    free(expected);
+    return match;
 }

@@ -123,4 +123,13 @@ enum ws_result ws_close_parse(const unsigned char *payload, size_t len, unsigned
  * without a status is an empty payload: no need to build one.) */
 size_t ws_close_build(unsigned char *out, unsigned code, const unsigned char *reason, size_t reason_len);
 
+/* ---- the opening handshake (section 4) ---- */
+
+/* Sec-WebSocket-Key: 16 random bytes in base64 (24 characters). */
+#define WS_KEY_LEN 24
+void ws_make_key(const unsigned char nonce[16], char out[WS_KEY_LEN + 1]);
+/* Whether a server's Sec-WebSocket-Accept value (accept[0..len), spaces
+ * around it allowed) answers key: base64(SHA-1(key + the RFC's GUID)). */
+int ws_accept_matches(const char *key, const char *accept, size_t len);
+
 #endif

@@ -133,6 +133,11 @@ static void test_hashes(void)
     check_hash(AUTH_HASH_SHA256, "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 1,
                "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
     check_hash(AUTH_HASH_SHA256, "", 1, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    check_hash(AUTH_HASH_SHA1, "abc", 1, "a9993e364706816aba3e25717850c26c9cd0d89d");
+    check_hash(AUTH_HASH_SHA1, "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 1,
+               "84983e441c3bd26ebaae4aa1f95129e5e54670f1");
+    check_hash(AUTH_HASH_SHA1, "", 1, "da39a3ee5e6b4b0d3255bfef95601890afd80709");
+    check_hash(AUTH_HASH_SHA1, "a", 1000, "291e9a6c66994949b57ba5e650361e98fc36b1ba");
     check_hash(AUTH_HASH_SHA256, "a", 1000, "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3");
 }
 

@@ -619,6 +619,24 @@ static void test_close_payload(void)
     }
 }
 
+/* RFC 6455 section 1.3's example, and the key's form. */
+static void test_handshake(void)
+{
+    static const unsigned char nonce[16] = "the sample nonce";
+    char key[WS_KEY_LEN + 1];
+
+    ws_make_key(nonce, key);
+    CHECK(!strcmp(key, "dGhlIHNhbXBsZSBub25jZQ=="));
+    CHECK(ws_accept_matches(key, "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", 28));
+    CHECK(ws_accept_matches(key, " s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\t", 30));   /* spaces around the value */
+    CHECK(!ws_accept_matches(key, "s3pPLMBiTxaQ9kYGzzhZRbK+xOo", 27));      /* cut short */
+    CHECK(!ws_accept_matches(key, "s3pPLMBiTxaQ9kYGzzhZRbK+xOp=", 28));
+    CHECK(!ws_accept_matches(key, "S3PPLMBITXAQ9KYGZZHZRBK+XOO=", 28));     /* base64 is case-sensitive */
+    CHECK(!ws_accept_matches(key, "", 0));
+    CHECK(!ws_accept_matches("x3JJHMbDL1EzLkh9GBhXDw==", "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", 28));
+    CHECK(ws_accept_matches("x3JJHMbDL1EzLkh9GBhXDw==", "HSmrc0sMlYUkAGmm5OPpG2HaGWk=", 28));  /* RFC 6455 4.2.2's other */
+}
+
 int main(void)
 {
     test_header_lengths();
@@ -628,5 +646,6 @@ int main(void)
     test_utf8();
     test_close_codes();
     test_close_payload();
+    test_handshake();
     return UNIT_DONE();
 }

@@ -244,7 +244,7 @@ DWORD connection_connect(struct connection *conn, struct object *obj)
                 conn->phase = CONNECT_DONE;
                 return ERROR_SUCCESS;
             }
-            conn->phase = CONNECT_HANDSHAKE;
+            conn->phase = conn->route.secure ? CONNECT_HANDSHAKE : CONNECT_DONE;
             break;
 
         case CONNECT_HANDSHAKE:

@@ -47,7 +47,7 @@ struct settings
     DWORD passport_flags;           /* WINHTTP_OPTION_CONFIGURE_PASSPORT_AUTH */
     DWORD ws_receive_buffer_size;   /* WINHTTP_OPTION_WEB_SOCKET_RECEIVE_BUFFER_SIZE */
     DWORD ws_send_buffer_size;      /* WINHTTP_OPTION_WEB_SOCKET_SEND_BUFFER_SIZE */
-    DWORD ws_close_timeout;         /* WINHTTP_OPTION_WEB_SOCKET_CLOSE_TIMEOUT, seconds */
+    DWORD ws_close_timeout;         /* WINHTTP_OPTION_WEB_SOCKET_CLOSE_TIMEOUT, ms */
 };
 
 struct object;

@@ -56,6 +56,7 @@ DWORD request_route(struct request *r, struct route *route)
     if ((error = request_find_auto_proxy(r))) return error;
     next.port = request_target_port(r);
     next.secure = r->target_secure;
+    next.tunnel = r->upgrade;
     if (!(next.host = strdupW(request_target_host(r)))) return ERROR_OUTOFMEMORY;
     if ((error = choose_proxy(request_proxy_setting(r), 0, &next)))
     {

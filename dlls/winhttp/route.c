@@ -30,7 +30,7 @@ static BOOL same_host(const WCHAR *a, const WCHAR *b)
 BOOL route_shares_connection(const struct route *a, const struct route *b)
 {
     if (a->secure != b->secure || !same_host(a->proxy, b->proxy)) return FALSE;
-    if (a->proxy && a->proxy_port != b->proxy_port) return FALSE;
+    if (a->proxy && (a->proxy_port != b->proxy_port || route_tunnels(a) != route_tunnels(b))) return FALSE;
     /* a connection to a proxy speaking plain http serves every origin */
     if (route_absolute_form(a)) return TRUE;
     return a->port == b->port && same_host(a->host, b->host);

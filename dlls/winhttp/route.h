@@ -20,6 +20,8 @@ struct route
     BOOL secure;
     WCHAR *proxy;               /* the proxy's host, or NULL: direct */
     INTERNET_PORT proxy_port;
+    BOOL tunnel;                /* through a proxy, CONNECT for plain http too: a WebSocket's
+                                   upgrade must reach the origin, not a forwarding proxy */
 };
 
 /* Copies of the strings; FALSE when out of memory (dst then empty). */
@@ -33,9 +35,9 @@ BOOL route_shares_connection(const struct route *a, const struct route *b);
 static inline const WCHAR *route_peer_host(const struct route *r) { return r->proxy ? r->proxy : r->host; }
 static inline INTERNET_PORT route_peer_port(const struct route *r) { return r->proxy ? r->proxy_port : r->port; }
 
-/* https through a proxy: a CONNECT tunnel before TLS. */
-static inline BOOL route_tunnels(const struct route *r) { return r->proxy && r->secure; }
+/* https (or a WebSocket) through a proxy: a CONNECT tunnel (before TLS). */
+static inline BOOL route_tunnels(const struct route *r) { return r->proxy && (r->secure || r->tunnel); }
 /* http through a proxy: requests carry the origin in absolute form. */
-static inline BOOL route_absolute_form(const struct route *r) { return r->proxy && !r->secure; }
+static inline BOOL route_absolute_form(const struct route *r) { return r->proxy && !route_tunnels(r); }
 
 #endif

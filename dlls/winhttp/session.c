@@ -24,7 +24,7 @@ void settings_init_defaults(struct settings *s)
     s->connect_retries = 5;
     s->ws_receive_buffer_size = 32768;
     s->ws_send_buffer_size = 32768;
-    s->ws_close_timeout = 10;
+    s->ws_close_timeout = 10000;
 }
 
 static void session_destroy(struct object *obj)

@@ -97,7 +97,7 @@ static void CALLBACK close_timer_callback(TP_CALLBACK_INSTANCE *instance, void *
     ReleaseSRWLockExclusive(&ws->lock);
     if (abort)
     {
-        WARN("%p: no Close from the server within %lu s\n", ws, ws->obj.settings.ws_close_timeout);
+        WARN("%p: no Close from the server within %lu ms\n", ws, ws->obj.settings.ws_close_timeout);
         connection_cancel(ws->conn);
     }
 }
@@ -109,7 +109,7 @@ static void arm_close_timer(struct websocket *ws)
 
     if (!ws->close_timer && !(ws->close_timer = CreateThreadpoolTimer(close_timer_callback, ws, task_environment())))
         return;
-    due.QuadPart = -(LONGLONG)ws->obj.settings.ws_close_timeout * 10000000;
+    due.QuadPart = -(LONGLONG)ws->obj.settings.ws_close_timeout * 10000;
     ft.dwLowDateTime = due.LowPart;
     ft.dwHighDateTime = due.HighPart;
     SetThreadpoolTimer(ws->close_timer, &ft, 0, 0);

@@ -18,7 +18,7 @@
 
 enum step_kind
 {
-    STEP_RECV_REQUEST, STEP_RECV_BODY, STEP_SEND, STEP_WAIT,
+    STEP_RECV_REQUEST, STEP_RECV_BODY, STEP_SEND, STEP_SEND_BUILT, STEP_WAIT,
     STEP_CLOSE, STEP_RESET, STEP_AWAIT_CLOSE, STEP_REPEAT,
 };
 
@@ -30,6 +30,8 @@ struct step
     size_t piece;       /* STEP_SEND: bytes per send, 0 for all at once */
     DWORD ms;           /* STEP_SEND: pause between pieces; STEP_WAIT, STEP_AWAIT_CLOSE */
     long long count;    /* STEP_RECV_BODY */
+    script_builder build; /* STEP_SEND_BUILT, with its context */
+    void *context;
 };
 
 struct script
@@ -454,6 +456,23 @@ static enum outcome send_step(struct connection *conn, const struct step *step)
     return NEXT;
 }
 
+/* The bytes the step's builder makes from the last request, sent and freed. */
+static enum outcome send_built(struct connection *conn, const struct step *step)
+{
+    size_t length = 0;
+    char *bytes = step->build(conn->last, step->context, &length);
+    enum outcome outcome;
+
+    if (!bytes)
+    {
+        fail(conn, "the builder of a send step made nothing");
+        return FAILED;
+    }
+    outcome = send_all(conn, bytes, length);
+    free(bytes);
+    return outcome;
+}
+
 /* shutdown(SD_SEND), then read until the client closes or goes quiet, so
  * that closesocket() does not turn unread bytes into a reset. */
 static enum outcome close_gracefully(struct connection *conn)
@@ -514,6 +533,7 @@ static enum outcome run_step(struct connection *conn, const struct step *step)
     case STEP_RECV_REQUEST: return recv_request(conn);
     case STEP_RECV_BODY: return recv_body(conn, step->count);
     case STEP_SEND: return send_step(conn, step);
+    case STEP_SEND_BUILT: return send_built(conn, step);
     case STEP_WAIT: return pause_ms(conn->server, step->ms) ? NEXT : END;
     case STEP_CLOSE: return close_gracefully(conn);
     case STEP_RESET: return reset(conn);
@@ -797,6 +817,14 @@ void script_send_response(struct script *script, const struct response *response
 
     step->bytes = bytes;
     step->length = length;
+}
+
+void script_send_built(struct script *script, script_builder build, void *context)
+{
+    struct step *step = add_step(script, STEP_SEND_BUILT);
+
+    step->build = build;
+    step->context = context;
 }
 
 void script_respond(struct script *script, int status, const char *headers, const char *body)

@@ -50,6 +50,7 @@
 struct server;
 struct script;
 struct response;
+struct server_request;
 
 /* ---- the server ----------------------------------------------------------- */
 
@@ -86,6 +87,13 @@ void script_send(struct script *script, const void *bytes, size_t length);
  * but the last. */
 void script_send_slow(struct script *script, const void *bytes, size_t length, size_t piece,
                       DWORD ms);
+/* Send bytes made when the step runs, from what the connection read: the
+ * builder gets the last request head read on this connection (NULL if none)
+ * and the context given, and returns a malloc'd buffer and its length, which
+ * is sent and freed; NULL fails the step.  It runs on the connection's
+ * thread.  (A WebSocket handshake's answer depends on the client's key.) */
+typedef char *(*script_builder)(const struct server_request *last, void *context, size_t *length);
+void script_send_built(struct script *script, script_builder build, void *context);
 /* Send a response built by response_build(): see below. */
 void script_send_response(struct script *script, const struct response *response);
 /* Shorthand: status with its standard reason, the header lines given (each

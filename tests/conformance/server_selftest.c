@@ -1,5 +1,6 @@
 /* The scripted server (server.c) checked with plain Winsock clients, so that
  * the conformance programs can trust it.  Needs no winhttp at all. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "harness.h"
@@ -137,6 +138,55 @@ static void test_exchange_exact_bytes(void)
     seen = server_request(server, 0);
     ok(seen && seen->head_length == strlen(request) && seen->connection == 0 && seen->index == 0
            && !seen->body, "request record wrong");
+    server_stop(server);
+}
+
+/* A send step whose bytes are made from the request just read. */
+static char *echo_request_line(const struct server_request *last, void *context, size_t *length)
+{
+    const char *eol = last ? strstr(last->head, "\r\n") : NULL;
+    char *bytes;
+
+    (*(int *)context)++;
+    if (!eol) return NULL;
+    *length = eol - last->head;
+    if (!(bytes = malloc(*length))) return NULL;
+    memcpy(bytes, last->head, *length);
+    return bytes;
+}
+
+static void test_send_built(void)
+{
+    struct server *server = server_start();
+    struct script *script = server_add_connection(server);
+    char buffer[256];
+    int calls = 0, error;
+    SOCKET s;
+
+    script_recv_request(script);
+    script_send_built(script, echo_request_line, &calls);
+    script_close(script);
+
+    s = client_connect(server_port(server));
+    client_send(s, "GET /made/from/this HTTP/1.1\r\n\r\n");
+    client_read_to_end(s, buffer, sizeof(buffer), &error);
+    ok(!strcmp(buffer, "GET /made/from/this HTTP/1.1"), "sent: %s", buffer);
+    ok_int(error, 0);
+    client_close(s);
+    expect_clean_server(server);
+    ok_int(calls, 1);
+    server_stop(server);
+
+    /* a builder that makes nothing fails its step */
+    server = server_start();
+    script = server_add_connection(server);
+    script_send_built(script, echo_request_line, &calls);
+    s = client_connect(server_port(server));
+    client_read_to_end(s, buffer, sizeof(buffer), &error);
+    client_close(s);
+    ok(server_wait_idle(server, 5000), "the server did not finish");
+    ok_int(server_errors(server), 1);
+    ok_int(calls, 2);
     server_stop(server);
 }
 
@@ -621,7 +671,8 @@ static void test_nothing_left_behind(void)
        handles_after);
 }
 
-TEST_CASES(TEST(test_start_stop), TEST(test_exchange_exact_bytes), TEST(test_keep_alive_and_split_head),
+TEST_CASES(TEST(test_start_stop), TEST(test_exchange_exact_bytes), TEST(test_send_built),
+           TEST(test_keep_alive_and_split_head),
            TEST(test_pipelined_requests), TEST(test_request_bodies), TEST(test_send_slow_and_wait),
            TEST(test_graceful_close), TEST(test_reset), TEST(test_sequential_connections),
            TEST(test_concurrent_connections), TEST(test_unscripted_connection),

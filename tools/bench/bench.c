@@ -14,6 +14,17 @@
  *                                                   callbacks, ReadData(READSIZE) to the end
  *   bench inflight URL N SECONDS                    WinHTTP, WINHTTP_FLAG_ASYNC: N GETs in flight at all
  *                                                   times for SECONDS, each closed and replaced when done
+ *   bench ws-echo URL SECONDS                       WinHTTP WebSocket, sync: 32-byte binary messages sent
+ *                                                   and their echoes received, one at a time, for SECONDS
+ *                                                   (req_s: round trips/s)
+ *   bench ws-bulk URL SECONDS                       the same with 1 MiB messages (mib_s: payload sent
+ *                                                   and received, both directions)
+ *   bench ws-echo-async URL SECONDS                 ws-echo with WINHTTP_FLAG_ASYNC, each round trip
+ *                                                   started from the callbacks of the one before
+ *
+ * The ws-* modes want a WebSocket echo server at URL (http://; tools/bench/
+ * ws-echo.c); bytes is the payload through the client: each message's
+ * bytes sent plus its echo's received (both directions).
  *
  * URL may be http:// or https:// (WINHTTP_FLAG_SECURE); for https, the
  * server's certificate must be trusted by the Wine prefix.  handshakes
@@ -1051,6 +1062,332 @@ static int winsock_keepalive(int argc, char **argv)
     return 0;
 }
 
+/* ---- WebSocket ---------------------------------------------------------------- */
+
+/* ws-echo, ws-bulk and ws-echo-async against an echo server (tools/bench/
+ * ws-echo.c) at an http:// URL: one WebSocket (WINHTTP_OPTION_UPGRADE_TO_
+ * WEB_SOCKET, SendRequest, ReceiveResponse, a 101, CompleteUpgrade), then
+ * binary messages one at a time, each sent whole (one Send, a
+ * BINARY_MESSAGE) and its echo received whole (Receive until a *_MESSAGE
+ * buffer type, into a buffer of the message's size) before the next:
+ * WS_ECHO_SIZE bytes for ws-echo (round trips/s), WS_BULK_SIZE for ws-bulk
+ * (MiB/s of payload through the client, both directions: bytes counts
+ * each message sent and its echo received, 2 MiB a round trip; the
+ * native client, tools/bench/ws-client.c, counts the same).  WS_WARM_UP
+ * untimed round trips
+ * first; a close handshake (WinHttpWebSocketClose, 1000) after.  The last
+ * echo is compared with its message. */
+#define WS_ECHO_SIZE 32
+#define WS_BULK_SIZE (1024 * 1024)
+#define WS_WARM_UP 4
+
+/* The upgrade's request handle.  BENCH_WS_BUFFER=R[,S] in the environment
+ * (diagnostics, not set by tools/bench/run): WINHTTP_OPTION_WEB_SOCKET_
+ * RECEIVE_BUFFER_SIZE of R bytes and _SEND_BUFFER_SIZE of S (default R) on
+ * it (K and M suffixes; 0: the DLL's default), else the DLL's defaults. */
+static HINTERNET websocket_upgrade_request(struct winhttp *w)
+{
+    HINTERNET request = WinHttpOpenRequest(w->connect, L"GET", w->target.path, NULL, NULL, NULL,
+                                           w->target.request_flags);
+    const char *buffer = getenv("BENCH_WS_BUFFER"), *comma = buffer ? strchr(buffer, ',') : NULL;
+    DWORD receive = buffer ? parse_size(buffer) : 0, send = comma ? parse_size(comma + 1) : receive;
+
+    if (request &&
+        ((receive && !WinHttpSetOption(request, WINHTTP_OPTION_WEB_SOCKET_RECEIVE_BUFFER_SIZE, &receive,
+                                       sizeof(receive))) ||
+         (send && !WinHttpSetOption(request, WINHTTP_OPTION_WEB_SOCKET_SEND_BUFFER_SIZE, &send, sizeof(send)))))
+    {
+        fail("BENCH_WS_BUFFER", GetLastError());
+        WinHttpCloseHandle(request);
+        return NULL;
+    }
+    return request;
+}
+
+/* Sync: the WebSocket handle, or NULL with the last error set. */
+static HINTERNET websocket_open(struct winhttp *w)
+{
+    DWORD status = 0, size = sizeof(status), error;
+    HINTERNET request = websocket_upgrade_request(w), ws = NULL;
+
+    if (!request) return NULL;
+    if (WinHttpSetOption(request, WINHTTP_OPTION_UPGRADE_TO_WEB_SOCKET, NULL, 0) &&
+        WinHttpSendRequest(request, NULL, 0, NULL, 0, 0, 0) && WinHttpReceiveResponse(request, NULL) &&
+        WinHttpQueryHeaders(request, WINHTTP_QUERY_STATUS_CODE | WINHTTP_QUERY_FLAG_NUMBER, NULL, &status, &size,
+                            NULL))
+    {
+        if (status == 101) ws = WinHttpWebSocketCompleteUpgrade(request, 0);
+        else SetLastError(ERROR_WINHTTP_INVALID_SERVER_RESPONSE);
+    }
+    error = ws ? 0 : GetLastError() ? GetLastError() : ERROR_WINHTTP_INVALID_SERVER_RESPONSE;
+    WinHttpCloseHandle(request);    /* the WebSocket outlives it */
+    SetLastError(error);
+    return ws;
+}
+
+/* Sync: receives one whole message into buffer[0..size); 0 with its length
+ * in *length, else an error (a message larger than size is one). */
+static DWORD websocket_receive_message(HINTERNET ws, char *buffer, DWORD size, DWORD *length)
+{
+    WINHTTP_WEB_SOCKET_BUFFER_TYPE type;
+    DWORD got, error;
+
+    *length = 0;
+    for (;;)
+    {
+        if (*length >= size) return ERROR_INSUFFICIENT_BUFFER;
+        if ((error = WinHttpWebSocketReceive(ws, buffer + *length, size - *length, &got, &type))) return error;
+        *length += got;
+        if (type == WINHTTP_WEB_SOCKET_BINARY_MESSAGE_BUFFER_TYPE || type == WINHTTP_WEB_SOCKET_UTF8_MESSAGE_BUFFER_TYPE)
+            return 0;
+        if (type == WINHTTP_WEB_SOCKET_CLOSE_BUFFER_TYPE) return ERROR_WINHTTP_CONNECTION_ERROR;
+    }
+}
+
+static void fill_message(char *message, DWORD size)
+{
+    DWORD i;
+    for (i = 0; i < size; i++) message[i] = (char)(i * 7);
+}
+
+/* Sync: messages of `size` bytes, one round trip at a time, for SECONDS. */
+static int websocket_repeat(const char *mode, char **argv, DWORD size)
+{
+    double seconds = atof(argv[1]), end;
+    char *message = malloc(size), *echo = malloc(size);
+    unsigned long long bytes = 0;
+    unsigned long round_trips = 0;
+    struct sample before, after;
+    struct winhttp w;
+    HINTERNET ws;
+    DWORD error, got;
+    int i;
+
+    if (seconds <= 0 || !message || !echo) return fail("seconds", ERROR_INVALID_PARAMETER);
+    fill_message(message, size);
+    if (!winhttp_open(argv[0], &w)) return fail("WinHttpOpen/Connect", GetLastError());
+    if (!(ws = websocket_open(&w))) return fail("WebSocket upgrade", GetLastError());
+    for (i = 0; i < WS_WARM_UP + 1; i++)
+    {
+        if (i == WS_WARM_UP)
+        {
+            take_sample(&before);
+            end = now_seconds() + seconds;
+        }
+        do
+        {
+            if ((error = WinHttpWebSocketSend(ws, WINHTTP_WEB_SOCKET_BINARY_MESSAGE_BUFFER_TYPE, message, size)))
+                return fail("WinHttpWebSocketSend", error);
+            if ((error = websocket_receive_message(ws, echo, size, &got)))
+                return fail("WinHttpWebSocketReceive", error);
+            if (got != size) return fail("echo length check", ERROR_INVALID_DATA);
+            if (i == WS_WARM_UP)
+            {
+                bytes += size + got;
+                round_trips++;
+            }
+        } while (i == WS_WARM_UP && now_seconds() < end);
+    }
+    take_sample(&after);
+    if (memcmp(echo, message, size)) return fail("echo content check", ERROR_INVALID_DATA);
+    print_result(mode, bytes, round_trips, &before, &after, "");
+    if ((error = WinHttpWebSocketClose(ws, WINHTTP_WEB_SOCKET_SUCCESS_CLOSE_STATUS, NULL, 0)))
+        return fail("WinHttpWebSocketClose", error);
+    WinHttpCloseHandle(ws);
+    winhttp_close(&w);
+    free(message);
+    free(echo);
+    return 0;
+}
+
+static int websocket_echo(int argc, char **argv)
+{
+    return websocket_repeat("ws-echo", argv, WS_ECHO_SIZE);
+}
+
+static int websocket_bulk(int argc, char **argv)
+{
+    return websocket_repeat("ws-bulk", argv, WS_BULK_SIZE);
+}
+
+/* -- ws-echo-async: WINHTTP_FLAG_ASYNC, each round trip started from the
+ * callback that ends the one before: a Receive, then a Send; the round
+ * trip is done when both its READ_COMPLETE of a *_MESSAGE type (further
+ * Receives after fragment types) and its WRITE_COMPLETE came, in either
+ * order.  A callback nested deeper than MAX_START_DEPTH on its thread hands
+ * the next round trip to the main thread. */
+
+struct ws_async
+{
+    struct winhttp w;
+    HINTERNET request, ws;
+    HANDLE upgraded, finished, kick, closed;
+    volatile LONG pending;          /* completions the round trip waits for */
+    volatile DWORD error;
+    DWORD received;
+    unsigned long round_trips, target;  /* target: round trips to make, 0: until `end` */
+    double end;
+    char message[WS_ECHO_SIZE], echo[WS_ECHO_SIZE];
+};
+
+static __thread int ws_callback_depth;
+
+/* ALL_COMPLETIONS does not have CLOSE_COMPLETE */
+#define WS_CALLBACKS (WINHTTP_CALLBACK_FLAG_ALL_COMPLETIONS | WINHTTP_CALLBACK_STATUS_CLOSE_COMPLETE)
+
+static void ws_async_fail(struct ws_async *a, DWORD error)
+{
+    if (!a->error) a->error = error ? error : ERROR_WINHTTP_INTERNAL_ERROR;
+    SetEvent(a->finished);
+}
+
+static void ws_async_start(struct ws_async *a)
+{
+    DWORD error;
+
+    a->pending = 2;
+    a->received = 0;
+    if ((error = WinHttpWebSocketReceive(a->ws, a->echo, sizeof(a->echo), NULL, NULL)))
+        ws_async_fail(a, error);
+    else if ((error = WinHttpWebSocketSend(a->ws, WINHTTP_WEB_SOCKET_BINARY_MESSAGE_BUFFER_TYPE, a->message,
+                                           sizeof(a->message))))
+        ws_async_fail(a, error);
+}
+
+static void ws_async_done(struct ws_async *a)
+{
+    if (InterlockedDecrement(&a->pending)) return;
+    a->round_trips++;
+    if (a->target ? a->round_trips >= a->target : now_seconds() >= a->end) SetEvent(a->finished);
+    else if (ws_callback_depth > MAX_START_DEPTH) SetEvent(a->kick);
+    else ws_async_start(a);
+}
+
+static void CALLBACK ws_async_callback(HINTERNET handle, DWORD_PTR context, DWORD status, void *info, DWORD length)
+{
+    struct ws_async *a = (struct ws_async *)context;
+    WINHTTP_WEB_SOCKET_STATUS *ws_status = info;
+    DWORD error;
+
+    if (!a) return;     /* the session's and the connection's handles */
+    ws_callback_depth++;
+    if (handle == a->request)
+    {
+        switch (status)
+        {
+        case WINHTTP_CALLBACK_STATUS_SENDREQUEST_COMPLETE:
+            if (!WinHttpReceiveResponse(handle, NULL)) SetEvent(a->upgraded);
+            break;
+        case WINHTTP_CALLBACK_STATUS_HEADERS_AVAILABLE:
+        case WINHTTP_CALLBACK_STATUS_REQUEST_ERROR:
+            SetEvent(a->upgraded);
+            break;
+        }
+    }
+    else if (handle == a->ws)
+    {
+        switch (status)
+        {
+        case WINHTTP_CALLBACK_STATUS_WRITE_COMPLETE:
+            ws_async_done(a);
+            break;
+        case WINHTTP_CALLBACK_STATUS_READ_COMPLETE:
+            a->received += ws_status->dwBytesTransferred;
+            if (ws_status->eBufferType == WINHTTP_WEB_SOCKET_BINARY_MESSAGE_BUFFER_TYPE ||
+                ws_status->eBufferType == WINHTTP_WEB_SOCKET_UTF8_MESSAGE_BUFFER_TYPE)
+            {
+                if (a->received != sizeof(a->echo)) ws_async_fail(a, ERROR_INVALID_DATA);
+                else ws_async_done(a);
+            }
+            else if (ws_status->eBufferType == WINHTTP_WEB_SOCKET_CLOSE_BUFFER_TYPE ||
+                     a->received >= sizeof(a->echo))
+                ws_async_fail(a, ERROR_INVALID_DATA);
+            else if ((error = WinHttpWebSocketReceive(handle, a->echo + a->received, sizeof(a->echo) - a->received,
+                                                      NULL, NULL)))
+                ws_async_fail(a, error);
+            break;
+        case WINHTTP_CALLBACK_STATUS_REQUEST_ERROR:
+            ws_async_fail(a, ((WINHTTP_WEB_SOCKET_ASYNC_RESULT *)info)->AsyncResult.dwError);
+            break;
+        case WINHTTP_CALLBACK_STATUS_CLOSE_COMPLETE:
+            SetEvent(a->closed);
+            break;
+        }
+    }
+    ws_callback_depth--;
+}
+
+/* Round trips until `target` were made (or `end`); FALSE on an error. */
+static BOOL ws_async_run(struct ws_async *a, unsigned long target, double end)
+{
+    HANDLE events[2] = { a->finished, a->kick };
+
+    a->round_trips = 0;
+    a->target = target;
+    a->end = end;
+    ResetEvent(a->finished);
+    ws_async_start(a);
+    for (;;)
+    {
+        DWORD which = WaitForMultipleObjects(2, events, FALSE, ASYNC_DOWNLOAD_TIMEOUT_MS);
+        if (which == WAIT_OBJECT_0 + 1) ws_async_start(a);
+        else if (which == WAIT_OBJECT_0) return !a->error;
+        else
+        {
+            a->error = WAIT_TIMEOUT;
+            return FALSE;
+        }
+    }
+}
+
+static int websocket_echo_async(int argc, char **argv)
+{
+    static struct ws_async a;
+    double seconds = atof(argv[1]);
+    DWORD_PTR context = (DWORD_PTR)&a;
+    DWORD status = 0, size = sizeof(status), error;
+    struct sample before, after;
+
+    if (seconds <= 0) return fail("seconds", ERROR_INVALID_PARAMETER);
+    fill_message(a.message, sizeof(a.message));
+    a.upgraded = CreateEventW(NULL, FALSE, FALSE, NULL);
+    a.finished = CreateEventW(NULL, TRUE, FALSE, NULL);
+    a.kick = CreateEventW(NULL, FALSE, FALSE, NULL);
+    a.closed = CreateEventW(NULL, TRUE, FALSE, NULL);
+    memset(&a.w, 0, sizeof(a.w));
+    if (!crack_target(argv[0], &a.w.target) || !(a.w.session = open_session(WINHTTP_FLAG_ASYNC)) ||
+        WinHttpSetStatusCallback(a.w.session, ws_async_callback, WS_CALLBACKS, 0) ==
+            WINHTTP_INVALID_STATUS_CALLBACK ||
+        !(a.w.connect = WinHttpConnect(a.w.session, a.w.target.host, a.w.target.port, 0)))
+        return fail("WinHttpOpen/SetStatusCallback/Connect", GetLastError());
+    if (!(a.request = websocket_upgrade_request(&a.w)))
+        return fail("WinHttpOpenRequest", GetLastError());
+    if (!WinHttpSetOption(a.request, WINHTTP_OPTION_UPGRADE_TO_WEB_SOCKET, NULL, 0))
+        return fail("WINHTTP_OPTION_UPGRADE_TO_WEB_SOCKET", GetLastError());
+    if (!WinHttpSendRequest(a.request, NULL, 0, NULL, 0, 0, context)) return fail("WinHttpSendRequest", GetLastError());
+    if (WaitForSingleObject(a.upgraded, ASYNC_DOWNLOAD_TIMEOUT_MS)) return fail("waiting for the 101", WAIT_TIMEOUT);
+    if (!WinHttpQueryHeaders(a.request, WINHTTP_QUERY_STATUS_CODE | WINHTTP_QUERY_FLAG_NUMBER, NULL, &status, &size,
+                             NULL) || status != 101)
+        return fail("WebSocket upgrade (status)", status ? ERROR_WINHTTP_INVALID_SERVER_RESPONSE : GetLastError());
+    if (!(a.ws = WinHttpWebSocketCompleteUpgrade(a.request, context)))
+        return fail("WinHttpWebSocketCompleteUpgrade", GetLastError());
+    WinHttpCloseHandle(a.request);
+    a.request = NULL;
+    if (!ws_async_run(&a, WS_WARM_UP, 0)) return fail("warm-up round trips", a.error);
+    take_sample(&before);
+    if (!ws_async_run(&a, 0, now_seconds() + seconds)) return fail("round trips", a.error);
+    take_sample(&after);
+    if (memcmp(a.echo, a.message, sizeof(a.message))) return fail("echo content check", ERROR_INVALID_DATA);
+    print_result("ws-echo-async", (unsigned long long)a.round_trips * 2 * WS_ECHO_SIZE, a.round_trips, &before, &after, "");
+    if ((error = WinHttpWebSocketClose(a.ws, WINHTTP_WEB_SOCKET_SUCCESS_CLOSE_STATUS, NULL, 0)) &&
+        error != ERROR_IO_PENDING)
+        return fail("WinHttpWebSocketClose", error);
+    if (WaitForSingleObject(a.closed, CLOSE_TIMEOUT_MS)) return fail("waiting for CLOSE_COMPLETE", WAIT_TIMEOUT);
+    WinHttpCloseHandle(a.ws);
+    winhttp_close(&a.w);
+    return 0;
+}
+
 /* ---- PAC evaluation ---------------------------------------------------------- */
 
 /* WinHttpGetProxyForUrl calls on one session for SECONDS with the PAC file
@@ -1110,6 +1447,9 @@ static const struct mode
     { "async-download", "URL READSIZE", 2, winhttp_async_download },
     { "inflight", "URL N SECONDS", 3, winhttp_inflight },
     { "pac", "PACURL SECONDS", 2, winhttp_pac },
+    { "ws-echo", "URL SECONDS", 2, websocket_echo },
+    { "ws-bulk", "URL SECONDS", 2, websocket_bulk },
+    { "ws-echo-async", "URL SECONDS", 2, websocket_echo_async },
 };
 
 int main(int argc, char **argv)

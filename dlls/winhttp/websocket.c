@@ -618,6 +618,7 @@ static void websocket_destroy(struct object *obj)
     task_queue_destroy(&ws->send_queue);
     task_queue_destroy(&ws->recv_queue);
     heap_free(ws->send_chunk);
+    heap_free(ws->bulk_chunk);
 }
 
 static const struct object_ops websocket_ops = { websocket_close, websocket_destroy };

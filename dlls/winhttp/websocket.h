@@ -29,6 +29,11 @@
 struct connection;
 struct request;
 
+/* The most a large message's send or receive moves in one socket call,
+ * whatever the buffer-size options (which size the buffers of small ones):
+ * under Wine every socket call is a round trip to wineserver. */
+#define WS_BULK_SIZE                (1024 * 1024)
+
 /* WINHTTP_OPTION_WEB_SOCKET_* defaults (documented, and native's). */
 #define WS_MIN_SEND_BUFFER_SIZE     16          /* smaller: the upgrade fails (native) */
 #define WS_DEFAULT_KEEPALIVE        30000       /* ms */
@@ -68,7 +73,7 @@ struct ws_outgoing
     DWORD length;
     uint64_t offset;            /* payload bytes sent */
     BOOL header_sent;
-    BYTE *chunk;                /* header and masked payload being sent */
+    BYTE *chunk;                /* header and masked payload being sent (send_chunk or bulk_chunk) */
     size_t chunk_len;
     unsigned char mask[4];
 };
@@ -92,6 +97,7 @@ struct websocket
     BOOL close_frame_done;      /* ...and is out */
     CRITICAL_SECTION send_cs;   /* synchronous mode: one frame on the wire at a time */
     BYTE *send_chunk;           /* send_buffer_size bytes of staging (masking needs a copy) */
+    BYTE *bulk_chunk;           /* WS_BULK_SIZE of it for large messages, made when first needed */
     unsigned char mask_pool[256];   /* masking keys to come (ws_writer.c) */
     size_t mask_used;
     ULONGLONG last_send;        /* GetTickCount64 of the last frame out, for the keep-alive */

@@ -28,12 +28,32 @@ static DWORD protocol_error(struct websocket *ws, enum ws_result why)
     return ERROR_WINHTTP_INVALID_SERVER_RESPONSE;
 }
 
+/* How much one read may take: the receive buffer's size, or for a large
+ * receive (a frame longer than that going to a caller's buffer with room
+ * for it) up to WS_BULK_SIZE, so that a large message takes few socket
+ * calls.  The connection's buffer grows to it as reads fill it. */
+static size_t read_size(struct websocket *ws)
+{
+    size_t want = ws->receive_buffer_size;
+    uint64_t left = ws->reader.in_frame ? ws->reader.payload_left : 0;
+    DWORD room;
+
+    AcquireSRWLockShared(&ws->lock);
+    room = ws->receive.active ? ws->receive.size - ws->receive.count : 0;
+    ReleaseSRWLockShared(&ws->lock);
+    if (min(left, room) > want) want = (size_t)min(min(left, room), WS_BULK_SIZE);
+    return want;
+}
+
 /* More bytes into the connection's buffer; EOF is an error: a WebSocket
  * ends with a Close frame, not a closed connection. */
 static DWORD receive_more(struct websocket *ws)
 {
     size_t received;
-    DWORD error = connection_fill(ws->conn, 0, &received);
+    DWORD error;
+
+    ws->conn->capacity_max = read_size(ws);
+    error = connection_fill(ws->conn, 0, &received);
 
     if (error == ERROR_WINHTTP_OPERATION_CANCELLED && ws->close_timed_out) return ERROR_WINHTTP_TIMEOUT;
     if (error) return error;
@@ -147,6 +167,47 @@ static DWORD data_payload(struct websocket *ws, BOOL *returns)
     return ERROR_SUCCESS;
 }
 
+/* A synchronous receive of a large frame's payload, with nothing buffered,
+ * reads it straight into the caller's buffer: one copy fewer.  (Only
+ * synchronous: there the buffer is the caller's until its call returns,
+ * even when a Close on another thread ends the receive meanwhile, while an
+ * asynchronous receive's buffer goes back to the application as soon as
+ * the cancellation is reported.) */
+static BOOL receives_direct(struct websocket *ws)
+{
+    const struct ws_reader_state *rd = &ws->reader;
+    BOOL direct;
+
+    if (ws->async || !rd->in_frame || is_control(rd->frame.opcode) || connection_buffered(ws->conn) ||
+        rd->payload_left < ws->receive_buffer_size)
+        return FALSE;
+    AcquireSRWLockShared(&ws->lock);
+    direct = ws->receive.active && ws->receive.size - ws->receive.count >= ws->receive_buffer_size;
+    ReleaseSRWLockShared(&ws->lock);
+    return direct;
+}
+
+static DWORD receive_direct(struct websocket *ws, BOOL *returns)
+{
+    struct ws_reader_state *rd = &ws->reader;
+    struct ws_receive *rc = &ws->receive;
+    BYTE *at = rc->buffer + rc->count;
+    size_t size = (size_t)min(rd->payload_left, rc->size - rc->count), received;
+    DWORD error = connection_recv(ws->conn, at, size, 0, &received);
+
+    if (error == ERROR_WINHTTP_OPERATION_CANCELLED && ws->close_timed_out) return ERROR_WINHTTP_TIMEOUT;
+    if (error) return error;
+    if (!received) return ERROR_WINHTTP_CONNECTION_ERROR;
+    if (rd->message_opcode == WS_OP_TEXT && ws_utf8_feed(&rd->utf8, at, received))
+        return protocol_error(ws, WS_ERR_UTF8);
+    AcquireSRWLockExclusive(&ws->lock);
+    if (rc->active) rc->count += (DWORD)received;
+    ReleaseSRWLockExclusive(&ws->lock);
+    rd->payload_left -= received;
+    /* nothing is buffered: data_payload() only says what the receive returns */
+    return data_payload(ws, returns);
+}
+
 /* One step over what is buffered; ERROR_IO_INCOMPLETE: more bytes needed. */
 static DWORD read_step(struct websocket *ws, enum ws_read_event *event, BOOL *returns)
 {
@@ -162,6 +223,8 @@ static DWORD read_step(struct websocket *ws, enum ws_read_event *event, BOOL *re
     }
     if (!is_control(rd->frame.opcode))
     {
+        *event = WS_READ_DATA;
+        if (receives_direct(ws)) return receive_direct(ws, returns);
         /* an empty frame ends at once; a non-empty one needs bytes */
         if (rd->payload_left && !connection_buffered(conn)) return ERROR_IO_INCOMPLETE;
         *event = WS_READ_DATA;

@@ -1,7 +1,9 @@
 /* WebSocket frames out (websocket.h): each frame's header and payload are
- * masked into the send buffer (WINHTTP_OPTION_WEB_SOCKET_SEND_BUFFER_SIZE
- * bytes: the caller's data is never written to) and sent a buffer at a
- * time, resumably.  Frames never interleave: in asynchronous mode every
+ * masked into a staging buffer (the caller's data is never written to) and
+ * sent a buffer at a time, resumably: the send buffer
+ * (WINHTTP_OPTION_WEB_SOCKET_SEND_BUFFER_SIZE bytes), or for a message
+ * larger than it a bulk buffer of up to WS_BULK_SIZE, so that a large
+ * message takes few socket calls.  Frames never interleave: in asynchronous mode every
  * frame is a task on the send queue, in synchronous mode it is sent under
  * send_cs. */
 #include "websocket.h"
@@ -30,11 +32,24 @@ void ws_outgoing_init(struct ws_outgoing *out, int opcode, BOOL fin, const void 
     out->length = length;
 }
 
+/* Where the next buffer of the frame is staged, and how big it may be. */
+static BYTE *staging(struct websocket *ws, const struct ws_outgoing *out, size_t *size)
+{
+    uint64_t left = out->length - out->offset + (out->header_sent ? 0 : WS_MAX_HEADER);
+
+    *size = ws->send_buffer_size;
+    if (left <= ws->send_buffer_size || ws->send_buffer_size >= WS_BULK_SIZE) return ws->send_chunk;
+    /* a whole bulk payload and its header go in one send */
+    if (!ws->bulk_chunk && !(ws->bulk_chunk = heap_alloc(WS_BULK_SIZE + WS_MAX_HEADER))) return ws->send_chunk;
+    *size = WS_BULK_SIZE + WS_MAX_HEADER;
+    return ws->bulk_chunk;
+}
+
 /* The next buffer of the frame: its header first, then masked payload. */
 static void fill_chunk(struct websocket *ws, struct ws_outgoing *out)
 {
-    BYTE *chunk = ws->send_chunk;
-    size_t used = 0, take;
+    size_t used = 0, take, size;
+    BYTE *chunk = staging(ws, out, &size);
 
     if (!out->header_sent)
     {
@@ -42,10 +57,11 @@ static void fill_chunk(struct websocket *ws, struct ws_outgoing *out)
         used = ws_write_header(chunk, out->fin, out->opcode, out->length, out->mask);
         out->header_sent = TRUE;
     }
-    take = (size_t)min(ws->send_buffer_size - used, out->length - out->offset);
+    take = (size_t)min(size - used, out->length - out->offset);
     memcpy(chunk + used, out->data + out->offset, take);
     ws_mask(chunk + used, take, out->mask, out->offset);
     out->offset += take;
+    out->chunk = chunk;
     out->chunk_len = used + take;
 }
 
@@ -60,7 +76,7 @@ DWORD ws_outgoing_send(struct websocket *ws, struct ws_outgoing *out)
             if (out->header_sent && out->offset == out->length) break;
             fill_chunk(ws, out);
         }
-        error = connection_send(ws->conn, ws->send_chunk, out->chunk_len, ws->obj.settings.send_timeout);
+        error = connection_send(ws->conn, out->chunk, out->chunk_len, ws->obj.settings.send_timeout);
         if (error) return error;
         out->chunk_len = 0;
     }

@@ -1869,7 +1869,7 @@ static int squid_log_count(const char *needle)
 /* ws:// and wss:// through squid: a WebSocket goes through a CONNECT tunnel
  * (a forwarding proxy would not carry the upgrade: squid strips Upgrade),
  * so both work and squid logs a CONNECT to the server for each (when the
- * tunnel closes). */
+ * tunnel closes; a forwarded request would be logged as a GET). */
 static void proxy_case(BOOL async, BOOL secure)
 {
     WCHAR proxy[96];
@@ -1898,7 +1898,8 @@ static void proxy_case(BOOL async, BOOL secure)
     ws_finish(&w);
     /* squid writes the line when the tunnel ends: give it a moment */
     for (int i = 0; i < 50 && (after = squid_log_count(needle)) <= before; i++) Sleep(50);
-    ok(before >= 0 && after == before + 1, "squid logged %d CONNECTs to the server (before: %d)", after, before);
+    /* at least one more: the other arch's run may share the proxy */
+    ok(before >= 0 && after > before, "squid logged %d CONNECTs to the server (before: %d)", after, before);
 }
 
 static void test_proxy_ws_sync(void) { proxy_case(FALSE, FALSE); }

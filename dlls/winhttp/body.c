@@ -81,6 +81,7 @@ DWORD body_start(struct request *request, const struct http_response_head *head)
 {
     struct body_reader *body = &request->body;
     enum http_result result;
+    DWORD error;
 
     body_free(body);
     memset(body, 0, sizeof(*body));
@@ -93,6 +94,7 @@ DWORD body_start(struct request *request, const struct http_response_head *head)
         body->chunked_active = TRUE;
     }
     TRACE("framing %d length %I64u\n", body->framing.kind, body->framing.length);
+    if (body->framing.kind != HTTP_BODY_NONE && (error = body_decode_start(request))) return error;
     if (body->framing.kind == HTTP_BODY_NONE || (body->framing.kind == HTTP_BODY_LENGTH && !body->left))
         finish(request);
     return ERROR_SUCCESS;
@@ -102,6 +104,7 @@ void body_free(struct body_reader *body)
 {
     if (body->chunked_active) http_chunked_free(&body->chunked);
     body->chunked_active = FALSE;
+    body_decode_free(body);
 }
 
 /* More raw bytes into the connection buffer; the end of the stream before
@@ -190,12 +193,18 @@ static DWORD read_plain(struct request *request, char *buffer, DWORD size, DWORD
     return ERROR_SUCCESS;
 }
 
-DWORD body_read(struct request *request, void *buffer, DWORD size, DWORD *read)
+DWORD body_read_sent(struct request *request, void *buffer, DWORD size, DWORD *read)
 {
     *read = 0;
     if (request->body.done || !size) return ERROR_SUCCESS;
     if (request->body.framing.kind == HTTP_BODY_CHUNKED) return read_chunked(request, buffer, size, read);
     return read_plain(request, buffer, size, read);
+}
+
+DWORD body_read(struct request *request, void *buffer, DWORD size, DWORD *read)
+{
+    if (request->body.decoding) return body_decode_read(request, buffer, size, read);
+    return body_read_sent(request, buffer, size, read);
 }
 
 DWORD body_available(struct request *request, DWORD *available)
@@ -204,6 +213,7 @@ DWORD body_available(struct request *request, DWORD *available)
     struct connection *conn = request->conn;
     DWORD error;
 
+    if (body->decoding) return body_decode_available(request, available);
     *available = 0;
     if (body->done) return ERROR_SUCCESS;
     if (body->framing.kind == HTTP_BODY_CHUNKED)
@@ -284,7 +294,7 @@ DWORD body_drain(struct request *request, DWORD limit)
     while (!request->body.done)
     {
         if (request->body.drained >= limit) return ERROR_WINHTTP_RESPONSE_DRAIN_OVERFLOW;
-        if ((error = body_read(request, scratch, sizeof(scratch), &read))) return error;
+        if ((error = body_read_sent(request, scratch, sizeof(scratch), &read))) return error;
         request->body.drained += read;
     }
     return ERROR_SUCCESS;

@@ -68,6 +68,13 @@ static void remove_at(struct header_list *list, int i)
     list->count--;
 }
 
+void header_list_remove(struct header_list *list, const WCHAR *name)
+{
+    int i;
+
+    while ((i = header_list_find(list, name, 0)) >= 0) remove_at(list, i);
+}
+
 static DWORD coalesce(struct header *item, const WCHAR *value, size_t value_length, WCHAR separator)
 {
     size_t old = lstrlenW(item->value);

@@ -26,5 +26,7 @@ DWORD header_list_apply(struct header_list *list, const WCHAR *name, size_t name
 /* Several CRLF-separated lines, as WinHttpAddRequestHeaders takes them. */
 DWORD header_list_apply_text(struct header_list *list, const WCHAR *text, size_t length, DWORD modifiers);
 DWORD header_list_append(struct header_list *list, const WCHAR *name, const WCHAR *value);
+/* Every header called name goes. */
+void header_list_remove(struct header_list *list, const WCHAR *name);
 
 #endif

@@ -557,6 +557,8 @@ static const struct option_desc options[] =
       0 },
     { WINHTTP_OPTION_CONNECT_RETRIES, "CONNECT_RETRIES", SESSION | CONNECT | REQUEST, SESSION | REQUEST,
       SETTING(connect_retries), query_setting, set_setting, 0 },
+    { WINHTTP_OPTION_DECOMPRESSION, "DECOMPRESSION", 0, SESSION | REQUEST, SETTING(decompression), NULL,
+      set_flag_subset, WINHTTP_DECOMPRESSION_FLAG_ALL },
     { WINHTTP_OPTION_UPGRADE_TO_WEB_SOCKET, "UPGRADE_TO_WEB_SOCKET", 0, REQUEST, NO_OFFSET, NULL, set_upgrade, 0 },
     { WINHTTP_OPTION_WEB_SOCKET_RECEIVE_BUFFER_SIZE, "WEB_SOCKET_RECEIVE_BUFFER_SIZE", SESSION | REQUEST,
       SESSION | REQUEST, SETTING(ws_receive_buffer_size), query_setting, set_setting, 0 },

@@ -29,14 +29,20 @@ struct response
     struct header_list trailers;
 };
 
+struct body_decoding;
+
+/* The body pipeline: framing (length, chunked, close) gives the bytes as
+ * sent; a content coding, when one is decoded (body_decode.c), turns them
+ * into what the application reads. */
 struct body_reader
 {
     struct http_framing framing;
     uint64_t left;              /* LENGTH: bytes still to come */
     struct http_chunked_decoder chunked;
     BOOL chunked_active;
-    BOOL done;
+    BOOL done;                  /* the body as sent has ended (the connection is free) */
     DWORD drained;              /* body_drain() so far */
+    struct body_decoding *decoding;     /* WINHTTP_OPTION_DECOMPRESSION at work, or NULL */
 };
 
 /* Where the resumable steps of send.c stand (see request_send/receive). */

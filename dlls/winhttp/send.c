@@ -70,6 +70,7 @@ static BOOL verb_has_body(const WCHAR *verb)
 static DWORD build_head(struct request *r, struct http_buf *head)
 {
     struct session *session = request_session(r);
+    const WCHAR *accept_encoding = body_decode_accept(r->obj.settings.decompression);
     DWORD error;
     WCHAR length[24];
 
@@ -100,8 +101,13 @@ static DWORD build_head(struct request *r, struct http_buf *head)
     if (!error) error = write_host(head, r);
     if (!error) error = auth_write_headers(r, head);
     if (!error && r->upgrade) error = ws_upgrade_write_headers(r, head);
+    /* WINHTTP_OPTION_DECOMPRESSION sends its own, in place of the application's (documented) */
+    if (!error && accept_encoding) error = http_result_to_error(http_write_header(head, L"Accept-Encoding", accept_encoding));
     for (size_t i = 0; !error && i < r->headers.count; i++)
+    {
+        if (accept_encoding && !wcsicmp(r->headers.items[i].name, L"Accept-Encoding")) continue;
         error = http_result_to_error(http_write_header(head, r->headers.items[i].name, r->headers.items[i].value));
+    }
     if (!error) error = http_result_to_error(http_buf_append(head, "\r\n", 2));
     return error;
 }

@@ -126,12 +126,13 @@ size_t ws_write_header(unsigned char out[WS_MAX_HEADER], int fin, int opcode, ui
  * once the pointer is aligned: as 8 is a multiple of 4, one rotated copy
  * of the key serves every word.  memcpy keeps the word accesses free of
  * aliasing and alignment questions; compilers make them plain loads. */
-void ws_mask(unsigned char *data, size_t len, const unsigned char mask[4], uint64_t offset)
+void ws_mask_copy(unsigned char *dst, const unsigned char *src, size_t len, const unsigned char mask[4],
+                  uint64_t offset)
 {
     unsigned phase = (unsigned)(offset & 3);
     size_t i = 0;
 
-    for (; i < len && ((uintptr_t)(data + i) & 7); i++) data[i] ^= mask[(phase + i) & 3];
+    for (; i < len && ((uintptr_t)(dst + i) & 7); i++) dst[i] = src[i] ^ mask[(phase + i) & 3];
     if (len - i >= 8)
     {
         unsigned char key_bytes[8];
@@ -141,12 +142,17 @@ void ws_mask(unsigned char *data, size_t len, const unsigned char mask[4], uint6
         memcpy(&key, key_bytes, 8);
         for (; len - i >= 8; i += 8)
         {
-            memcpy(&word, data + i, 8);
+            memcpy(&word, src + i, 8);
             word ^= key;
-            memcpy(data + i, &word, 8);
+            memcpy(dst + i, &word, 8);
         }
     }
-    for (; i < len; i++) data[i] ^= mask[(phase + i) & 3];
+    for (; i < len; i++) dst[i] = src[i] ^ mask[(phase + i) & 3];
+}
+
+void ws_mask(unsigned char *data, size_t len, const unsigned char mask[4], uint64_t offset)
+{
+    ws_mask_copy(data, data, len, mask, offset);
 }
 
 void ws_utf8_init(struct ws_utf8 *state)

@@ -89,6 +89,10 @@ size_t ws_write_header(unsigned char out[WS_MAX_HEADER], int fin, int opcode, ui
  * bytes start within the payload, so a payload can be (un)masked a buffer
  * at a time.  Masking twice gives back the original. */
 void ws_mask(unsigned char *data, size_t len, const unsigned char mask[4], uint64_t offset);
+/* The same from src into dst (which may be src) in one pass: a frame
+ * masked while it is copied into the send buffer. */
+void ws_mask_copy(unsigned char *dst, const unsigned char *src, size_t len, const unsigned char mask[4],
+                  uint64_t offset);
 
 /* Validates a text message's UTF-8 as its fragments arrive.  Strict
  * (RFC 3629): no overlong forms, no surrogates, nothing past U+10FFFF;

@@ -58,8 +58,7 @@ static void fill_chunk(struct websocket *ws, struct ws_outgoing *out)
         out->header_sent = TRUE;
     }
     take = (size_t)min(size - used, out->length - out->offset);
-    memcpy(chunk + used, out->data + out->offset, take);
-    ws_mask(chunk + used, take, out->mask, out->offset);
+    ws_mask_copy(chunk + used, out->data + out->offset, take, out->mask, out->offset);
     out->offset += take;
     out->chunk = chunk;
     out->chunk_len = used + take;

@@ -335,6 +335,25 @@ static void test_mask(void)
         CHECK_MSG(!memcmp(buf, want, sizeof(buf)), "pieces of %zu", piece);
     }
     ws_mask(NULL, 0, rfc_mask, 3);
+    /* masking while copying gives what copying then masking gives, at every
+     * alignment of source and destination, offset and length */
+    {
+        unsigned char src[64 + 8], want[64 + 8], got[64 + 8];
+        int wrong = 0;
+
+        for (size_t i = 0; i < sizeof(src); i++) src[i] = (unsigned char)(i * 37 + 11);
+        for (size_t s_align = 0; s_align < 8; s_align++)
+            for (size_t d_align = 0; d_align < 8; d_align++)
+                for (uint64_t off = 0; off < 5; off++)
+                    for (size_t len = 0; len <= 64; len += 3)
+                    {
+                        memcpy(want, src + s_align, len);
+                        ws_mask(want, len, rfc_mask, off);
+                        ws_mask_copy(got + d_align, src + s_align, len, rfc_mask, off);
+                        wrong += memcmp(got + d_align, want, len) != 0;
+                    }
+        CHECK_MSG(!wrong, "ws_mask_copy differs from ws_mask in %d cases", wrong);
+    }
 }
 
 

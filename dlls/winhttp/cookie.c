@@ -574,6 +574,11 @@ enum cookie_result cookie_jar_add(struct cookie_jar *jar, struct cookie *cookie,
 {
     size_t i;
 
+    if (jar->session_only)
+    {
+        cookie->expiry = COOKIE_TIME_MAX;
+        cookie->persistent = 0;
+    }
     cookie_jar_remove_expired(jar, now);                    /* 5.3: never keep an expired cookie */
     if (!reserve(jar, jar->count + 1))
     {
@@ -634,6 +639,15 @@ static int header_order(const void *a, const void *b)
     return x->creation_seq < y->creation_seq ? -1 : x->creation_seq > y->creation_seq;
 }
 
+/* The same with the latest created first (struct cookie_jar's newest_first). */
+static int header_order_newest(const void *a, const void *b)
+{
+    const struct cookie *x = *(const struct cookie *const *)a, *y = *(const struct cookie *const *)b;
+
+    if (strlen(x->path) != strlen(y->path)) return header_order(a, b);
+    return header_order(b, a);
+}
+
 /* 5.4 step 1 */
 static int applies(const struct cookie *c, const char *host, const char *path, size_t path_len, int secure)
 {
@@ -665,7 +679,7 @@ int cookie_jar_header(struct cookie_jar *jar, const struct cookie_request *req, 
         free(matches);
         return 0;
     }
-    qsort(matches, n, sizeof(*matches), header_order);
+    qsort(matches, n, sizeof(*matches), jar->newest_first ? header_order_newest : header_order);
 
     /* step 4: "name=value" joined by "; " */
     for (i = 0; i < n; i++) size += strlen(matches[i]->name) + 1 + strlen(matches[i]->value) + 2;

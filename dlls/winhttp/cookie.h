@@ -85,6 +85,10 @@ struct cookie_jar
     struct cookie **cookies;    /* in no particular order */
     size_t count, capacity;
     uint64_t next_seq;
+    /* Native WinHTTP's ways, where they differ from RFC 6265 (Wine's tests,
+     * which pass on Windows), set by its user: */
+    unsigned session_only : 1;  /* Expires and Max-Age ignored: a cookie lives as long as the jar */
+    unsigned newest_first : 1;  /* cookies of the same path length: the latest created first */
 };
 
 /* The lenient date of 5.1.1: the time in *out (seconds since the epoch) and

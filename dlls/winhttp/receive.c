@@ -188,6 +188,7 @@ static DWORD read_head(struct request *r)
         error = store_response(r, &r->parser.head, r->parser.block.raw, r->parser.block.raw_len);
         if (!error) passport_challenge(r);
         if (!error) ws_upgrade_note_response(r);
+        if (!error) request_store_cookies(r);
         if (!error) auth_note_response(r);
         if (!error) error = body_start(r, &r->parser.head);
         break;

@@ -182,6 +182,12 @@ BOOL request_is_intranet(struct request *request);
 /* "http://host[:port]": what the request line names in absolute form. */
 WCHAR *request_origin(struct request *request);
 
+/* Cookies (request_cookies.c): a response's Set-Cookie headers into the
+ * session's jar; the Cookie header value for the request (heap string, or
+ * NULL when no cookie applies).  Both do nothing under WINHTTP_DISABLE_COOKIES. */
+void request_store_cookies(struct request *request);
+WCHAR *request_cookie_header(struct request *request);
+
 /* The request's URL as WINHTTP_OPTION_URL reports it (heap string). */
 WCHAR *request_url(struct request *request);
 void response_clear(struct response *response);

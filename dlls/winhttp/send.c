@@ -67,10 +67,34 @@ static BOOL verb_has_body(const WCHAR *verb)
     return !lstrcmpW(verb, L"POST") || !lstrcmpW(verb, L"PUT");
 }
 
+/* One Cookie header: the application's value first, then the session's
+ * cookies (*jar, used up here), as native sends them (Wine's tests). */
+static DWORD write_cookies(struct http_buf *head, const WCHAR *application, WCHAR **jar)
+{
+    WCHAR *joined;
+    DWORD error;
+    size_t length;
+
+    if (!*jar) return http_result_to_error(http_write_header(head, L"Cookie", application));
+    if (!application) joined = *jar;
+    else
+    {
+        length = lstrlenW(application) + 2 + lstrlenW(*jar) + 1;
+        if (!(joined = heap_alloc(length * sizeof(WCHAR)))) return ERROR_OUTOFMEMORY;
+        swprintf(joined, length, L"%ls; %ls", application, *jar);
+    }
+    error = http_result_to_error(http_write_header(head, L"Cookie", joined));
+    if (joined != *jar) heap_free(joined);
+    heap_free(*jar);
+    *jar = NULL;
+    return error;
+}
+
 static DWORD build_head(struct request *r, struct http_buf *head)
 {
     struct session *session = request_session(r);
     const WCHAR *accept_encoding = body_decode_accept(r->obj.settings.decompression);
+    WCHAR *cookies = request_cookie_header(r);
     DWORD error;
     WCHAR length[24];
 
@@ -105,9 +129,14 @@ static DWORD build_head(struct request *r, struct http_buf *head)
     if (!error && accept_encoding) error = http_result_to_error(http_write_header(head, L"Accept-Encoding", accept_encoding));
     for (size_t i = 0; !error && i < r->headers.count; i++)
     {
-        if (accept_encoding && !wcsicmp(r->headers.items[i].name, L"Accept-Encoding")) continue;
-        error = http_result_to_error(http_write_header(head, r->headers.items[i].name, r->headers.items[i].value));
+        const struct header *h = &r->headers.items[i];
+
+        if (accept_encoding && !wcsicmp(h->name, L"Accept-Encoding")) continue;
+        if (!wcsicmp(h->name, L"Cookie")) error = write_cookies(head, h->value, &cookies);
+        else error = http_result_to_error(http_write_header(head, h->name, h->value));
     }
+    if (!error && cookies) error = write_cookies(head, NULL, &cookies);
+    heap_free(cookies);
     if (!error) error = http_result_to_error(http_buf_append(head, "\r\n", 2));
     return error;
 }

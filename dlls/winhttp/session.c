@@ -37,6 +37,7 @@ static void session_destroy(struct object *obj)
     pac_cache_reset(obj, TRUE, TRUE);
     pool_destroy(&session->pool);
     auth_cache_free(&session->auth_cache);
+    cookie_jar_clear(&session->cookies);
     /* every child is gone and every callback has returned: the
      * application may unload the code its callbacks live in */
     if (session->unload_event) SetEvent(session->unload_event);
@@ -144,6 +145,11 @@ HINTERNET WINAPI WinHttpOpen(LPCWSTR agent, DWORD access_type, LPCWSTR proxy, LP
     session->proxy.access_type = WINHTTP_ACCESS_TYPE_NO_PROXY;
     pool_init(&session->pool);
     auth_cache_init(&session->auth_cache);
+    InitializeSRWLock(&session->cookies_lock);
+    cookie_jar_init(&session->cookies);
+    /* as native keeps them (Wine's tests): for the session's life, the
+     * latest first among cookies of one path length */
+    session->cookies.session_only = session->cookies.newest_first = 1;
     if ((agent && !(session->agent = strdupW(agent))) || !load_proxy(session, access_type, proxy, bypass))
     {
         object_release(&session->obj);

@@ -5,6 +5,7 @@
 #include "winhttp_private.h"
 #include "pool.h"
 #include "auth_cache.h"
+#include "cookie.h"
 
 /* A proxy configuration, as WINHTTP_PROXY_INFO carries it. */
 struct proxy_setting
@@ -29,6 +30,8 @@ struct session
     DWORD open_flags;
     struct pool pool;           /* keep-alive connections */
     struct auth_cache auth_cache;       /* Basic credentials servers and proxies accepted */
+    SRWLOCK cookies_lock;
+    struct cookie_jar cookies;  /* the session's cookies (request_cookies.c) */
     HANDLE unload_event;        /* WINHTTP_OPTION_UNLOAD_NOTIFY_EVENT */
 };
 

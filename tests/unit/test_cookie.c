@@ -763,6 +763,28 @@ static void test_jar_order(void)
     cookie_jar_clear(&jar);
 }
 
+/* Native WinHTTP's ways (struct cookie_jar): Wine's test_cookies. */
+static void test_jar_native(void)
+{
+    struct cookie_jar jar;
+
+    cookie_jar_init(&jar);
+    jar.session_only = jar.newest_first = 1;
+    CHECK_INT(set_at(&jar, "name = value ", "localhost", "/cookie", 0, NOW), COOKIE_STORED);
+    CHECK_INT(set_at(&jar, "NAME = value ", "localhost", "/cookie", 0, NOW), COOKIE_STORED);
+    CHECK_STR(header_at(&jar, "localhost", "/cookie2", 0, NOW), "NAME=value; name=value");
+    /* an Expires in the past neither refuses nor deletes */
+    CHECK_INT(set_at(&jar, "name2=value; Domain = localhost; Path=/cookie5;Expires=Wed, 13 Jan 2021 22:23:01 GMT; "
+                     "HttpOnly; ", "localhost", "/cookie4", 0, NOW), COOKIE_STORED);
+    CHECK_STR(header_at(&jar, "localhost", "/cookie5", 0, NOW), "name2=value; NAME=value; name=value");
+    CHECK_INT(set_at(&jar, "name=gone; Max-Age=0", "localhost", "/", 0, NOW), COOKIE_STORED);
+    CHECK_STR(header_at(&jar, "localhost", "/", 0, NOW + 1000000), "NAME=value; name=gone");
+    /* longer paths still first */
+    CHECK_INT(set_at(&jar, "deep=1; Path=/cookie5", "localhost", "/", 0, NOW), COOKIE_STORED);
+    CHECK_STR(header_at(&jar, "localhost", "/cookie5", 0, NOW), "deep=1; name2=value; NAME=value; name=gone");
+    cookie_jar_clear(&jar);
+}
+
 static const struct cookie *find(const struct cookie_jar *jar, const char *name, const char *domain)
 {
     for (size_t i = 0; i < jar->count; i++)
@@ -911,6 +933,7 @@ int main(void)
     test_jar_expiry();
     test_jar_matching();
     test_jar_order();
+    test_jar_native();
     test_jar_limits();
     test_jar_set_errors();
     test_out_of_memory();

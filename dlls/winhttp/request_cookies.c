@@ -71,9 +71,15 @@ WCHAR *request_cookie_header(struct request *r)
     struct cookie_request req;
     char *host, *path, *value = NULL;
     WCHAR *wide = NULL;
+    BOOL empty;
     int length;
 
-    if (!cookies_enabled(r) || !describe(r, &req, &host, &path)) return NULL;
+    if (!cookies_enabled(r)) return NULL;
+    /* most sessions never get a cookie: no work on their requests' way */
+    AcquireSRWLockShared(&session->cookies_lock);
+    empty = !session->cookies.count;
+    ReleaseSRWLockShared(&session->cookies_lock);
+    if (empty || !describe(r, &req, &host, &path)) return NULL;
     AcquireSRWLockExclusive(&session->cookies_lock);
     cookie_jar_header(&session->cookies, &req, &value);
     ReleaseSRWLockExclusive(&session->cookies_lock);

@@ -44,15 +44,13 @@ static enum content_coding coding_to_decode(struct request *r)
 {
     const struct header_list *headers = &r->response.headers;
     DWORD flags = r->obj.settings.decompression;
-    int i = header_list_find(headers, L"Content-Encoding", 0);
     enum content_coding coding;
     char value[32];
-    int length;
 
-    if (i < 0 || header_list_find(headers, L"Content-Encoding", 1) >= 0) return CODING_IDENTITY;
-    length = WideCharToMultiByte(CP_ACP, 0, headers->items[i].value, -1, value, sizeof(value), NULL, NULL);
-    if (length <= 0) return CODING_IDENTITY;
-    coding = content_coding_parse(value, (size_t)length - 1);
+    if (!header_list_value_a(headers, L"Content-Encoding", 0, value, sizeof(value)) ||
+        header_list_find(headers, L"Content-Encoding", 1) >= 0)
+        return CODING_IDENTITY;
+    coding = content_coding_parse(value, strlen(value));
     if (coding == CODING_GZIP && !(flags & WINHTTP_DECOMPRESSION_FLAG_GZIP)) return CODING_IDENTITY;
     if (coding == CODING_DEFLATE && !(flags & WINHTTP_DECOMPRESSION_FLAG_DEFLATE)) return CODING_IDENTITY;
     return coding;

@@ -68,6 +68,13 @@ static void remove_at(struct header_list *list, int i)
     list->count--;
 }
 
+BOOL header_list_value_a(const struct header_list *list, const WCHAR *name, size_t index, char *out, size_t size)
+{
+    int i = header_list_find(list, name, index);
+
+    return i >= 0 && WideCharToMultiByte(CP_ACP, 0, list->items[i].value, -1, out, (int)size, NULL, NULL) > 0;
+}
+
 void header_list_remove(struct header_list *list, const WCHAR *name)
 {
     int i;

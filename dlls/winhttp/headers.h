@@ -26,6 +26,9 @@ DWORD header_list_apply(struct header_list *list, const WCHAR *name, size_t name
 /* Several CRLF-separated lines, as WinHttpAddRequestHeaders takes them. */
 DWORD header_list_apply_text(struct header_list *list, const WCHAR *text, size_t length, DWORD modifiers);
 DWORD header_list_append(struct header_list *list, const WCHAR *name, const WCHAR *value);
+/* The index-th header called name, its value in the ANSI code page as it
+ * came off the wire (NUL-terminated); FALSE when absent or longer than size. */
+BOOL header_list_value_a(const struct header_list *list, const WCHAR *name, size_t index, char *out, size_t size);
 /* Every header called name goes. */
 void header_list_remove(struct header_list *list, const WCHAR *name);
 

@@ -224,6 +224,9 @@ void request_drop_unless_pinned(struct request *request);
 void request_release_connection(struct request *request, BOOL keep);
 /* Closes it, unpinned, with those callbacks (an error, a new send). */
 void request_drop_connection(struct request *request);
+/* Hands it over, out of the pool's count, to a new owner (a WebSocket
+ * after a 101); NULL when there is none. */
+struct connection *request_detach_connection(struct request *request);
 /* Closes it without callbacks (the handle is going away). */
 void request_discard_connection(struct request *request);
 /* Attaches or detaches the request's connection (WinHttpCloseHandle may be

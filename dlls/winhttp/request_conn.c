@@ -121,6 +121,18 @@ DWORD request_acquire_connection(struct request *r)
     return ERROR_SUCCESS;
 }
 
+struct connection *request_detach_connection(struct request *r)
+{
+    struct connection *conn = r->conn;
+
+    if (!conn) return NULL;
+    r->conn_pinned = FALSE;
+    request_set_conn(r, NULL);
+    /* its slot goes back: a WebSocket is not a request to the server */
+    pool_release(&request_session(r)->pool, &conn->route, NULL, FALSE);
+    return conn;
+}
+
 void request_drop_unless_pinned(struct request *r)
 {
     if (!r->conn) return;

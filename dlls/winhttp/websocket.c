@@ -434,6 +434,15 @@ static DWORD close_payload(USHORT status, const void *reason, DWORD length, unsi
     return *out_len ? ERROR_SUCCESS : ERROR_INVALID_PARAMETER;
 }
 
+/* The start of Shutdown and Close: the Close payload for the caller's
+ * status and reason, then the socket; NULL with *error set. */
+static struct websocket *close_call_enter(HINTERNET handle, USHORT status, const void *reason, DWORD length,
+                                          unsigned char *payload, size_t *payload_len, DWORD *error)
+{
+    if ((*error = close_payload(status, reason, length, payload, payload_len))) return NULL;
+    return websocket_enter(handle, error);
+}
+
 static DWORD send_close_frame(struct websocket *ws, enum ws_task_kind kind, const unsigned char *payload, size_t length)
 {
     struct ws_task *t;
@@ -468,8 +477,7 @@ DWORD WINAPI WinHttpWebSocketShutdown(HINTERNET handle, USHORT status, PVOID rea
     DWORD error;
 
     TRACE("%p, %u, %p, %lu\n", handle, status, reason, length);
-    if ((error = close_payload(status, reason, length, payload, &payload_len))) return error;
-    if (!(ws = websocket_enter(handle, &error))) return error;
+    if (!(ws = close_call_enter(handle, status, reason, length, payload, &payload_len, &error))) return error;
     AcquireSRWLockExclusive(&ws->lock);
     if (ws->failure) error = ws->failure;
     else if (ws->close_sent || ws->send_busy || ws->close_active) error = ERROR_INVALID_OPERATION;
@@ -515,8 +523,7 @@ DWORD WINAPI WinHttpWebSocketClose(HINTERNET handle, USHORT status, PVOID reason
     DWORD error;
 
     TRACE("%p, %u, %p, %lu\n", handle, status, reason, length);
-    if ((error = close_payload(status, reason, length, payload, &payload_len))) return error;
-    if (!(ws = websocket_enter(handle, &error))) return error;
+    if (!(ws = close_call_enter(handle, status, reason, length, payload, &payload_len, &error))) return error;
     AcquireSRWLockExclusive(&ws->lock);
     if (ws->failure) error = ws->failure;
     else if (ws->send_busy || ws->close_active) error = ERROR_INVALID_OPERATION;

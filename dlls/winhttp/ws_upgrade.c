@@ -48,42 +48,32 @@ void ws_upgrade_note_response(struct request *r)
 static BOOL server_agreed(struct request *r)
 {
     const struct header_list *headers = &r->response.headers;
-    int upgrade = header_list_find(headers, L"Upgrade", 0), accept = header_list_find(headers, L"Sec-WebSocket-Accept", 0);
-    char value[64];
-    int length;
+    int upgrade = header_list_find(headers, L"Upgrade", 0);
+    char accept[64];
 
-    if (upgrade < 0 || wcsicmp(headers->items[upgrade].value, L"websocket") || accept < 0) return FALSE;
-    length = WideCharToMultiByte(CP_ACP, 0, headers->items[accept].value, -1, value, sizeof(value), NULL, NULL);
-    return length > 0 && ws_accept_matches(r->ws_key, value, (size_t)length - 1);
+    if (upgrade < 0 || wcsicmp(headers->items[upgrade].value, L"websocket")) return FALSE;
+    return header_list_value_a(headers, L"Sec-WebSocket-Accept", 0, accept, sizeof(accept)) &&
+           ws_accept_matches(r->ws_key, accept, strlen(accept));
 }
 
-/* Under the request's lock: the upgraded connection, detached (its pool
- * slot given back: a WebSocket is not a request to the server). */
+/* Under the request's lock: the upgraded connection, detached. */
 static DWORD take_connection(struct request *r, struct connection **out)
 {
-    struct connection *conn = r->conn;
-
-    if (r->op != OP_NONE || !r->upgrade || !conn) return ERROR_WINHTTP_INCORRECT_HANDLE_STATE;
+    if (r->op != OP_NONE || !r->upgrade || !r->conn) return ERROR_WINHTTP_INCORRECT_HANDLE_STATE;
     /* native hands over the connection of a request sent and not yet
      * received as it is (Wine's tests: their server never answers that
      * second handshake, and the upgrade succeeds) */
-    if (r->state == REQUEST_SENT)
+    if (r->state != REQUEST_SENT)
     {
-        request_set_conn(r, NULL);
-        pool_release(&request_session(r)->pool, &conn->route, NULL, FALSE);
-        *out = conn;
-        return ERROR_SUCCESS;
-    }
-    if (r->state != REQUEST_RESPONSE || !r->upgraded) return ERROR_WINHTTP_INCORRECT_HANDLE_STATE;
-    if (!server_agreed(r))
-    {
-        WARN("the server's 101 does not answer our key\n");
-        return ERROR_WINHTTP_INVALID_SERVER_RESPONSE;
+        if (r->state != REQUEST_RESPONSE || !r->upgraded) return ERROR_WINHTTP_INCORRECT_HANDLE_STATE;
+        if (!server_agreed(r))
+        {
+            WARN("the server's 101 does not answer our key\n");
+            return ERROR_WINHTTP_INVALID_SERVER_RESPONSE;
+        }
     }
     r->upgraded = FALSE;
-    request_set_conn(r, NULL);
-    pool_release(&request_session(r)->pool, &conn->route, NULL, FALSE);
-    *out = conn;
+    *out = request_detach_connection(r);
     return ERROR_SUCCESS;
 }
 

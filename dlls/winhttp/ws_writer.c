@@ -124,7 +124,8 @@ static void send_control_sync(struct websocket *ws, int opcode, const void *payl
     struct ws_outgoing out;
     DWORD error;
 
-    if (try_only ? !TryEnterCriticalSection(&ws->send_cs) : (EnterCriticalSection(&ws->send_cs), FALSE)) return;
+    if (!try_only) EnterCriticalSection(&ws->send_cs);
+    else if (!TryEnterCriticalSection(&ws->send_cs)) return;
     ws_outgoing_init(&out, opcode, TRUE, payload, (DWORD)length);
     error = ws_outgoing_send(ws, &out);
     LeaveCriticalSection(&ws->send_cs);
@@ -176,8 +177,11 @@ void ws_keepalive_start(struct websocket *ws)
     FILETIME ft;
 
     if (!ws->keepalive) return;
+    /* a synchronous socket's Pong is a blocking send: off the DLL's few
+     * workers, onto the process's pool */
     if (!ws->keepalive_timer &&
-        !(ws->keepalive_timer = CreateThreadpoolTimer(keepalive_callback, ws, task_environment())))
+        !(ws->keepalive_timer = CreateThreadpoolTimer(keepalive_callback, ws,
+                                                      ws->async ? task_environment() : blocking_environment())))
         return;
     due.QuadPart = -(LONGLONG)ws->keepalive * 10000;
     ft.dwLowDateTime = due.LowPart;

@@ -1384,14 +1384,40 @@ done:
     ws_finish(&w);
 }
 
+/* Closes the WebSocket handle with one operation pending: exactly its
+ * REQUEST_ERROR (that operation, cancelled), then HANDLE_CLOSING once, and
+ * nothing after it. */
+static void close_expecting_cancel(struct ws *w, int mark, WINHTTP_WEB_SOCKET_OPERATION operation)
+{
+    HINTERNET socket = w->socket;
+    struct event ev;
+
+    w->socket = NULL;
+    ok(WinHttpCloseHandle(socket), "WinHttpCloseHandle failed: %lu", GetLastError());
+    if (rec_next(w->rec, mark, socket, WINHTTP_CALLBACK_STATUS_HANDLE_CLOSING, WAIT_MS, NULL))
+    {
+        int closings, after;
+
+        Sleep(100);
+        ok(!strcmp(rec_trace(w->rec, mark, socket), "REQUEST_ERROR HANDLE_CLOSING"), "callbacks: %s",
+           rec_trace(w->rec, mark, socket));
+        if (rec_next(w->rec, mark, socket, WINHTTP_CALLBACK_STATUS_REQUEST_ERROR, 0, &ev))
+            ok(ev.ws_error.Operation == operation &&
+                   ev.ws_error.AsyncResult.dwError == ERROR_WINHTTP_OPERATION_CANCELLED,
+               "REQUEST_ERROR operation %d error %lu", ev.ws_error.Operation, ev.ws_error.AsyncResult.dwError);
+        rec_closings(w->rec, socket, &closings, &after);
+        ok(closings == 1 && !after, "%d HANDLE_CLOSING, %d callbacks after it", closings, after);
+    }
+    else
+        ok(FALSE, "no HANDLE_CLOSING: %s", rec_trace(w->rec, mark, socket));
+}
+
 /* WinHttpCloseHandle on the WebSocket with a receive pending: REQUEST_ERROR
  * (RECEIVE_OPERATION, cancelled), then HANDLE_CLOSING, once and last. */
 static void test_close_handle_with_receive_pending(void)
 {
     char buffer[64];
     WINHTTP_WEB_SOCKET_BUFFER_TYPE type;
-    HINTERNET socket;
-    struct event ev;
     DWORD got;
     struct ws w;
     int mark;
@@ -1399,25 +1425,7 @@ static void test_close_handle_with_receive_pending(void)
     if (!ws_connect(&w, TRUE, L"/echo")) goto done;
     mark = rec_mark(w.rec);
     ok_int(WinHttpWebSocketReceive(w.socket, buffer, sizeof(buffer), &got, &type), 0);
-    socket = w.socket;
-    w.socket = NULL;
-    ok(WinHttpCloseHandle(socket), "WinHttpCloseHandle failed: %lu", GetLastError());
-    if (rec_next(w.rec, mark, socket, WINHTTP_CALLBACK_STATUS_HANDLE_CLOSING, WAIT_MS, NULL))
-    {
-        int closings, after;
-
-        Sleep(100);
-        ok(!strcmp(rec_trace(w.rec, mark, socket), "REQUEST_ERROR HANDLE_CLOSING"), "callbacks: %s",
-           rec_trace(w.rec, mark, socket));
-        if (rec_next(w.rec, mark, socket, WINHTTP_CALLBACK_STATUS_REQUEST_ERROR, 0, &ev))
-            ok(ev.ws_error.Operation == WINHTTP_WEB_SOCKET_RECEIVE_OPERATION &&
-                   ev.ws_error.AsyncResult.dwError == ERROR_WINHTTP_OPERATION_CANCELLED,
-               "REQUEST_ERROR operation %d error %lu", ev.ws_error.Operation, ev.ws_error.AsyncResult.dwError);
-        rec_closings(w.rec, socket, &closings, &after);
-        ok(closings == 1 && !after, "%d HANDLE_CLOSING, %d callbacks after it", closings, after);
-    }
-    else
-        ok(FALSE, "no HANDLE_CLOSING: %s", rec_trace(w.rec, mark, socket));
+    close_expecting_cancel(&w, mark, WINHTTP_WEB_SOCKET_RECEIVE_OPERATION);
 done:
     ws_finish(&w);
 }
@@ -1426,8 +1434,6 @@ done:
  * never answers: REQUEST_ERROR (CLOSE_OPERATION, cancelled), then HANDLE_CLOSING. */
 static void test_close_handle_with_close_pending(void)
 {
-    HINTERNET socket;
-    struct event ev;
     struct ws w;
     int mark;
 
@@ -1436,25 +1442,7 @@ static void test_close_handle_with_close_pending(void)
     ok_int(WinHttpWebSocketClose(w.socket, 1000, NULL, 0), 0);
     Sleep(100);
     ok(!rec_count(w.rec, mark, w.socket, WINHTTP_CALLBACK_STATUS_CLOSE_COMPLETE), "CLOSE_COMPLETE with no answer");
-    socket = w.socket;
-    w.socket = NULL;
-    ok(WinHttpCloseHandle(socket), "WinHttpCloseHandle failed: %lu", GetLastError());
-    if (rec_next(w.rec, mark, socket, WINHTTP_CALLBACK_STATUS_HANDLE_CLOSING, WAIT_MS, NULL))
-    {
-        int closings, after;
-
-        Sleep(100);
-        ok(!strcmp(rec_trace(w.rec, mark, socket), "REQUEST_ERROR HANDLE_CLOSING"), "callbacks: %s",
-           rec_trace(w.rec, mark, socket));
-        if (rec_next(w.rec, mark, socket, WINHTTP_CALLBACK_STATUS_REQUEST_ERROR, 0, &ev))
-            ok(ev.ws_error.Operation == WINHTTP_WEB_SOCKET_CLOSE_OPERATION &&
-                   ev.ws_error.AsyncResult.dwError == ERROR_WINHTTP_OPERATION_CANCELLED,
-               "REQUEST_ERROR operation %d error %lu", ev.ws_error.Operation, ev.ws_error.AsyncResult.dwError);
-        rec_closings(w.rec, socket, &closings, &after);
-        ok(closings == 1 && !after, "%d HANDLE_CLOSING, %d callbacks after it", closings, after);
-    }
-    else
-        ok(FALSE, "no HANDLE_CLOSING: %s", rec_trace(w.rec, mark, socket));
+    close_expecting_cancel(&w, mark, WINHTTP_WEB_SOCKET_CLOSE_OPERATION);
 done:
     ws_finish(&w);
 }

@@ -134,6 +134,19 @@ const char *debugstr_w(const WCHAR *str) { return quote(str, -1, 1); }
 const char *debugstr_wn(const WCHAR *str, int length) { return quote(str, length, 1); }
 const char *debugstr_a(const char *str) { return quote(str, -1, 0); }
 
+/* GUIDs as Wine prints them: {xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx} */
+const char *debugstr_guid(const GUID *guid)
+{
+    char *out;
+
+    if (!guid) return "(null)";
+    out = ring_buffer();
+    _snprintf(out, RING_BUFFER, "{%08lx-%04x-%04x-%02x%02x-%02x%02x%02x%02x%02x%02x}", guid->Data1,
+              guid->Data2, guid->Data3, guid->Data4[0], guid->Data4[1], guid->Data4[2], guid->Data4[3],
+              guid->Data4[4], guid->Data4[5], guid->Data4[6], guid->Data4[7]);
+    return out;
+}
+
 /* Whether the header line at str names credentials. */
 static BOOL credentials_line(const WCHAR *str, int left)
 {

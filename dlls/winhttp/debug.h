@@ -23,6 +23,7 @@ void debug_log(enum debug_class cls, const char *function, const char *format, .
 const char *debugstr_w(const WCHAR *str);
 const char *debugstr_wn(const WCHAR *str, int length);
 const char *debugstr_a(const char *str);
+const char *debugstr_guid(const GUID *guid);
 /* Header lines, the values of Authorization and Proxy-Authorization hidden. */
 const char *debugstr_headers(const WCHAR *str, int length);
 

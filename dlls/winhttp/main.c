@@ -1,5 +1,5 @@
-/* DLL entry points: DllMain, the COM registration entry points, and
- * WinHttpCheckPlatform. */
+/* DLL entry points: DllMain and WinHttpCheckPlatform (the COM entry
+ * points are in com_factory.c and com_register.c). */
 #include "winhttp_private.h"
 #include "tls.h"
 #include "pool.h"
@@ -28,32 +28,6 @@ BOOL WINAPI DllMain(HINSTANCE instance, DWORD reason, void *reserved)
         break;
     }
     return TRUE;
-}
-
-/* The WinHttpRequest COM object is not implemented yet: its class is not
- * offered, and the registration entry points say so. */
-HRESULT WINAPI DllGetClassObject(REFCLSID clsid, REFIID iid, void **out)
-{
-    FIXME("%p, %p, %p: WinHttpRequest COM object not implemented\n", clsid, iid, out);
-    if (out) *out = NULL;
-    return CLASS_E_CLASSNOTAVAILABLE;
-}
-
-HRESULT WINAPI DllCanUnloadNow(void)
-{
-    return object_count() ? S_FALSE : S_OK;
-}
-
-HRESULT WINAPI DllRegisterServer(void)
-{
-    FIXME("not implemented\n");
-    return E_NOTIMPL;
-}
-
-HRESULT WINAPI DllUnregisterServer(void)
-{
-    FIXME("not implemented\n");
-    return E_NOTIMPL;
 }
 
 BOOL WINAPI WinHttpCheckPlatform(void)

@@ -1,0 +1,410 @@
+/* The object's one connection point, IWinHttpRequestEvents.  A sink is kept
+ * twice: as given, for events fired on the object's own thread (a
+ * synchronous Send), and in the process's global interface table, from
+ * which a pool thread running an asynchronous Send gets a pointer valid in
+ * its own apartment (a proxy to the sink's apartment, whose thread receives
+ * the call while it waits or pumps messages). */
+#include "com_private.h"
+
+static INIT_ONCE git_once = INIT_ONCE_STATIC_INIT;
+static IGlobalInterfaceTable *git;
+
+static BOOL CALLBACK create_git(INIT_ONCE *once, void *param, void **context)
+{
+    if (FAILED(CoCreateInstance(&CLSID_StdGlobalInterfaceTable, NULL, CLSCTX_INPROC_SERVER,
+                                &IID_IGlobalInterfaceTable, (void **)&git)))
+        git = NULL;
+    return TRUE;
+}
+
+static IGlobalInterfaceTable *global_table(void)
+{
+    InitOnceExecuteOnce(&git_once, create_git, NULL, NULL);
+    return git;
+}
+
+static struct com_request *impl_from_container(IConnectionPointContainer *iface)
+{
+    return CONTAINING_RECORD(iface, struct com_request, IConnectionPointContainer_iface);
+}
+
+static struct com_request *impl_from_point(IConnectionPoint *iface)
+{
+    return CONTAINING_RECORD(iface, struct com_request, IConnectionPoint_iface);
+}
+
+/* ---- IConnectionPointContainer ------------------------------------------------------- */
+
+static HRESULT WINAPI container_QueryInterface(IConnectionPointContainer *iface, REFIID iid, void **out)
+{
+    struct com_request *request = impl_from_container(iface);
+    return IWinHttpRequest_QueryInterface(&request->IWinHttpRequest_iface, iid, out);
+}
+
+static ULONG WINAPI container_AddRef(IConnectionPointContainer *iface)
+{
+    struct com_request *request = impl_from_container(iface);
+    return IWinHttpRequest_AddRef(&request->IWinHttpRequest_iface);
+}
+
+static ULONG WINAPI container_Release(IConnectionPointContainer *iface)
+{
+    struct com_request *request = impl_from_container(iface);
+    return IWinHttpRequest_Release(&request->IWinHttpRequest_iface);
+}
+
+/* An enumerator of the one connection point. */
+struct point_enum
+{
+    IEnumConnectionPoints IEnumConnectionPoints_iface;
+    LONG refs;
+    struct com_request *request;    /* a COM reference */
+    ULONG position;
+};
+
+static struct point_enum *impl_from_enum(IEnumConnectionPoints *iface)
+{
+    return CONTAINING_RECORD(iface, struct point_enum, IEnumConnectionPoints_iface);
+}
+
+static HRESULT point_enum_create(struct com_request *request, ULONG position, IEnumConnectionPoints **out);
+
+static HRESULT WINAPI enum_QueryInterface(IEnumConnectionPoints *iface, REFIID iid, void **out)
+{
+    if (!out) return E_POINTER;
+    if (IsEqualIID(iid, &IID_IUnknown) || IsEqualIID(iid, &IID_IEnumConnectionPoints))
+    {
+        *out = iface;
+        IEnumConnectionPoints_AddRef(iface);
+        return S_OK;
+    }
+    *out = NULL;
+    return E_NOINTERFACE;
+}
+
+static ULONG WINAPI enum_AddRef(IEnumConnectionPoints *iface)
+{
+    return InterlockedIncrement(&impl_from_enum(iface)->refs);
+}
+
+static ULONG WINAPI enum_Release(IEnumConnectionPoints *iface)
+{
+    struct point_enum *points = impl_from_enum(iface);
+    LONG refs = InterlockedDecrement(&points->refs);
+    if (!refs)
+    {
+        IWinHttpRequest_Release(&points->request->IWinHttpRequest_iface);
+        heap_free(points);
+    }
+    return refs;
+}
+
+static HRESULT WINAPI enum_Next(IEnumConnectionPoints *iface, ULONG count, IConnectionPoint **out, ULONG *fetched)
+{
+    struct point_enum *points = impl_from_enum(iface);
+    ULONG n = 0;
+
+    if (!out || (count > 1 && !fetched)) return E_POINTER;
+    if (count && points->position == 0)
+    {
+        out[n++] = &points->request->IConnectionPoint_iface;
+        IConnectionPoint_AddRef(out[0]);
+        points->position = 1;
+    }
+    if (fetched) *fetched = n;
+    return n == count ? S_OK : S_FALSE;
+}
+
+static HRESULT WINAPI enum_Skip(IEnumConnectionPoints *iface, ULONG count)
+{
+    struct point_enum *points = impl_from_enum(iface);
+    ULONG left = 1 - points->position;
+
+    points->position += min(count, left);
+    return count <= left ? S_OK : S_FALSE;
+}
+
+static HRESULT WINAPI enum_Reset(IEnumConnectionPoints *iface)
+{
+    impl_from_enum(iface)->position = 0;
+    return S_OK;
+}
+
+static HRESULT WINAPI enum_Clone(IEnumConnectionPoints *iface, IEnumConnectionPoints **out)
+{
+    struct point_enum *points = impl_from_enum(iface);
+    if (!out) return E_POINTER;
+    return point_enum_create(points->request, points->position, out);
+}
+
+static const IEnumConnectionPointsVtbl enum_vtbl =
+{
+    enum_QueryInterface, enum_AddRef, enum_Release, enum_Next, enum_Skip, enum_Reset, enum_Clone,
+};
+
+static HRESULT point_enum_create(struct com_request *request, ULONG position, IEnumConnectionPoints **out)
+{
+    struct point_enum *points;
+
+    if (!(points = heap_alloc(sizeof(*points)))) return E_OUTOFMEMORY;
+    points->IEnumConnectionPoints_iface.lpVtbl = &enum_vtbl;
+    points->refs = 1;
+    points->request = request;
+    points->position = position;
+    IWinHttpRequest_AddRef(&request->IWinHttpRequest_iface);
+    *out = &points->IEnumConnectionPoints_iface;
+    return S_OK;
+}
+
+static HRESULT WINAPI container_EnumConnectionPoints(IConnectionPointContainer *iface, IEnumConnectionPoints **out)
+{
+    if (!out) return E_POINTER;
+    return point_enum_create(impl_from_container(iface), 0, out);
+}
+
+static HRESULT WINAPI container_FindConnectionPoint(IConnectionPointContainer *iface, REFIID iid,
+                                                    IConnectionPoint **out)
+{
+    struct com_request *request = impl_from_container(iface);
+
+    TRACE("%p, %s\n", request, debugstr_guid(iid));
+    if (!out) return E_POINTER;
+    if (!IsEqualIID(iid, &IID_IWinHttpRequestEvents))
+    {
+        *out = NULL;
+        return CONNECT_E_NOCONNECTION;
+    }
+    *out = &request->IConnectionPoint_iface;
+    IConnectionPoint_AddRef(*out);
+    return S_OK;
+}
+
+const IConnectionPointContainerVtbl com_container_vtbl =
+{
+    container_QueryInterface,
+    container_AddRef,
+    container_Release,
+    container_EnumConnectionPoints,
+    container_FindConnectionPoint,
+};
+
+/* ---- IConnectionPoint ---------------------------------------------------------------- */
+
+static HRESULT WINAPI point_QueryInterface(IConnectionPoint *iface, REFIID iid, void **out)
+{
+    struct com_request *request = impl_from_point(iface);
+
+    if (!out) return E_POINTER;
+    if (IsEqualIID(iid, &IID_IUnknown) || IsEqualIID(iid, &IID_IConnectionPoint))
+    {
+        *out = iface;
+        IConnectionPoint_AddRef(iface);
+        return S_OK;
+    }
+    TRACE("%p: no interface %s\n", request, debugstr_guid(iid));
+    *out = NULL;
+    return E_NOINTERFACE;
+}
+
+static ULONG WINAPI point_AddRef(IConnectionPoint *iface)
+{
+    struct com_request *request = impl_from_point(iface);
+    return IWinHttpRequest_AddRef(&request->IWinHttpRequest_iface);
+}
+
+static ULONG WINAPI point_Release(IConnectionPoint *iface)
+{
+    struct com_request *request = impl_from_point(iface);
+    return IWinHttpRequest_Release(&request->IWinHttpRequest_iface);
+}
+
+static HRESULT WINAPI point_GetConnectionInterface(IConnectionPoint *iface, IID *iid)
+{
+    if (!iid) return E_POINTER;
+    *iid = IID_IWinHttpRequestEvents;
+    return S_OK;
+}
+
+static HRESULT WINAPI point_GetConnectionPointContainer(IConnectionPoint *iface, IConnectionPointContainer **out)
+{
+    struct com_request *request = impl_from_point(iface);
+
+    if (!out) return E_POINTER;
+    *out = &request->IConnectionPointContainer_iface;
+    IConnectionPointContainer_AddRef(*out);
+    return S_OK;
+}
+
+static HRESULT WINAPI point_Advise(IConnectionPoint *iface, IUnknown *unknown, DWORD *cookie)
+{
+    struct com_request *request = impl_from_point(iface);
+    struct com_sinks *sinks = &request->sinks;
+    IWinHttpRequestEvents *sink;
+    IGlobalInterfaceTable *table;
+    struct com_sink *slot;
+    DWORD git_cookie = 0;
+
+    TRACE("%p, %p\n", request, unknown);
+    if (!unknown || !cookie) return E_POINTER;
+    *cookie = 0;
+    if (FAILED(IUnknown_QueryInterface(unknown, &IID_IWinHttpRequestEvents, (void **)&sink)))
+        return CONNECT_E_CANNOTCONNECT;
+    if ((table = global_table()))
+        IGlobalInterfaceTable_RegisterInterfaceInGlobal(table, (IUnknown *)sink, &IID_IWinHttpRequestEvents,
+                                                        &git_cookie);
+
+    EnterCriticalSection(&request->lock);
+    if (sinks->count == sinks->capacity)
+    {
+        unsigned capacity = sinks->capacity ? sinks->capacity * 2 : 2;
+        struct com_sink *items = heap_alloc(capacity * sizeof(*items));
+        if (!items)
+        {
+            LeaveCriticalSection(&request->lock);
+            if (git_cookie) IGlobalInterfaceTable_RevokeInterfaceFromGlobal(table, git_cookie);
+            IWinHttpRequestEvents_Release(sink);
+            return E_OUTOFMEMORY;
+        }
+        if (sinks->count) memcpy(items, sinks->items, sinks->count * sizeof(*items));
+        heap_free(sinks->items);
+        sinks->items = items;
+        sinks->capacity = capacity;
+    }
+    slot = &sinks->items[sinks->count++];
+    slot->cookie = *cookie = ++sinks->next_cookie;
+    slot->sink = sink;
+    slot->git_cookie = git_cookie;
+    LeaveCriticalSection(&request->lock);
+    return S_OK;
+}
+
+static void sink_free(struct com_sink *sink)
+{
+    if (sink->git_cookie && global_table())
+        IGlobalInterfaceTable_RevokeInterfaceFromGlobal(global_table(), sink->git_cookie);
+    IWinHttpRequestEvents_Release(sink->sink);
+}
+
+static HRESULT WINAPI point_Unadvise(IConnectionPoint *iface, DWORD cookie)
+{
+    struct com_request *request = impl_from_point(iface);
+    struct com_sinks *sinks = &request->sinks;
+    struct com_sink removed;
+    unsigned i;
+
+    TRACE("%p, %lu\n", request, cookie);
+    EnterCriticalSection(&request->lock);
+    for (i = 0; i < sinks->count; i++)
+        if (sinks->items[i].cookie == cookie) break;
+    if (!cookie || i == sinks->count)
+    {
+        LeaveCriticalSection(&request->lock);
+        return CONNECT_E_NOCONNECTION;
+    }
+    removed = sinks->items[i];
+    sinks->items[i] = sinks->items[--sinks->count];
+    LeaveCriticalSection(&request->lock);
+    sink_free(&removed);
+    return S_OK;
+}
+
+/* Enumerating the connections is optional (documented E_NOTIMPL); nothing
+ * in WinHTTP's own documentation relies on it. */
+static HRESULT WINAPI point_EnumConnections(IConnectionPoint *iface, IEnumConnections **out)
+{
+    TRACE("%p: not offered\n", iface);
+    if (out) *out = NULL;
+    return E_NOTIMPL;
+}
+
+const IConnectionPointVtbl com_point_vtbl =
+{
+    point_QueryInterface,
+    point_AddRef,
+    point_Release,
+    point_GetConnectionInterface,
+    point_GetConnectionPointContainer,
+    point_Advise,
+    point_Unadvise,
+    point_EnumConnections,
+};
+
+void com_sinks_clear(struct com_sinks *sinks)
+{
+    while (sinks->count) sink_free(&sinks->items[--sinks->count]);
+}
+
+/* ---- firing ---------------------------------------------------------------------------- */
+
+static void call_sink(IWinHttpRequestEvents *sink, enum com_event event, const struct com_event_args *args)
+{
+    SAFEARRAY *array;
+    BSTR text;
+    void *data;
+
+    switch (event)
+    {
+    case EVENT_START:
+    case EVENT_ERROR:
+        text = SysAllocString(args->text ? args->text : L"");
+        if (event == EVENT_START) IWinHttpRequestEvents_OnResponseStart(sink, args->status, text);
+        else IWinHttpRequestEvents_OnError(sink, args->status, text);
+        SysFreeString(text);
+        break;
+    case EVENT_DATA:
+        if (args->size > ULONG_MAX || !(array = SafeArrayCreateVector(VT_UI1, 0, args->size))) break;
+        if (SUCCEEDED(SafeArrayAccessData(array, &data)))
+        {
+            memcpy(data, args->data, args->size);
+            SafeArrayUnaccessData(array);
+            IWinHttpRequestEvents_OnResponseDataAvailable(sink, &array);
+        }
+        SafeArrayDestroy(array);
+        break;
+    case EVENT_FINISHED:
+        IWinHttpRequestEvents_OnResponseFinished(sink);
+        break;
+    }
+}
+
+void com_events_fire(struct com_request *request, struct com_job *job, enum com_event event,
+                     const struct com_event_args *args)
+{
+    struct com_sink *snapshot;
+    unsigned count, i;
+
+    /* a synchronous Send runs on the object's thread and calls the sinks as
+     * given (holding a reference: a sink may Unadvise itself); a pool thread
+     * touches only the global table, never the sink's own reference count */
+    EnterCriticalSection(&request->lock);
+    if (request->sinks_gone || job->aborted || !(count = request->sinks.count) ||
+        !(snapshot = heap_alloc(count * sizeof(*snapshot))))
+    {
+        LeaveCriticalSection(&request->lock);
+        return;
+    }
+    memcpy(snapshot, request->sinks.items, count * sizeof(*snapshot));
+    if (!job->async)
+        for (i = 0; i < count; i++) IWinHttpRequestEvents_AddRef(snapshot[i].sink);
+    LeaveCriticalSection(&request->lock);
+
+    for (i = 0; i < count; i++)
+    {
+        IWinHttpRequestEvents *sink = NULL;
+
+        if (job->aborted) break;
+        if (!job->async) sink = snapshot[i].sink, IWinHttpRequestEvents_AddRef(sink);
+        else if (!snapshot[i].git_cookie || !global_table() ||
+                 FAILED(IGlobalInterfaceTable_GetInterfaceFromGlobal(global_table(), snapshot[i].git_cookie,
+                                                                     &IID_IWinHttpRequestEvents,
+                                                                     (void **)&sink)))
+            continue;   /* unadvised meanwhile */
+        InterlockedExchange(&job->in_event, 1);
+        call_sink(sink, event, args);
+        InterlockedExchange(&job->in_event, 0);
+        IWinHttpRequestEvents_Release(sink);
+    }
+    if (!job->async)
+        for (i = 0; i < count; i++) IWinHttpRequestEvents_Release(snapshot[i].sink);
+    heap_free(snapshot);
+}

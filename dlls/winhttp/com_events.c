@@ -1,27 +1,16 @@
-/* The object's one connection point, IWinHttpRequestEvents.  A sink is kept
- * twice: as given, for events fired on the object's own thread (a
- * synchronous Send), and in the process's global interface table, from
- * which a pool thread running an asynchronous Send gets a pointer valid in
- * its own apartment (a proxy to the sink's apartment, whose thread receives
- * the call while it waits or pumps messages). */
+/* The object's one connection point, IWinHttpRequestEvents, and firing
+ * its events.  Sinks are called on the object's own thread, in its
+ * apartment: a synchronous Send runs there anyway; a pool thread running an
+ * asynchronous Send for an object of a single-threaded apartment hands each
+ * event to that thread with SendMessage to a message-only window of the
+ * object, which the thread handles whenever it waits in WaitForResponse or
+ * runs any message loop, the way a call into an STA arrives.  (Marshaling
+ * the sinks instead would need a proxy for the interface, whose methods
+ * return void: the automation marshaler of Wine 8 cannot make one.)  In a
+ * multithreaded apartment the pool thread calls the sinks itself. */
 #include "com_private.h"
 
-static INIT_ONCE git_once = INIT_ONCE_STATIC_INIT;
-static IGlobalInterfaceTable *git;
-
-static BOOL CALLBACK create_git(INIT_ONCE *once, void *param, void **context)
-{
-    if (FAILED(CoCreateInstance(&CLSID_StdGlobalInterfaceTable, NULL, CLSCTX_INPROC_SERVER,
-                                &IID_IGlobalInterfaceTable, (void **)&git)))
-        git = NULL;
-    return TRUE;
-}
-
-static IGlobalInterfaceTable *global_table(void)
-{
-    InitOnceExecuteOnce(&git_once, create_git, NULL, NULL);
-    return git;
-}
+#define WM_WINHTTP_EVENT (WM_APP + 0x4e)
 
 static struct com_request *impl_from_container(IConnectionPointContainer *iface)
 {
@@ -240,18 +229,13 @@ static HRESULT WINAPI point_Advise(IConnectionPoint *iface, IUnknown *unknown, D
     struct com_request *request = impl_from_point(iface);
     struct com_sinks *sinks = &request->sinks;
     IWinHttpRequestEvents *sink;
-    IGlobalInterfaceTable *table;
     struct com_sink *slot;
-    DWORD git_cookie = 0;
 
     TRACE("%p, %p\n", request, unknown);
     if (!unknown || !cookie) return E_POINTER;
     *cookie = 0;
     if (FAILED(IUnknown_QueryInterface(unknown, &IID_IWinHttpRequestEvents, (void **)&sink)))
         return CONNECT_E_CANNOTCONNECT;
-    if ((table = global_table()))
-        IGlobalInterfaceTable_RegisterInterfaceInGlobal(table, (IUnknown *)sink, &IID_IWinHttpRequestEvents,
-                                                        &git_cookie);
 
     EnterCriticalSection(&request->lock);
     if (sinks->count == sinks->capacity)
@@ -261,7 +245,6 @@ static HRESULT WINAPI point_Advise(IConnectionPoint *iface, IUnknown *unknown, D
         if (!items)
         {
             LeaveCriticalSection(&request->lock);
-            if (git_cookie) IGlobalInterfaceTable_RevokeInterfaceFromGlobal(table, git_cookie);
             IWinHttpRequestEvents_Release(sink);
             return E_OUTOFMEMORY;
         }
@@ -273,15 +256,12 @@ static HRESULT WINAPI point_Advise(IConnectionPoint *iface, IUnknown *unknown, D
     slot = &sinks->items[sinks->count++];
     slot->cookie = *cookie = ++sinks->next_cookie;
     slot->sink = sink;
-    slot->git_cookie = git_cookie;
     LeaveCriticalSection(&request->lock);
     return S_OK;
 }
 
 static void sink_free(struct com_sink *sink)
 {
-    if (sink->git_cookie && global_table())
-        IGlobalInterfaceTable_RevokeInterfaceFromGlobal(global_table(), sink->git_cookie);
     IWinHttpRequestEvents_Release(sink->sink);
 }
 
@@ -367,15 +347,13 @@ static void call_sink(IWinHttpRequestEvents *sink, enum com_event event, const s
     }
 }
 
-void com_events_fire(struct com_request *request, struct com_job *job, enum com_event event,
-                     const struct com_event_args *args)
+/* Calls every sink on this thread, the object's. */
+static void fire_here(struct com_request *request, struct com_job *job, enum com_event event,
+                      const struct com_event_args *args)
 {
     struct com_sink *snapshot;
     unsigned count, i;
 
-    /* a synchronous Send runs on the object's thread and calls the sinks as
-     * given (holding a reference: a sink may Unadvise itself); a pool thread
-     * touches only the global table, never the sink's own reference count */
     EnterCriticalSection(&request->lock);
     if (request->sinks_gone || job->aborted || !(count = request->sinks.count) ||
         !(snapshot = heap_alloc(count * sizeof(*snapshot))))
@@ -384,27 +362,63 @@ void com_events_fire(struct com_request *request, struct com_job *job, enum com_
         return;
     }
     memcpy(snapshot, request->sinks.items, count * sizeof(*snapshot));
-    if (!job->async)
-        for (i = 0; i < count; i++) IWinHttpRequestEvents_AddRef(snapshot[i].sink);
+    for (i = 0; i < count; i++) IWinHttpRequestEvents_AddRef(snapshot[i].sink);  /* a sink may Unadvise */
     LeaveCriticalSection(&request->lock);
 
-    for (i = 0; i < count; i++)
-    {
-        IWinHttpRequestEvents *sink = NULL;
-
-        if (job->aborted) break;
-        if (!job->async) sink = snapshot[i].sink, IWinHttpRequestEvents_AddRef(sink);
-        else if (!snapshot[i].git_cookie || !global_table() ||
-                 FAILED(IGlobalInterfaceTable_GetInterfaceFromGlobal(global_table(), snapshot[i].git_cookie,
-                                                                     &IID_IWinHttpRequestEvents,
-                                                                     (void **)&sink)))
-            continue;   /* unadvised meanwhile */
-        InterlockedExchange(&job->in_event, 1);
-        call_sink(sink, event, args);
-        InterlockedExchange(&job->in_event, 0);
-        IWinHttpRequestEvents_Release(sink);
-    }
-    if (!job->async)
-        for (i = 0; i < count; i++) IWinHttpRequestEvents_Release(snapshot[i].sink);
+    for (i = 0; i < count && !job->aborted; i++) call_sink(snapshot[i].sink, event, args);
+    for (i = 0; i < count; i++) IWinHttpRequestEvents_Release(snapshot[i].sink);
     heap_free(snapshot);
+}
+
+struct posted_event
+{
+    struct com_request *request;
+    struct com_job *job;
+    enum com_event event;
+    const struct com_event_args *args;
+};
+
+static LRESULT CALLBACK event_window_proc(HWND window, UINT message, WPARAM wparam, LPARAM lparam)
+{
+    struct posted_event *posted = (struct posted_event *)lparam;
+
+    if (message != WM_WINHTTP_EVENT) return DefWindowProcW(window, message, wparam, lparam);
+    fire_here(posted->request, posted->job, posted->event, posted->args);
+    return 0;
+}
+
+static INIT_ONCE class_once = INIT_ONCE_STATIC_INIT;
+static ATOM event_class;
+
+static BOOL CALLBACK register_class(INIT_ONCE *once, void *param, void **context)
+{
+    WNDCLASSW class = { 0 };
+
+    class.lpfnWndProc = event_window_proc;
+    class.hInstance = winhttp_instance;
+    class.lpszClassName = L"WinHttpRequestEvents";
+    event_class = RegisterClassW(&class);
+    return TRUE;
+}
+
+HWND com_events_window(void)
+{
+    InitOnceExecuteOnce(&class_once, register_class, NULL, NULL);
+    if (!event_class) return NULL;
+    return CreateWindowExW(0, MAKEINTRESOURCEW(event_class), NULL, 0, 0, 0, 0, 0, HWND_MESSAGE, NULL,
+                           winhttp_instance, NULL);
+}
+
+void com_events_fire(struct com_request *request, struct com_job *job, enum com_event event,
+                     const struct com_event_args *args)
+{
+    struct posted_event posted = { request, job, event, args };
+
+    if (job->aborted || !request->sinks.count) return;   /* read unlocked: a hint */
+    if (!job->events_window) fire_here(request, job, event, args);
+    else
+    {
+        /* the object's thread runs the sinks; this thread waits for it */
+        SendMessageW(job->events_window, WM_WINHTTP_EVENT, 0, (LPARAM)&posted);
+    }
 }

@@ -80,9 +80,8 @@ UINT com_charset_codepage(const WCHAR *content_type, UINT fallback);
 
 struct com_sink
 {
-    DWORD cookie;                 /* Advise's cookie; 0 = free slot */
-    IWinHttpRequestEvents *sink;  /* for calls on the object's own thread */
-    DWORD git_cookie;             /* for calls from a pool thread */
+    DWORD cookie;                 /* Advise's cookie */
+    IWinHttpRequestEvents *sink;  /* called on the object's own thread only */
 };
 
 struct com_sinks
@@ -92,8 +91,8 @@ struct com_sinks
     DWORD next_cookie;
 };
 
-/* One event, to every connected sink: on the object's thread directly, from
- * a pool thread through the global interface table (the sink's apartment). */
+/* One event, to every connected sink, on the object's thread (see
+ * com_events.c). */
 enum com_event { EVENT_START, EVENT_DATA, EVENT_FINISHED, EVENT_ERROR };
 struct com_event_args
 {
@@ -118,10 +117,9 @@ struct com_job
     BYTE *body;
     DWORD body_size;
     BOOL async;
-    DWORD thread_id;              /* the thread running it */
+    HWND events_window;           /* asynchronous in an STA: the object's thread fires the events */
     HANDLE done;                  /* manual reset: the Send has ended */
     volatile LONG aborted;        /* Abort, Open or the object's end: stop, fire nothing */
-    volatile LONG in_event;       /* a pool thread is inside a sink call */
     BOOL headers_received;
     HRESULT result;
     struct com_bytes *response;
@@ -146,6 +144,8 @@ struct com_request
     struct com_settings settings;
     struct com_sinks sinks;
     BOOL sinks_gone;              /* the object is ending: no more events */
+    HWND events_window;           /* made by the first asynchronous Send in an STA */
+    DWORD thread_id;              /* the thread that made it (the object's) */
 };
 
 static inline struct com_request *impl_from_IWinHttpRequest(IWinHttpRequest *iface)
@@ -169,6 +169,8 @@ extern const IConnectionPointVtbl com_point_vtbl;
 void com_events_fire(struct com_request *request, struct com_job *job, enum com_event event,
                      const struct com_event_args *args);
 void com_sinks_clear(struct com_sinks *sinks);
+/* A message-only window of this thread for events from a pool thread. */
+HWND com_events_window(void);
 
 /* com_dispatch.c */
 extern const IProvideClassInfoVtbl com_classinfo_vtbl;

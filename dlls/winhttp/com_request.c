@@ -68,6 +68,13 @@ static void shutdown_request(struct com_request *request)
     if (request->session) WinHttpCloseHandle(request->session);
     request->session = NULL;
     com_sinks_clear(&request->sinks);
+    if (request->events_window)
+    {
+        /* only its own thread can destroy it; elsewhere it is asked to close */
+        if (request->thread_id == GetCurrentThreadId()) DestroyWindow(request->events_window);
+        else PostMessageW(request->events_window, WM_CLOSE, 0, 0);
+        request->events_window = NULL;
+    }
     LeaveCriticalSection(&request->lock);
     com_request_internal_release(request);
 }
@@ -409,6 +416,25 @@ static HRESULT WINAPI request_SetRequestHeader(IWinHttpRequest *iface, BSTR name
     return com_result(hr);
 }
 
+static BOOL thread_is_sta(void)
+{
+    APTTYPEQUALIFIER qualifier;
+    APTTYPE type;
+
+    return SUCCEEDED(CoGetApartmentType(&type, &qualifier)) && (type == APTTYPE_STA || type == APTTYPE_MAINSTA);
+}
+
+/* The object's message-only window, made on its (STA) thread when first needed. */
+static HWND events_window(struct com_request *request)
+{
+    if (!request->events_window)
+    {
+        request->events_window = com_events_window();
+        request->thread_id = GetCurrentThreadId();
+    }
+    return request->thread_id == GetCurrentThreadId() ? request->events_window : NULL;
+}
+
 /* The codepage a string body goes out in: the charset of the Content-Type
  * the application set, UTF-8 otherwise. */
 static UINT request_body_codepage(HINTERNET handle)
@@ -451,6 +477,8 @@ static HRESULT WINAPI request_Send(IWinHttpRequest *iface, VARIANT body)
     job->refs = 1;
     job->request = request->request;
     job->async = request->async;
+    if (job->async && thread_is_sta() && !(job->events_window = events_window(request)))
+        WARN("no window for events: they come on the pool thread\n");
     if (FAILED(hr = com_body_from_variant(&body, request_body_codepage(request->request),
                                           &job->body, &job->body_size)) ||
         com_settings_apply(&request->settings, request->request) != ERROR_SUCCESS)

@@ -1,7 +1,7 @@
 /* A Send of the WinHttpRequest object: the C API's synchronous calls on the
  * request handle, on the caller's thread (Open's async argument false) or
- * on a thread of the process's pool, with the events fired as the response
- * comes: OnResponseStart once the headers are in, OnResponseDataAvailable
+ * on a thread of the process's pool (the blocking calls hold none of the
+ * DLL's few workers), with the events fired as the response comes: OnResponseStart once the headers are in, OnResponseDataAvailable
  * per block read, OnResponseFinished, or OnError. */
 #include "com_private.h"
 
@@ -122,13 +122,7 @@ static HRESULT run_job(struct com_job *job)
 
 static void CALLBACK job_callback(TP_CALLBACK_INSTANCE *instance, void *context)
 {
-    struct com_job *job = context;
-    /* the sinks' proxies (global interface table) need COM on this thread */
-    HRESULT init = CoInitializeEx(NULL, COINIT_MULTITHREADED);
-
-    job->thread_id = GetCurrentThreadId();
-    run_job(job);
-    if (SUCCEEDED(init)) CoUninitialize();
+    run_job(context);
 }
 
 HRESULT com_job_start(struct com_request *request, struct com_job *job)
@@ -138,11 +132,7 @@ HRESULT com_job_start(struct com_request *request, struct com_job *job)
     job->owner = request;
     InterlockedIncrement(&request->internal_refs);
     InterlockedIncrement(&job->refs);
-    if (!job->async)
-    {
-        job->thread_id = GetCurrentThreadId();
-        return run_job(job);
-    }
+    if (!job->async) return run_job(job);
     if (TrySubmitThreadpoolCallback(job_callback, job, NULL)) return S_OK;
     hr = last_error_hr();
     job->result = hr;

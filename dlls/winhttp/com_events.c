@@ -389,6 +389,7 @@ static LRESULT CALLBACK event_window_proc(HWND window, UINT message, WPARAM wpar
 
 static INIT_ONCE class_once = INIT_ONCE_STATIC_INIT;
 static ATOM event_class;
+static const WCHAR event_class_name[] = L"WinHttpRequestEvents";
 
 static BOOL CALLBACK register_class(INIT_ONCE *once, void *param, void **context)
 {
@@ -396,17 +397,31 @@ static BOOL CALLBACK register_class(INIT_ONCE *once, void *param, void **context
 
     class.lpfnWndProc = event_window_proc;
     class.hInstance = winhttp_instance;
-    class.lpszClassName = L"WinHttpRequestEvents";
-    event_class = RegisterClassW(&class);
+    class.lpszClassName = event_class_name;
+    /* a class outlives the module that registered it: one left by an earlier
+     * load of this DLL would point into code that is gone */
+    if (!(event_class = RegisterClassW(&class)) && GetLastError() == ERROR_CLASS_ALREADY_EXISTS &&
+        UnregisterClassW(event_class_name, winhttp_instance))
+        event_class = RegisterClassW(&class);
+    if (!event_class) WARN("cannot register the class: error %lu\n", GetLastError());
     return TRUE;
+}
+
+void com_events_unload(void)
+{
+    if (event_class) UnregisterClassW(event_class_name, winhttp_instance);
 }
 
 HWND com_events_window(void)
 {
+    HWND window;
+
     InitOnceExecuteOnce(&class_once, register_class, NULL, NULL);
     if (!event_class) return NULL;
-    return CreateWindowExW(0, MAKEINTRESOURCEW(event_class), NULL, 0, 0, 0, 0, 0, HWND_MESSAGE, NULL,
-                           winhttp_instance, NULL);
+    window = CreateWindowExW(0, MAKEINTRESOURCEW(event_class), NULL, 0, 0, 0, 0, 0, HWND_MESSAGE, NULL,
+                             winhttp_instance, NULL);
+    if (!window) WARN("no window: error %lu\n", GetLastError());
+    return window;
 }
 
 void com_events_fire(struct com_request *request, struct com_job *job, enum com_event event,

@@ -13,6 +13,7 @@ void com_settings_init(struct com_settings *settings)
     memset(settings, 0, sizeof(*settings));
     settings->user_agent = strdupW(DEFAULT_USER_AGENT);
     settings->url_codepage = CP_UTF8;
+    settings->escape_percent = settings->escape = settings->escape_query = TRUE;
     settings->secure_protocols = WINHTTP_FLAG_SECURE_PROTOCOL_TLS1 | WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_1 |
                                  WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_2;
     settings->enable_redirects = TRUE;
@@ -171,7 +172,7 @@ static HRESULT current_url(HINTERNET request, VARIANT *value)
     WCHAR *url;
     HRESULT hr;
 
-    if (!request) return return_string(value, L"");
+    if (!request) return HRESULT_FROM_WIN32(ERROR_WINHTTP_CANNOT_CALL_BEFORE_OPEN);  /* documented */
     WinHttpQueryOption(request, WINHTTP_OPTION_URL, NULL, &size);
     if (GetLastError() != ERROR_INSUFFICIENT_BUFFER) return HRESULT_FROM_WIN32(GetLastError());
     if (!(url = heap_alloc(size + sizeof(WCHAR)))) return E_OUTOFMEMORY;
@@ -192,8 +193,8 @@ HRESULT com_option_get(struct com_settings *settings, HINTERNET request, LONG op
     case WinHttpRequestOption_EscapePercentInURL: return return_bool(value, settings->escape_percent);
     case WinHttpRequestOption_SslErrorIgnoreFlags: return return_i4(value, settings->ssl_ignore_flags);
     case WinHttpRequestOption_EnableRedirects: return return_bool(value, settings->enable_redirects);
-    case WinHttpRequestOption_UrlEscapeDisable: return return_bool(value, settings->escape_disable);
-    case WinHttpRequestOption_UrlEscapeDisableQuery: return return_bool(value, settings->escape_disable_query);
+    case WinHttpRequestOption_UrlEscapeDisable: return return_bool(value, settings->escape);
+    case WinHttpRequestOption_UrlEscapeDisableQuery: return return_bool(value, settings->escape_query);
     case WinHttpRequestOption_SecureProtocols: return return_i4(value, settings->secure_protocols);
     case WinHttpRequestOption_EnableTracing: return return_bool(value, settings->tracing);
     case WinHttpRequestOption_RevertImpersonationOverSsl: return return_bool(value, settings->revert_impersonation);
@@ -297,8 +298,8 @@ HRESULT com_option_put(struct com_settings *settings, HINTERNET session, LONG op
     case WinHttpRequestOption_URLCodePage: return to_codepage(&value, &settings->url_codepage);
     case WinHttpRequestOption_EscapePercentInURL: return to_bool(&value, &settings->escape_percent);
     case WinHttpRequestOption_EnableRedirects: return to_bool(&value, &settings->enable_redirects);
-    case WinHttpRequestOption_UrlEscapeDisable: return to_bool(&value, &settings->escape_disable);
-    case WinHttpRequestOption_UrlEscapeDisableQuery: return to_bool(&value, &settings->escape_disable_query);
+    case WinHttpRequestOption_UrlEscapeDisable: return to_bool(&value, &settings->escape);
+    case WinHttpRequestOption_UrlEscapeDisableQuery: return to_bool(&value, &settings->escape_query);
     case WinHttpRequestOption_EnableTracing: return to_bool(&value, &settings->tracing);
     case WinHttpRequestOption_RevertImpersonationOverSsl: return to_bool(&value, &settings->revert_impersonation);
     case WinHttpRequestOption_EnableHttpsToHttpRedirects: return to_bool(&value, &settings->https_to_http_redirects);

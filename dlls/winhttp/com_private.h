@@ -30,7 +30,7 @@ struct com_settings
 {
     WCHAR *user_agent;
     UINT url_codepage;
-    BOOL escape_percent, escape_disable, escape_disable_query;
+    BOOL escape_percent, escape, escape_query;   /* the three escaping options, TRUE by default */
     DWORD ssl_ignore_flags;
     DWORD secure_protocols;
     BOOL enable_redirects, https_to_http_redirects;
@@ -171,6 +171,8 @@ void com_events_fire(struct com_request *request, struct com_job *job, enum com_
 void com_sinks_clear(struct com_sinks *sinks);
 /* A message-only window of this thread for events from a pool thread. */
 HWND com_events_window(void);
+/* The DLL is unloaded (not at process exit): its window class goes. */
+void com_events_unload(void);
 
 /* com_dispatch.c */
 extern const IProvideClassInfoVtbl com_classinfo_vtbl;

@@ -315,12 +315,15 @@ static WCHAR *escape_object_name(const WCHAR *path, size_t length, UINT codepage
     return out;
 }
 
+/* The three escaping options read TRUE by default, documented as "unsafe
+ * characters (but '%') are converted": FALSE turns conversion off for the
+ * path and query, or the query.  EscapePercentInURL cannot ask for more
+ * than the default, which leaves '%' as it is either way. */
 static DWORD open_flags(const struct com_settings *settings, BOOL secure)
 {
     DWORD flags = secure ? WINHTTP_FLAG_SECURE : 0;
-    if (settings->escape_percent) flags |= WINHTTP_FLAG_ESCAPE_PERCENT;
-    if (settings->escape_disable) flags |= WINHTTP_FLAG_ESCAPE_DISABLE;
-    if (settings->escape_disable_query) flags |= WINHTTP_FLAG_ESCAPE_DISABLE_QUERY;
+    if (!settings->escape) flags |= WINHTTP_FLAG_ESCAPE_DISABLE;
+    if (!settings->escape_query) flags |= WINHTTP_FLAG_ESCAPE_DISABLE_QUERY;
     return flags;
 }
 
@@ -479,8 +482,10 @@ static HRESULT WINAPI request_Send(IWinHttpRequest *iface, VARIANT body)
     job->async = request->async;
     if (job->async && thread_is_sta() && !(job->events_window = events_window(request)))
         WARN("no window for events: they come on the pool thread\n");
-    if (FAILED(hr = com_body_from_variant(&body, request_body_codepage(request->request),
-                                          &job->body, &job->body_size)) ||
+    /* documented: a GET goes without the body it is given */
+    if ((_wcsicmp(request->verb, L"GET") &&
+         FAILED(hr = com_body_from_variant(&body, request_body_codepage(request->request),
+                                           &job->body, &job->body_size))) ||
         com_settings_apply(&request->settings, request->request) != ERROR_SUCCESS)
     {
         if (SUCCEEDED(hr)) hr = last_error_hr();
@@ -544,8 +549,7 @@ static HRESULT response_job(struct com_request *request, struct com_job **out)
 
     *out = NULL;
     if (request->state != COM_SENT || !job) return BEFORE_SEND;
-    if (WaitForSingleObject(job->done, 0) != WAIT_OBJECT_0)
-        return job->headers_received ? E_PENDING : BEFORE_SEND;
+    if (WaitForSingleObject(job->done, 0) != WAIT_OBJECT_0) return E_PENDING;
     if (FAILED(job->result) && !job->headers_received) return BEFORE_SEND;
     InterlockedIncrement(&job->refs);
     *out = job;

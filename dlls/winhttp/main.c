@@ -25,6 +25,7 @@ BOOL WINAPI DllMain(HINSTANCE instance, DWORD reason, void *reserved)
         TRACE("unloading, %ld objects alive\n", object_count());
         pool_close_idle();
         tls_unload();
+        com_events_unload();
         break;
     }
     return TRUE;

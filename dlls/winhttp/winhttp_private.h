@@ -15,6 +15,9 @@
 /* the DLL's module handle (main.c) */
 extern HINSTANCE winhttp_instance;
 
+/* the COM object's window class goes when the DLL is unloaded (com_events.c) */
+void com_events_unload(void);
+
 /* strings */
 WCHAR *strdupW(const WCHAR *str);
 WCHAR *strndupW(const WCHAR *str, size_t length);

@@ -569,6 +569,12 @@ static HRESULT query_header_text(HINTERNET handle, DWORD level, const WCHAR *nam
         SysFreeString(text);
         return last_error_hr();
     }
+    /* the size asked for counted the terminator, the one returned does not */
+    if (!SysReAllocStringLen(&text, text, size / sizeof(WCHAR)))
+    {
+        SysFreeString(text);
+        return E_OUTOFMEMORY;
+    }
     *out = text;
     return S_OK;
 }

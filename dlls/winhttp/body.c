@@ -45,6 +45,7 @@ static void finish(struct request *request)
 
     if (body->done) return;
     body->done = TRUE;
+    request_time(request, WinHttpReceiveResponseEnd);
     if (body->chunked_active)
     {
         /* trailers become queryable with WINHTTP_QUERY_FLAG_TRAILERS */
@@ -195,10 +196,15 @@ static DWORD read_plain(struct request *request, char *buffer, DWORD size, DWORD
 
 DWORD body_read_sent(struct request *request, void *buffer, DWORD size, DWORD *read)
 {
+    DWORD error;
+
     *read = 0;
     if (request->body.done || !size) return ERROR_SUCCESS;
-    if (request->body.framing.kind == HTTP_BODY_CHUNKED) return read_chunked(request, buffer, size, read);
-    return read_plain(request, buffer, size, read);
+    if (request->body.framing.kind == HTTP_BODY_CHUNKED) error = read_chunked(request, buffer, size, read);
+    else error = read_plain(request, buffer, size, read);
+    /* WINHTTP_OPTION_REQUEST_STATS: the body as sent (before any decoding) */
+    request->stats[WinHttpResponseBodySize] += *read;
+    return error;
 }
 
 DWORD body_read(struct request *request, void *buffer, DWORD size, DWORD *read)

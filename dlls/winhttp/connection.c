@@ -4,6 +4,34 @@
 
 #include "connection.h"
 
+/* Connection GUIDs: one random GUID drawn per process, and a counter in
+ * its first field, so that each connection gets its own without a call
+ * into the system per connection. */
+static INIT_ONCE guid_once = INIT_ONCE_STATIC_INIT;
+static GUID guid_base;
+static LONG guid_counter;
+
+static BOOL CALLBACK init_guid_base(INIT_ONCE *once, void *param, void **context)
+{
+    if (FAILED(CoCreateGuid(&guid_base))) guid_base.Data1 = GetCurrentProcessId();
+    return TRUE;
+}
+
+static void new_guid(GUID *guid)
+{
+    InitOnceExecuteOnce(&guid_once, init_guid_base, NULL, NULL);
+    *guid = guid_base;
+    guid->Data1 += (DWORD)InterlockedIncrement(&guid_counter);
+}
+
+static void note_time(struct connection *conn, WINHTTP_REQUEST_TIME_ENTRY entry)
+{
+    LARGE_INTEGER now;
+
+    QueryPerformanceCounter(&now);
+    conn->times[entry] = now.QuadPart;
+}
+
 DWORD connection_create(const struct route *route, const struct http_buf *tunnel_request, BOOL async,
                         struct connection **out)
 {
@@ -14,6 +42,7 @@ DWORD connection_create(const struct route *route, const struct http_buf *tunnel
     conn->async = async;
     conn->capacity = CONNECTION_BUFFER_MIN;
     conn->capacity_max = CONNECTION_BUFFER_MAX;
+    new_guid(&conn->guid);
     http_buf_init(&conn->tunnel_request);
     if (!route_copy(&conn->route, route) || !(conn->buffer = heap_alloc(conn->capacity)) ||
         (route_tunnels(route) &&
@@ -120,6 +149,7 @@ static const WCHAR *bare_host(const WCHAR *host, WCHAR *name, size_t size)
 static DWORD resolved(struct connection *conn, struct object *obj, const WCHAR *host, DWORD error)
 {
     TRACE("%s: %lu\n", debugstr_w(host), error);
+    note_time(conn, WinHttpNameResolutionEnd);
     if (error) return error;
     notify_string(obj, WINHTTP_CALLBACK_STATUS_NAME_RESOLVED, host);
     conn->address_next = conn->addresses;
@@ -138,6 +168,7 @@ static DWORD resolve(struct connection *conn, struct object *obj)
     if (!conn->lookup)
     {
         notify_string(obj, WINHTTP_CALLBACK_STATUS_RESOLVING_NAME, host);
+        note_time(conn, WinHttpNameResolutionStart);
         AcquireSRWLockExclusive(&conn->lookup_lock);
         error = conn->cancelled ? ERROR_WINHTTP_OPERATION_CANCELLED
                                 : lookup_start(host, route_peer_port(&conn->route), conn->async, obj->settings.resolve_timeout,
@@ -169,12 +200,15 @@ static DWORD handshake(struct connection *conn, struct object *obj)
     config.protocols = obj->settings.secure_protocols;
     config.security_flags = obj->settings.security_flags;
     conn->trust = connection_trust_key(&obj->settings, TRUE);
+    if (!conn->times[WinHttpTlsHandshakeClientLeg1Start]) note_time(conn, WinHttpTlsHandshakeClientLeg1Start);
     config.check_revocation = !!(obj->settings.enabled_features & WINHTTP_ENABLE_SSL_REVOCATION);
     config.trust = conn->trust;
     config.client_cert = obj->settings.client_cert;
     config.timeout = obj->settings.receive_timeout;
     error = tls_stream_handshake(conn->tls, &config, &failure);
     if (error == ERROR_IO_PENDING) return error;
+    /* one handshake, not legs: its whole span is reported as the first leg */
+    note_time(conn, WinHttpTlsHandshakeClientLeg1End);
     if (failure)
     {
         TRACE("certificate problems %#lx: %lu\n", failure, error);
@@ -207,6 +241,7 @@ DWORD connection_connect(struct connection *conn, struct object *obj)
             conn->address_next = (ADDRINFOEXW *)ai->ai_next;   /* MinGW names the link type differently */
             format_address(ai->ai_addr, (int)ai->ai_addrlen, conn->address, ARRAY_SIZE(conn->address));
             notify_string(obj, WINHTTP_CALLBACK_STATUS_CONNECTING_TO_SERVER, conn->address);
+            note_time(conn, WinHttpConnectionEstablishmentStart);
             conn->phase = CONNECT_WAIT;
             break;
 
@@ -218,10 +253,12 @@ DWORD connection_connect(struct connection *conn, struct object *obj)
             if (error)
             {
                 TRACE("connect to %s failed: %lu\n", debugstr_w(conn->address), error);
+                conn->connect_failures++;
                 socket_stream_reset(conn->socket);
                 conn->phase = CONNECT_NEXT_ADDRESS;
                 break;
             }
+            note_time(conn, WinHttpConnectionEstablishmentEnd);
             socket_stream_addresses(conn->socket, &conn->local_address, &conn->remote_address);
             FreeAddrInfoExW(conn->addresses);
             conn->addresses = conn->address_next = NULL;
@@ -232,12 +269,14 @@ DWORD connection_connect(struct connection *conn, struct object *obj)
             break;
 
         case CONNECT_TUNNEL:
+            if (!conn->times[WinHttpProxyTunnelStart]) note_time(conn, WinHttpProxyTunnelStart);
             if ((error = tunnel_send(conn, obj->settings.send_timeout))) return error;
             conn->phase = CONNECT_TUNNEL_REPLY;
             break;
 
         case CONNECT_TUNNEL_REPLY:
             if ((error = tunnel_reply(conn, obj->settings.receive_timeout))) return error;
+            note_time(conn, WinHttpProxyTunnelEnd);
             if (conn->tunnel_refused)
             {
                 conn->stream = conn->socket;    /* the proxy's reply is plain http */

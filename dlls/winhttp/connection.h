@@ -66,6 +66,10 @@ struct connection
     size_t start, end, capacity;
     size_t capacity_max;            /* the most one receive reads, and the buffer grows to */
     unsigned int requests;          /* requests sent on this connection */
+    GUID guid;                      /* WINHTTP_OPTION_CONNECTION_GUID: its own, or the mark set on it */
+    BOOL marked;                    /* an application set the GUID (WINHTTP_OPTION_MATCH_CONNECTION_GUID) */
+    ULONGLONG times[WinHttpRequestTimeLast];    /* connecting steps, QueryPerformanceCounter values */
+    DWORD connect_failures;         /* addresses that did not answer */
 
     enum connect_phase phase;       /* connecting */
     BOOL async;
@@ -74,6 +78,15 @@ struct connection
     BOOL cancelled;
     ADDRINFOEXW *addresses, *address_next;
     const ADDRINFOEXW *address_current;
+};
+
+/* What WINHTTP_OPTION_MATCH_CONNECTION_GUID asks of a pooled connection:
+ * one marked with guid, or (unless require_marked) one marked with none. */
+struct connection_match
+{
+    BOOL active;
+    BOOL require_marked;
+    GUID guid;
 };
 
 /* A connection along the route, not connected yet.  A route that tunnels

@@ -48,6 +48,10 @@ struct settings
     DWORD ws_receive_buffer_size;   /* WINHTTP_OPTION_WEB_SOCKET_RECEIVE_BUFFER_SIZE */
     DWORD ws_send_buffer_size;      /* WINHTTP_OPTION_WEB_SOCKET_SEND_BUFFER_SIZE */
     DWORD ws_close_timeout;         /* WINHTTP_OPTION_WEB_SOCKET_CLOSE_TIMEOUT, ms */
+    DWORD max_status_continue;      /* WINHTTP_OPTION_MAX_HTTP_STATUS_CONTINUE: 1xx heads skipped at most */
+    DWORD read_buffer_size;         /* WINHTTP_OPTION_READ/WRITE_BUFFER_SIZE: documented as having */
+    DWORD write_buffer_size;        /* no effect; kept for reading back */
+    DWORD assured_non_blocking;     /* WINHTTP_OPTION_ASSURED_NON_BLOCKING_CALLBACKS: kept (see option.c) */
 };
 
 struct object;

@@ -279,17 +279,198 @@ static BOOL request_is_secure(struct object *obj)
     return request_from_object(obj)->target_secure;
 }
 
+/* ---- process-wide: WINHTTP_OPTION_HTTP_VERSION ---------------------------------- */
+
+/* Documented as process-wide (a NULL handle); the table of handles says it
+ * is also read and set through session and request handles: the same
+ * value.  It is the version of the requests WinHttpOpenRequest opens
+ * afterwards without one of their own: 1.1, or 1.0. */
+static LONG http_minor_version = 1;
+
+const WCHAR *http_default_version(void)
+{
+    return InterlockedCompareExchange(&http_minor_version, 0, 0) ? L"HTTP/1.1" : L"HTTP/1.0";
+}
+
+static BOOL query_http_version_value(void *buffer, DWORD *size)
+{
+    HTTP_VERSION_INFO info = { 1, (DWORD)InterlockedCompareExchange(&http_minor_version, 0, 0) };
+    return copy_out(&info, sizeof(info), buffer, size);
+}
+
+/* HTTP_VERSION_INFO: the major version must be 1, the minor 1 or 0. */
+static BOOL set_http_version_value(const void *buffer, DWORD size)
+{
+    const HTTP_VERSION_INFO *info = buffer;
+
+    if (!buffer) return FAIL(ERROR_INVALID_PARAMETER, FALSE);
+    if (size < sizeof(*info)) return FAIL(ERROR_INSUFFICIENT_BUFFER, FALSE);
+    if (info->dwMajorVersion != 1 || info->dwMinorVersion > 1) return FAIL(ERROR_INVALID_PARAMETER, FALSE);
+    InterlockedExchange(&http_minor_version, (LONG)info->dwMinorVersion);
+    TRACE("HTTP/1.%lu\n", info->dwMinorVersion);
+    return TRUE;
+}
+
+static BOOL query_http_version(struct object *obj, const struct option_desc *desc, void *buffer, DWORD *size)
+{
+    return query_http_version_value(buffer, size);
+}
+
+static BOOL set_http_version(struct object *obj, const struct option_desc *desc, const void *buffer, DWORD size)
+{
+    return set_http_version_value(buffer, size);
+}
+
 /* WINHTTP_OPTION_WORKER_THREAD_COUNT belongs to the DLL, not to a handle:
  * documented as set on a NULL handle, once, before any asynchronous
- * operation (the pool serves every session). */
+ * operation (the pool serves every session).  So does
+ * WINHTTP_OPTION_HTTP_VERSION. */
 static BOOL set_global_option(DWORD option, const void *buffer, DWORD size)
 {
     DWORD count;
 
+    if (option == WINHTTP_OPTION_HTTP_VERSION)
+    {
+        if (!set_http_version_value(buffer, size)) return FALSE;
+        SetLastError(ERROR_SUCCESS);
+        return TRUE;
+    }
     if (option != WINHTTP_OPTION_WORKER_THREAD_COUNT) return FAIL(ERROR_INVALID_HANDLE, FALSE);
     if (!buffer || !read_dword(buffer, size, &count)) return FAIL(ERROR_INVALID_PARAMETER, FALSE);
     if (!task_set_worker_count(count)) return FAIL(ERROR_WINHTTP_INCORRECT_HANDLE_STATE, FALSE);
     SetLastError(ERROR_SUCCESS);
+    return TRUE;
+}
+
+/* Queried on a NULL handle: the process-wide options. */
+static BOOL query_global_option(DWORD option, void *buffer, DWORD *size)
+{
+    if (option != WINHTTP_OPTION_HTTP_VERSION) return FAIL(ERROR_INVALID_HANDLE, FALSE);
+    if (!size) return FAIL(ERROR_INVALID_PARAMETER, FALSE);
+    if (!query_http_version_value(buffer, size)) return FALSE;
+    SetLastError(ERROR_SUCCESS);
+    return TRUE;
+}
+
+/* ---- a request's connection ------------------------------------------------------- */
+
+/* WINHTTP_OPTION_EXPIRE_CONNECTION (no value): the connection the request
+ * uses is closed once the request is done with it, never pooled.  A request
+ * whose response has ended and whose connection has gone back to the pool
+ * has none to expire any more. */
+static BOOL set_expire_connection(struct object *obj, const struct option_desc *desc, const void *buffer, DWORD size)
+{
+    struct request *request = request_from_object(obj);
+    BOOL ended, attached;
+
+    AcquireSRWLockExclusive(&request->lock);
+    ended = request->state == REQUEST_RESPONSE && request->op == OP_NONE && request->body.done;
+    ReleaseSRWLockExclusive(&request->lock);
+    AcquireSRWLockExclusive(&request->conn_lock);
+    attached = request->conn != NULL;
+    ReleaseSRWLockExclusive(&request->conn_lock);
+    if (ended && !attached) return FAIL(ERROR_WINHTTP_INCORRECT_HANDLE_STATE, FALSE);
+    request->expire_conn = TRUE;
+    return TRUE;
+}
+
+/* WINHTTP_OPTION_CONNECTION_GUID, read: the GUID of the connection the
+ * request last used (each connection has its own; requests sharing a
+ * keep-alive connection read the same one). */
+static BOOL query_connection_guid(struct object *obj, const struct option_desc *desc, void *buffer, DWORD *size)
+{
+    struct request *request = request_from_object(obj);
+    GUID guid;
+    BOOL have;
+
+    AcquireSRWLockExclusive(&request->conn_lock);
+    if ((have = request->have_addresses)) guid = request->conn_guid;
+    ReleaseSRWLockExclusive(&request->conn_lock);
+    if (!have) return FAIL(ERROR_WINHTTP_INCORRECT_HANDLE_STATE, FALSE);
+    return copy_out(&guid, sizeof(guid), buffer, size);
+}
+
+/* WINHTTP_OPTION_CONNECTION_GUID, set: documented as marking the
+ * request's connection with the GUID, for MATCH_CONNECTION_GUID to find;
+ * the connection attached now, and any the request takes later. */
+static BOOL set_connection_guid(struct object *obj, const struct option_desc *desc, const void *buffer, DWORD size)
+{
+    struct request *request = request_from_object(obj);
+
+    if (size < sizeof(GUID)) return FAIL(ERROR_INSUFFICIENT_BUFFER, FALSE);
+    request->mark = *(const GUID *)buffer;
+    request->mark_set = TRUE;
+    AcquireSRWLockExclusive(&request->conn_lock);
+    request_mark_connection(request);
+    if (request->conn && request->have_addresses) request->conn_guid = request->mark;
+    ReleaseSRWLockExclusive(&request->conn_lock);
+    return TRUE;
+}
+
+/* WINHTTP_OPTION_MATCH_CONNECTION_GUID: a WINHTTP_MATCH_CONNECTION_GUID;
+ * the pool then serves the request from a connection marked with that GUID,
+ * else (unless REQUIRE_MARKED_CONNECTION) an unmarked one, else a new one. */
+static BOOL set_match_connection_guid(struct object *obj, const struct option_desc *desc, const void *buffer,
+                                      DWORD size)
+{
+    struct request *request = request_from_object(obj);
+    const WINHTTP_MATCH_CONNECTION_GUID *match = buffer;
+
+    if (size < sizeof(*match)) return FAIL(ERROR_INSUFFICIENT_BUFFER, FALSE);
+    if (match->ullFlags & ~(ULONGLONG)WINHTTP_MATCH_CONNECTION_GUID_FLAGS_MASK)
+        return FAIL(ERROR_INVALID_PARAMETER, FALSE);
+    request->match.guid = match->ConnectionGuid;
+    request->match.require_marked = !!(match->ullFlags & WINHTTP_MATCH_CONNECTION_GUID_FLAG_REQUIRE_MARKED_CONNECTION);
+    request->match.active = TRUE;
+    return TRUE;
+}
+
+/* ---- what a request's latest send took ------------------------------------------------ */
+
+/* WINHTTP_OPTION_REQUEST_TIMES: cTimes says how many entries the caller
+ * wants (WinHttpRequestTimeLast, usually); those this engine knows are
+ * filled (QueryPerformanceCounter values), the others and those past
+ * cTimes are 0, and cTimes comes back as the number filled in. */
+static BOOL query_request_times(struct object *obj, const struct option_desc *desc, void *buffer, DWORD *size)
+{
+    struct request *request = request_from_object(obj);
+    WINHTTP_REQUEST_TIMES *times = buffer;
+    ULONG count;
+
+    if (!buffer || *size < sizeof(*times))
+    {
+        *size = sizeof(*times);
+        return FAIL(ERROR_INSUFFICIENT_BUFFER, FALSE);
+    }
+    count = min(times->cTimes, (ULONG)WinHttpRequestTimeLast);
+    memset(times->rgullTimes, 0, sizeof(times->rgullTimes));
+    memcpy(times->rgullTimes, request->times, count * sizeof(ULONGLONG));
+    times->cTimes = count;
+    *size = sizeof(*times);
+    return TRUE;
+}
+
+/* WINHTTP_OPTION_REQUEST_STATS: as the times, with cStats; ullFlags says
+ * whether the request was the first on its connection, ulIndex how many
+ * went before it there. */
+static BOOL query_request_stats(struct object *obj, const struct option_desc *desc, void *buffer, DWORD *size)
+{
+    struct request *request = request_from_object(obj);
+    WINHTTP_REQUEST_STATS *stats = buffer;
+    ULONG count;
+
+    if (!buffer || *size < sizeof(*stats))
+    {
+        *size = sizeof(*stats);
+        return FAIL(ERROR_INSUFFICIENT_BUFFER, FALSE);
+    }
+    count = min(stats->cStats, (ULONG)WinHttpRequestStatLast);
+    memset(stats->rgullStats, 0, sizeof(stats->rgullStats));
+    memcpy(stats->rgullStats, request->stats, count * sizeof(ULONGLONG));
+    stats->cStats = count;
+    stats->ullFlags = request->stat_flags;
+    stats->ulIndex = request->stat_index;
+    *size = sizeof(*stats);
     return TRUE;
 }
 
@@ -571,6 +752,26 @@ static const struct option_desc options[] =
     { WINHTTP_OPTION_CONFIGURE_PASSPORT_AUTH, "CONFIGURE_PASSPORT_AUTH", 0, SESSION, SETTING(passport_flags), NULL,
       set_flag_subset, WINHTTP_ENABLE_PASSPORT_AUTH | WINHTTP_DISABLE_PASSPORT_KEYRING |
       WINHTTP_ENABLE_PASSPORT_KEYRING },
+    { WINHTTP_OPTION_HTTP_VERSION, "HTTP_VERSION", SESSION | CONNECT | REQUEST, SESSION | REQUEST, NO_OFFSET,
+      query_http_version, set_http_version, 0 },
+    { WINHTTP_OPTION_MAX_HTTP_STATUS_CONTINUE, "MAX_HTTP_STATUS_CONTINUE", SESSION | CONNECT | REQUEST,
+      SESSION | REQUEST, SETTING(max_status_continue), query_setting, set_setting, 0 },
+    { WINHTTP_OPTION_EXPIRE_CONNECTION, "EXPIRE_CONNECTION", 0, REQUEST, NO_OFFSET, NULL, set_expire_connection, 0 },
+    { WINHTTP_OPTION_CONNECTION_GUID, "CONNECTION_GUID", REQUEST, REQUEST, NO_OFFSET, query_connection_guid,
+      set_connection_guid, 0 },
+    { WINHTTP_OPTION_MATCH_CONNECTION_GUID, "MATCH_CONNECTION_GUID", 0, REQUEST, NO_OFFSET, NULL,
+      set_match_connection_guid, 0 },
+    { WINHTTP_OPTION_REQUEST_TIMES, "REQUEST_TIMES", REQUEST, 0, NO_OFFSET, query_request_times, NULL, 0 },
+    { WINHTTP_OPTION_REQUEST_STATS, "REQUEST_STATS", REQUEST, 0, NO_OFFSET, query_request_stats, NULL, 0 },
+    /* documented as having no effect: kept and read back */
+    { WINHTTP_OPTION_READ_BUFFER_SIZE, "READ_BUFFER_SIZE", REQUEST, REQUEST, SETTING(read_buffer_size),
+      query_setting, set_setting, 0 },
+    { WINHTTP_OPTION_WRITE_BUFFER_SIZE, "WRITE_BUFFER_SIZE", REQUEST, REQUEST, SETTING(write_buffer_size),
+      query_setting, set_setting, 0 },
+    /* a BOOL that lets WinHTTP stop guaranteeing progress while callbacks
+     * block; this engine keeps the guarantee either way */
+    { WINHTTP_OPTION_ASSURED_NON_BLOCKING_CALLBACKS, "ASSURED_NON_BLOCKING_CALLBACKS", 0, SESSION,
+      SETTING(assured_non_blocking), NULL, set_setting, 0 },
 };
 
 static const struct option_desc *find_option(DWORD id)
@@ -588,6 +789,7 @@ BOOL WINAPI WinHttpQueryOption(HINTERNET handle, DWORD option, void *buffer, DWO
 
     TRACE("%p, %lu (%s), %p, %p\n", handle, option, desc ? desc->name : "?", buffer, size);
 
+    if (!handle) return query_global_option(option, buffer, size);
     if (!(obj = handle_ref(handle))) return FALSE;
     /* native: an option that cannot be queried (unknown, or write-only such
      * as DISABLE_FEATURE) is a bad parameter, not ERROR_WINHTTP_INVALID_OPTION */

@@ -23,26 +23,43 @@ struct pool_server
 static SRWLOCK idle_lock = SRWLOCK_INIT;
 static struct connection *idle_list;    /* newest first */
 
+/* How well an idle connection serves a request's
+ * WINHTTP_OPTION_MATCH_CONNECTION_GUID: 2, as well as can be (and any
+ * connection when the request asks for none); 1, acceptable (one marked
+ * with no GUID, when marked ones are not required); 0, not at all (marked
+ * for another group). */
+static int match_rank(const struct connection *conn, const struct connection_match *match)
+{
+    if (!match || !match->active) return 2;
+    if (conn->marked) return IsEqualGUID(&conn->guid, &match->guid) ? 2 : 0;
+    return match->require_marked ? 0 : 1;
+}
+
 /* Unlinks the newest idle connection to the server that is still fresh
  * and alive, made in the same mode and accepted under the same certificate
  * flags and client certificate (a server an IGNORE flag let through must
  * not reach a request that did not set it, nor a connection authenticated
  * with one client certificate a request that set another or none), and
  * logged in (NTLM, Negotiate) as nobody or as the user the request would
- * be; closes the stale ones met on the way. */
+ * be; a connection marked with the GUID the request matches goes before
+ * an unmarked one; closes the stale ones met on the way. */
 static struct connection *take_idle(const struct route *route, BOOL async, const struct trust_key *trust,
-                                    const struct logon *logon)
+                                    const struct logon *logon, const struct connection_match *want)
 {
     ULONGLONG now = GetTickCount64();
-    struct connection **link, *conn, *found = NULL, *stale = NULL;
+    struct connection **link, *conn, *found = NULL, *stale = NULL, **fallback = NULL;
 
     AcquireSRWLockExclusive(&idle_lock);
     for (link = &idle_list; (conn = *link);)
     {
         BOOL expired = now - conn->idle_since >= POOL_IDLE_TIMEOUT_MS;
-        BOOL match = !found && route_shares_connection(&conn->route, route) &&
-                     !memcmp(&conn->trust, trust, sizeof(*trust)) && connection_logon_fits(conn, logon);
+        BOOL fits = !found && route_shares_connection(&conn->route, route) &&
+                    !memcmp(&conn->trust, trust, sizeof(*trust)) && connection_logon_fits(conn, logon);
+        int rank = fits ? match_rank(conn, want) : 0;
+        BOOL match = rank == 2;
 
+        /* later unlinks are all past it, so its link stays valid */
+        if (rank == 1 && !fallback && !expired) fallback = link;
         if (!expired && !match)
         {
             link = &conn->next;
@@ -50,6 +67,17 @@ static struct connection *take_idle(const struct route *route, BOOL async, const
         }
         *link = conn->next;
         if (match && !expired && connection_reusable(conn)) found = conn;
+        else
+        {
+            conn->next = stale;
+            stale = conn;
+        }
+    }
+    if (!found && fallback)
+    {
+        conn = *fallback;
+        *fallback = conn->next;
+        if (connection_reusable(conn)) found = conn;
         else
         {
             conn->next = stale;
@@ -168,8 +196,8 @@ static DWORD wait_for_slot(struct pool *pool, struct pool_server *server, DWORD 
 }
 
 DWORD pool_acquire(struct pool *pool, const struct route *route, BOOL async, struct trust_key trust,
-                   const struct logon *logon, DWORD max_conns, int timeout, struct pool_waiter *waiter,
-                   struct connection **conn)
+                   const struct logon *logon, const struct connection_match *match, DWORD max_conns, int timeout,
+                   struct pool_waiter *waiter, struct connection **conn)
 {
     struct pool_server *server;
     DWORD error = ERROR_SUCCESS;
@@ -188,7 +216,7 @@ DWORD pool_acquire(struct pool *pool, const struct route *route, BOOL async, str
     else if (waiter) server->in_use++;
     else error = wait_for_slot(pool, server, max_conns, timeout);
     ReleaseSRWLockExclusive(&pool->lock);
-    if (!error) *conn = take_idle(route, async, &trust, logon);
+    if (!error) *conn = take_idle(route, async, &trust, logon, match);
     if (!error)
         TRACE("%s:%u via %s %s (%lu in use)\n", debugstr_w(route->host), route->port, debugstr_w(route->proxy),
               *conn ? "reusing" : "new", server->in_use);

@@ -34,13 +34,13 @@ void pool_destroy(struct pool *pool);
 
 /* Takes a slot for a connection along the route.  Returns an idle pooled
  * connection if there is a live one accepted under trust that fits the
- * logon (connection_logon_fits) (*conn),
- * else NULL in *conn and the caller opens a new one.  While max_conns are in use, a synchronous caller
+ * logon (connection_logon_fits) and the match (WINHTTP_OPTION_MATCH_CONNECTION_GUID;
+ * NULL: any) (*conn), else NULL in *conn and the caller opens a new one.  While max_conns are in use, a synchronous caller
  * (waiter NULL) waits up to timeout; an asynchronous one is queued and gets
  * ERROR_IO_PENDING, and calls again once resumed. */
 DWORD pool_acquire(struct pool *pool, const struct route *route, BOOL async, struct trust_key trust,
-                   const struct logon *logon, DWORD max_conns, int timeout, struct pool_waiter *waiter,
-                   struct connection **conn);
+                   const struct logon *logon, const struct connection_match *match, DWORD max_conns, int timeout,
+                   struct pool_waiter *waiter, struct connection **conn);
 /* A waiter that will not wait any more (its request was closed): taken off
  * the queue, and a slot granted to it passed on.  Returns whether it was
  * on the queue (then nobody else will resume it). */

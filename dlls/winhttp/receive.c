@@ -121,7 +121,9 @@ static void start_head(struct request *r)
     r->parser_active = TRUE;
     r->nothing_received = TRUE;
     r->head_bytes = 0;
+    r->interim_heads = 0;
     r->head_deadline = whole > 0 ? GetTickCount64() + whole : 0;
+    request_time(r, WinHttpReceiveResponseStart);
 }
 
 /* With WINHTTP_OPTION_CONFIGURE_PASSPORT_AUTH enabled, native reports a
@@ -181,11 +183,22 @@ static DWORD read_head(struct request *r)
         if (http_status_is_interim(r->parser.head.status) && r->parser.head.status != 101)
         {
             DWORD status = r->parser.head.status;
+
+            /* WINHTTP_OPTION_MAX_HTTP_STATUS_CONTINUE: so many are skipped, no more */
+            if (++r->interim_heads > r->obj.settings.max_status_continue)
+            {
+                WARN("more than %lu interim responses\n", r->obj.settings.max_status_continue);
+                error = ERROR_WINHTTP_INVALID_SERVER_RESPONSE;
+                break;
+            }
             notify(&r->obj, WINHTTP_CALLBACK_STATUS_INTERMEDIATE_RESPONSE, &status, sizeof(status));
             http_head_parser_reset(&r->parser);
             continue;
         }
         error = store_response(r, &r->parser.head, r->parser.block.raw, r->parser.block.raw_len);
+        request_time(r, WinHttpReceiveResponseHeadersEnd);
+        r->stats[WinHttpResponseHeadersSize] = r->parser.block.raw_len;
+        r->stats[WinHttpResponseBodySize] = 0;
         if (!error) passport_challenge(r);
         if (!error) ws_upgrade_note_response(r);
         if (!error) request_store_cookies(r);

@@ -116,7 +116,7 @@ HINTERNET WINAPI WinHttpOpenRequest(HINTERNET connect_handle, LPCWSTR verb, LPCW
     http_buf_init(&request->sent_head);
     request->verb = strdupW(verb && *verb ? verb : L"GET");
     request->path = object_name(path);
-    request->version = strdupW(version && *version ? version : L"HTTP/1.1");
+    request->version = strdupW(version && *version ? version : http_default_version());
     request->referrer = referrer ? strdupW(referrer) : NULL;
     request->accept_types = copy_accept_types(accept_types, &copied);
     if (!request->verb || !request->path || !request->version || (referrer && !request->referrer) || !copied ||

@@ -140,6 +140,18 @@ struct request
     BOOL upgrade;               /* WINHTTP_OPTION_UPGRADE_TO_WEB_SOCKET (ws_upgrade.c) */
     char ws_key[32];            /* the last send's Sec-WebSocket-Key */
     BOOL upgraded;              /* a 101 to it: the connection waits for WinHttpWebSocketCompleteUpgrade */
+    DWORD interim_heads;        /* 1xx heads skipped for this response (MAX_HTTP_STATUS_CONTINUE) */
+    BOOL expire_conn;           /* WINHTTP_OPTION_EXPIRE_CONNECTION: its connection is not reused */
+    BOOL mark_set;              /* WINHTTP_OPTION_CONNECTION_GUID was set: mark its connections */
+    GUID mark;
+    struct connection_match match;      /* WINHTTP_OPTION_MATCH_CONNECTION_GUID */
+    GUID conn_guid;             /* of the last connection used (under conn_lock, with have_addresses) */
+    /* WINHTTP_OPTION_REQUEST_TIMES / REQUEST_STATS of the last send
+     * (QueryPerformanceCounter values; 0 for what did not happen) */
+    ULONGLONG times[WinHttpRequestTimeLast];
+    ULONGLONG stats[WinHttpRequestStatLast];
+    ULONGLONG stat_flags;
+    ULONG stat_index;
 };
 
 static inline struct request *request_from_object(struct object *obj) { return (struct request *)obj; }
@@ -188,6 +200,18 @@ WCHAR *request_origin(struct request *request);
 void request_store_cookies(struct request *request);
 WCHAR *request_cookie_header(struct request *request);
 
+/* The version WinHttpOpenRequest gives a request that names none:
+ * WINHTTP_OPTION_HTTP_VERSION, process-wide (option.c). */
+const WCHAR *http_default_version(void);
+/* Notes the time of a step of the current send (WINHTTP_OPTION_REQUEST_TIMES). */
+static inline void request_time(struct request *request, WINHTTP_REQUEST_TIME_ENTRY entry)
+{
+    LARGE_INTEGER now;
+
+    QueryPerformanceCounter(&now);
+    request->times[entry] = now.QuadPart;
+}
+
 /* The request's URL as WINHTTP_OPTION_URL reports it (heap string). */
 WCHAR *request_url(struct request *request);
 void response_clear(struct response *response);
@@ -224,6 +248,9 @@ void request_drop_unless_pinned(struct request *request);
 void request_release_connection(struct request *request, BOOL keep);
 /* Closes it, unpinned, with those callbacks (an error, a new send). */
 void request_drop_connection(struct request *request);
+/* WINHTTP_OPTION_CONNECTION_GUID: the attached connection takes the
+ * request's mark, if it has one. */
+void request_mark_connection(struct request *request);
 /* Hands it over, out of the pool's count, to a new owner (a WebSocket
  * after a 101); NULL when there is none. */
 struct connection *request_detach_connection(struct request *request);
@@ -235,6 +262,10 @@ void request_set_conn(struct request *request, struct connection *conn);
 /* Gives up a wait for a connection slot; resumes the request's task when
  * it was queued (WinHttpCloseHandle). */
 void request_stop_waiting(struct request *request, BOOL resume);
+/* The connecting steps of a connection this send made, done or failed:
+ * their times and failed addresses are the request's (REQUEST_TIMES and
+ * REQUEST_STATS; a reused connection had none for it). */
+void request_note_connect_stats(struct request *request);
 /* For WINHTTP_OPTION_CONNECTION_INFO and the certificate options, which
  * outlive the connection. */
 void request_note_connection(struct request *request);

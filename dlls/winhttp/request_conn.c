@@ -33,9 +33,27 @@ void request_stop_waiting(struct request *r, BOOL resume)
     if (pool_forget_waiter(&request_session(r)->pool, &r->pool_waiter) && resume) resume_request(r);
 }
 
+void request_note_connect_stats(struct request *r)
+{
+    static const WINHTTP_REQUEST_TIME_ENTRY steps[] =
+    {
+        WinHttpNameResolutionStart, WinHttpNameResolutionEnd, WinHttpConnectionEstablishmentStart,
+        WinHttpConnectionEstablishmentEnd, WinHttpTlsHandshakeClientLeg1Start, WinHttpTlsHandshakeClientLeg1End,
+        WinHttpProxyTunnelStart, WinHttpProxyTunnelEnd,
+    };
+    struct connection *conn = r->conn;
+
+    for (size_t i = 0; i < ARRAY_SIZE(steps); i++) r->times[steps[i]] = conn->times[steps[i]];
+    r->stats[WinHttpConnectFailureCount] += conn->connect_failures;
+    conn->connect_failures = 0;     /* a CONNECT asked again on it must not count them twice */
+}
+
 void request_note_connection(struct request *r)
 {
+    r->stat_index = r->conn->requests;
+    r->stat_flags = r->conn->requests ? 0 : WINHTTP_REQUEST_STAT_FLAG_FIRST_REQUEST;
     AcquireSRWLockExclusive(&r->conn_lock);
+    r->conn_guid = r->conn->guid;
     r->local_address = r->conn->local_address;
     r->remote_address = r->conn->remote_address;
     r->have_addresses = TRUE;
@@ -100,10 +118,11 @@ DWORD request_acquire_connection(struct request *r)
     r->pool_waiter.context = r;
     auth_logon_wanted(r, &logon);
     error = pool_acquire(&session->pool, &r->route, async, connection_trust_key(&r->obj.settings, r->route.secure),
-                         &logon, r->obj.settings.max_conns_per_server, r->obj.settings.connect_timeout,
+                         &logon, &r->match, r->obj.settings.max_conns_per_server, r->obj.settings.connect_timeout,
                          async ? &r->pool_waiter : NULL, &conn);
     auth_logon_free(&logon);
     if (error) return error;
+    request_time(r, WinHttpConnectionAcquireWaitEnd);
     r->conn_reused = conn != NULL;
     if (!conn)
     {
@@ -118,7 +137,15 @@ DWORD request_acquire_connection(struct request *r)
         return error;
     }
     request_set_conn(r, conn);
+    request_mark_connection(r);
     return ERROR_SUCCESS;
+}
+
+void request_mark_connection(struct request *r)
+{
+    if (!r->mark_set || !r->conn) return;
+    r->conn->guid = r->mark;
+    r->conn->marked = TRUE;
 }
 
 struct connection *request_detach_connection(struct request *r)
@@ -161,8 +188,9 @@ void request_release_connection(struct request *r, BOOL keep)
     if (keep && !connection_buffered(conn))
     {
         if (r->conn_pinned) return;     /* the handshake's next leg goes on it */
-        /* a proxy's refusal to tunnel leads nowhere, unless pinned */
-        if (!conn->tunnel_refused)
+        /* a proxy's refusal to tunnel leads nowhere, unless pinned;
+         * WINHTTP_OPTION_EXPIRE_CONNECTION ends it after this request */
+        if (!conn->tunnel_refused && !r->expire_conn)
         {
             request_set_conn(r, NULL);
             pool_release(&request_session(r)->pool, &conn->route, conn, TRUE);

@@ -160,6 +160,12 @@ static DWORD send_step(struct request *r)
         memset(&r->body, 0, sizeof(r->body));
         r->retried = FALSE;
         r->proxy_replied = FALSE;
+        /* REQUEST_TIMES and REQUEST_STATS describe the latest send */
+        memset(r->times, 0, sizeof(r->times));
+        memset(r->stats, 0, sizeof(r->stats));
+        r->stat_flags = 0;
+        r->stat_index = 0;
+        request_time(r, WinHttpConnectionAcquireStart);
         r->send_phase = SEND_ACQUIRE;
         return ERROR_SUCCESS;
 
@@ -172,7 +178,10 @@ static DWORD send_step(struct request *r)
         return ERROR_SUCCESS;
 
     case SEND_CONNECT:
-        if ((error = connection_connect(r->conn, &r->obj))) return error;
+        error = connection_connect(r->conn, &r->obj);
+        if (error == ERROR_IO_PENDING) return error;
+        request_note_connect_stats(r);
+        if (error) return error;
         if (r->conn->tunnel_refused)
         {
             r->proxy_replied = TRUE;
@@ -185,7 +194,9 @@ static DWORD send_step(struct request *r)
         return ERROR_SUCCESS;
 
     case SEND_HEAD:
+        request_time(r, WinHttpConnectionAcquireEnd);
         request_note_connection(r);
+        request_time(r, WinHttpSendRequestStart);
         notify(&r->obj, WINHTTP_CALLBACK_STATUS_SENDING_REQUEST, NULL, 0);
         /* the head, and the body when it is small, go out in one send */
         r->head_length = r->sent_head.len;
@@ -199,6 +210,8 @@ static DWORD send_step(struct request *r)
         if (error == ERROR_IO_PENDING) return error;
         r->sent_head.len = r->head_length;     /* keep only the head, for queries */
         if (error) return error;
+        request_time(r, WinHttpSendRequestHeadersEnd);
+        r->stats[WinHttpRequestHeadersSize] = r->head_length;
         if (!r->body_with_head && r->send_body_length)
         {
             r->send_phase = SEND_BODY;
@@ -212,6 +225,7 @@ static DWORD send_step(struct request *r)
         break;
     }
     r->conn->requests++;
+    request_time(r, WinHttpSendRequestEnd);
     sent = (DWORD)r->head_length + r->send_body_length;
     notify(&r->obj, WINHTTP_CALLBACK_STATUS_REQUEST_SENT, &sent, sizeof(sent));
     r->send_phase = SEND_START;
@@ -227,6 +241,7 @@ static BOOL proxy_failed(struct request *r, DWORD error)
         error != ERROR_WINHTTP_TIMEOUT)
         return FALSE;
     TRACE("proxy %s:%u failed (%lu)\n", debugstr_w(r->route.proxy), r->route.proxy_port, error);
+    r->stats[WinHttpProxyFailureCount]++;
     return request_next_proxy(r, &r->route);
 }
 

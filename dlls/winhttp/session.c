@@ -25,6 +25,9 @@ void settings_init_defaults(struct settings *s)
     s->ws_receive_buffer_size = 32768;
     s->ws_send_buffer_size = 32768;
     s->ws_close_timeout = 10000;
+    s->max_status_continue = 10;            /* documented default */
+    s->read_buffer_size = 8192;
+    s->write_buffer_size = 8192;
 }
 
 static void session_destroy(struct object *obj)

@@ -1,0 +1,833 @@
+/* Conformance: the HTTP/1.1 options of issue 14 against the scripted
+ * server: WINHTTP_OPTION_HTTP_VERSION (process-wide, on the wire),
+ * EXPIRE_CONNECTION, CONNECTION_GUID and MATCH_CONNECTION_GUID (which
+ * pooled connection a request gets), MAX_HTTP_STATUS_CONTINUE,
+ * REQUEST_TIMES and REQUEST_STATS, the buffer sizes documented as having
+ * no effect, ASSURED_NON_BLOCKING_CALLBACKS; synchronous and asynchronous. */
+#include "harness.h"
+#include "server.h"
+#include "winhttp.h"
+
+#include <string.h>
+
+#define AGENT L"opt-http/1.0"
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- fixture: a server, a session and a connect handle to it ------------- */
+
+struct fixture
+{
+    struct server *srv;
+    HINTERNET session, connect;
+};
+
+static BOOL fixture_open_flags(struct fixture *f, DWORD flags)
+{
+    memset(f, 0, sizeof(*f));
+    if (!(f->srv = server_start()))
+    {
+        ok(0, "server_start failed");
+        return FALSE;
+    }
+    server_set_timeout(f->srv, 3000);
+    f->session = WinHttpOpen(AGENT, WINHTTP_ACCESS_TYPE_NO_PROXY, NULL, NULL, flags);
+    ok(f->session != NULL, "WinHttpOpen failed: %lu", GetLastError());
+    WinHttpSetTimeouts(f->session, 3000, 3000, 3000, 3000);
+    f->connect = WinHttpConnect(f->session, L"127.0.0.1", server_port(f->srv), 0);
+    ok(f->connect != NULL, "WinHttpConnect failed: %lu", GetLastError());
+    return f->session && f->connect;
+}
+
+static BOOL fixture_open(struct fixture *f)
+{
+    return fixture_open_flags(f, 0);
+}
+
+/* Idle keep-alive connections stay in the process's pool after the
+ * session is closed: the server is stopped without waiting for them. */
+static void fixture_stop(struct fixture *f)
+{
+    if (f->connect) WinHttpCloseHandle(f->connect);
+    if (f->session) WinHttpCloseHandle(f->session);
+    ok(!server_errors(f->srv), "server errors: %s", server_error_text(f->srv));
+    server_stop(f->srv);
+}
+
+/* A keep-alive connection answering every request with "hello". */
+static void serve_keepalive(struct script *c)
+{
+    script_recv_request(c);
+    script_respond(c, 200, NULL, "hello");
+    script_repeat(c);
+}
+
+static HINTERNET open_request(struct fixture *f, const WCHAR *version)
+{
+    HINTERNET request = WinHttpOpenRequest(f->connect, L"GET", L"/", version, NULL, NULL, 0);
+    ok(request != NULL, "WinHttpOpenRequest failed: %lu", GetLastError());
+    return request;
+}
+
+static BOOL send_and_receive(HINTERNET request)
+{
+    BOOL ret = WinHttpSendRequest(request, NULL, 0, NULL, 0, 0, 0);
+    ok(ret, "WinHttpSendRequest failed: %lu", GetLastError());
+    if (!ret) return FALSE;
+    ret = WinHttpReceiveResponse(request, NULL);
+    ok(ret, "WinHttpReceiveResponse failed: %lu", GetLastError());
+    return ret;
+}
+
+/* Reads the body to its end; returns its length. */
+static DWORD read_all(HINTERNET request)
+{
+    char buffer[256];
+    DWORD total = 0, got;
+
+    do
+    {
+        got = 0;
+        if (!WinHttpReadData(request, buffer, sizeof(buffer), &got))
+        {
+            ok(0, "WinHttpReadData failed: %lu", GetLastError());
+            break;
+        }
+        total += got;
+    } while (got);
+    return total;
+}
+
+/* A whole request on its own handle: sent, answered, read. */
+static void do_request(struct fixture *f)
+{
+    HINTERNET request = open_request(f, NULL);
+
+    if (send_and_receive(request)) ok_int(read_all(request), 5);
+    WinHttpCloseHandle(request);
+}
+
+static int connection_of(struct fixture *f, int i)
+{
+    const struct server_request *r = server_request(f->srv, i);
+    return r ? r->connection : -1;
+}
+
+static BOOL query_guid(HINTERNET request, GUID *guid)
+{
+    DWORD size = sizeof(*guid);
+    return WinHttpQueryOption(request, WINHTTP_OPTION_CONNECTION_GUID, guid, &size) && size == sizeof(*guid);
+}
+
+static const GUID guid_one = { 0x1e7a1c01, 0x1234, 0x4321, { 1, 2, 3, 4, 5, 6, 7, 8 } };
+static const GUID guid_two = { 0x2e7a1c02, 0x1234, 0x4321, { 8, 7, 6, 5, 4, 3, 2, 1 } };
+static const GUID guid_null;
+
+/* ---- WINHTTP_OPTION_HTTP_VERSION ------------------------------------------- */
+
+static BOOL set_version(HINTERNET handle, DWORD major, DWORD minor)
+{
+    HTTP_VERSION_INFO info = { major, minor };
+    return WinHttpSetOption(handle, WINHTTP_OPTION_HTTP_VERSION, &info, sizeof(info));
+}
+
+static HTTP_VERSION_INFO query_version(HINTERNET handle)
+{
+    HTTP_VERSION_INFO info = { 0xdead, 0xbeef };
+    DWORD size = sizeof(info);
+
+    ok(WinHttpQueryOption(handle, WINHTTP_OPTION_HTTP_VERSION, &info, &size), "query failed: %lu", GetLastError());
+    ok_int(size, sizeof(info));
+    return info;
+}
+
+/* Documented as process-wide, set and read with a NULL handle; HTTP/1.1
+ * unless set; the major version must be 1, the minor 0 or 1. */
+static void test_http_version_option(void)
+{
+    HINTERNET session = WinHttpOpen(AGENT, WINHTTP_ACCESS_TYPE_NO_PROXY, NULL, NULL, 0);
+    HTTP_VERSION_INFO info;
+    DWORD size;
+
+    info = query_version(NULL);
+    ok(info.dwMajorVersion == 1 && info.dwMinorVersion == 1, "default %lu.%lu", info.dwMajorVersion,
+       info.dwMinorVersion);
+    SetLastError(0xdeadbeef);
+    ok_bool_err(set_version(NULL, 1, 0), TRUE, ERROR_SUCCESS);
+    info = query_version(NULL);
+    ok(info.dwMajorVersion == 1 && info.dwMinorVersion == 0, "after set %lu.%lu", info.dwMajorVersion,
+       info.dwMinorVersion);
+    /* the table of option flags: read through a session handle too */
+    info = query_version(session);
+    ok(info.dwMajorVersion == 1 && info.dwMinorVersion == 0, "session %lu.%lu", info.dwMajorVersion,
+       info.dwMinorVersion);
+    SetLastError(0xdeadbeef);
+    ok_bool_err(set_version(NULL, 2, 0), FALSE, ERROR_INVALID_PARAMETER);
+    SetLastError(0xdeadbeef);
+    ok_bool_err(set_version(NULL, 1, 2), FALSE, ERROR_INVALID_PARAMETER);
+    info = query_version(NULL);
+    ok(info.dwMinorVersion == 0, "a refused value changed it: %lu.%lu", info.dwMajorVersion, info.dwMinorVersion);
+    size = 1;
+    SetLastError(0xdeadbeef);
+    ok_bool_err(WinHttpQueryOption(NULL, WINHTTP_OPTION_HTTP_VERSION, &info, &size), FALSE, ERROR_INSUFFICIENT_BUFFER);
+    ok_int(size, sizeof(info));
+    ok_bool_err(set_version(NULL, 1, 1), TRUE, ERROR_SUCCESS);
+    info = query_version(NULL);
+    ok(info.dwMinorVersion == 1, "restored %lu.%lu", info.dwMajorVersion, info.dwMinorVersion);
+    WinHttpCloseHandle(session);
+}
+
+/* Set to 1.0, a request opened without a version goes out as HTTP/1.0;
+ * one that names its own keeps it. */
+static void test_http_version_wire(void)
+{
+    struct fixture f;
+    HINTERNET request;
+    const struct server_request *seen;
+
+    if (!fixture_open(&f)) return;
+    serve_keepalive(server_every_connection(f.srv));
+    ok(set_version(NULL, 1, 0), "set 1.0 failed: %lu", GetLastError());
+    request = open_request(&f, NULL);
+    if (send_and_receive(request)) read_all(request);
+    WinHttpCloseHandle(request);
+    request = open_request(&f, L"HTTP/1.1");
+    if (send_and_receive(request)) read_all(request);
+    WinHttpCloseHandle(request);
+    ok(set_version(NULL, 1, 1), "set 1.1 failed: %lu", GetLastError());
+    request = open_request(&f, NULL);
+    if (send_and_receive(request)) read_all(request);
+    WinHttpCloseHandle(request);
+    if ((seen = server_request(f.srv, 0)))
+        ok(!strncmp(seen->head, "GET / HTTP/1.0\r\n", 16), "1.0: %.40s", seen->head);
+    if ((seen = server_request(f.srv, 1)))
+        ok(!strncmp(seen->head, "GET / HTTP/1.1\r\n", 16), "explicit: %.40s", seen->head);
+    if ((seen = server_request(f.srv, 2)))
+        ok(!strncmp(seen->head, "GET / HTTP/1.1\r\n", 16), "back to 1.1: %.40s", seen->head);
+    ok_int(server_requests(f.srv), 3);
+    fixture_stop(&f);
+}
+
+/* ---- connections: EXPIRE, CONNECTION_GUID, MATCH_CONNECTION_GUID ----------- */
+
+/* Requests on one keep-alive connection read the same GUID; a connection
+ * of its own gives another; nothing before a connection. */
+static void test_connection_guid_reuse(void)
+{
+    struct fixture f;
+    HINTERNET first, second;
+    GUID a, b, c;
+    DWORD size = sizeof(a);
+
+    if (!fixture_open(&f)) return;
+    serve_keepalive(server_add_connection(f.srv));
+    serve_keepalive(server_add_connection(f.srv));
+    first = open_request(&f, NULL);
+    SetLastError(0xdeadbeef);
+    ok_bool_err(WinHttpQueryOption(first, WINHTTP_OPTION_CONNECTION_GUID, &a, &size), FALSE,
+                ERROR_WINHTTP_INCORRECT_HANDLE_STATE);
+    if (send_and_receive(first)) read_all(first);
+    ok(query_guid(first, &a), "query failed: %lu", GetLastError());
+    ok(!IsEqualGUID(&a, &guid_null), "a null GUID");
+    second = open_request(&f, NULL);
+    /* both open: the second needs a connection of its own */
+    if (send_and_receive(second))
+    {
+        ok(query_guid(second, &b), "query failed: %lu", GetLastError());
+        read_all(second);
+    }
+    WinHttpCloseHandle(first);
+    WinHttpCloseHandle(second);
+    first = open_request(&f, NULL);
+    if (send_and_receive(first)) read_all(first);
+    ok(query_guid(first, &c), "query failed: %lu", GetLastError());
+    WinHttpCloseHandle(first);
+    ok_int(server_connections(f.srv), 1);
+    ok_int(connection_of(&f, 1), 0);
+    ok(IsEqualGUID(&a, &b), "a reused connection read another GUID");
+    ok(IsEqualGUID(&a, &c), "a reused connection read another GUID");
+    fixture_stop(&f);
+}
+
+/* Set before the send (or once the response has come), the request's
+ * connection is closed when it is done with it: the next request opens a
+ * new one, with a GUID of its own. */
+static void test_expire_connection(void)
+{
+    struct fixture f;
+    HINTERNET request;
+    GUID a = guid_null, b = guid_null;
+
+    if (!fixture_open(&f)) return;
+    serve_keepalive(server_add_connection(f.srv));
+    serve_keepalive(server_add_connection(f.srv));
+    serve_keepalive(server_add_connection(f.srv));
+
+    request = open_request(&f, NULL);
+    SetLastError(0xdeadbeef);
+    ok_bool_err(WinHttpSetOption(request, WINHTTP_OPTION_EXPIRE_CONNECTION, NULL, 0), TRUE, ERROR_SUCCESS);
+    if (send_and_receive(request)) ok_int(read_all(request), 5);
+    query_guid(request, &a);
+    WinHttpCloseHandle(request);
+
+    request = open_request(&f, NULL);
+    if (send_and_receive(request))
+    {
+        /* while its body is unread: the connection is still the request's */
+        SetLastError(0xdeadbeef);
+        ok_bool_err(WinHttpSetOption(request, WINHTTP_OPTION_EXPIRE_CONNECTION, NULL, 0), TRUE, ERROR_SUCCESS);
+        ok_int(read_all(request), 5);
+    }
+    query_guid(request, &b);
+    WinHttpCloseHandle(request);
+    ok(!IsEqualGUID(&a, &b), "the expired connection was used again");
+
+    do_request(&f);
+    do_request(&f);     /* this one reuses the third connection */
+    ok_int(server_connections(f.srv), 3);
+    ok_int(connection_of(&f, 0), 0);
+    ok_int(connection_of(&f, 1), 1);
+    ok_int(connection_of(&f, 2), 2);
+    ok_int(connection_of(&f, 3), 2);
+    /* only on request handles */
+    SetLastError(0xdeadbeef);
+    ok_bool_err(WinHttpSetOption(f.session, WINHTTP_OPTION_EXPIRE_CONNECTION, NULL, 0), FALSE,
+                ERROR_WINHTTP_INCORRECT_HANDLE_TYPE);
+    fixture_stop(&f);
+}
+
+static BOOL set_match(HINTERNET request, const GUID *guid, ULONGLONG flags)
+{
+    WINHTTP_MATCH_CONNECTION_GUID match;
+
+    match.ConnectionGuid = *guid;
+    match.ullFlags = flags;
+    return WinHttpSetOption(request, WINHTTP_OPTION_MATCH_CONNECTION_GUID, &match, sizeof(match));
+}
+
+/* Two idle connections, one marked with guid_one through CONNECTION_GUID:
+ * a request matching guid_one gets the marked one (not the newer unmarked
+ * one); one matching guid_two gets the unmarked one; one requiring a
+ * connection marked with guid_two gets a new connection. */
+static void test_match_connection_guid(void)
+{
+    struct fixture f;
+    HINTERNET first, second, request;
+    GUID seen = guid_null;
+
+    if (!fixture_open(&f)) return;
+    serve_keepalive(server_add_connection(f.srv));
+    serve_keepalive(server_add_connection(f.srv));
+    serve_keepalive(server_add_connection(f.srv));
+
+    first = open_request(&f, NULL);
+    second = open_request(&f, NULL);
+    if (send_and_receive(first) && send_and_receive(second))
+    {
+        SetLastError(0xdeadbeef);
+        ok_bool_err(WinHttpSetOption(first, WINHTTP_OPTION_CONNECTION_GUID, (void *)&guid_one, sizeof(GUID)), TRUE,
+                    ERROR_SUCCESS);
+        ok(query_guid(first, &seen) && IsEqualGUID(&seen, &guid_one), "the mark does not read back");
+        read_all(first);
+        read_all(second);     /* idle: the second connection, then the first (newest) */
+    }
+    WinHttpCloseHandle(first);
+    WinHttpCloseHandle(second);
+
+    request = open_request(&f, NULL);
+    ok(set_match(request, &guid_one, 0), "set match failed: %lu", GetLastError());
+    if (send_and_receive(request)) read_all(request);
+    ok(query_guid(request, &seen) && IsEqualGUID(&seen, &guid_one), "not served on the marked connection");
+    WinHttpCloseHandle(request);
+
+    request = open_request(&f, NULL);
+    ok(set_match(request, &guid_two, WINHTTP_MATCH_CONNECTION_GUID_FLAG_REQUIRE_MARKED_CONNECTION),
+       "set match failed: %lu", GetLastError());
+    if (send_and_receive(request)) read_all(request);
+    WinHttpCloseHandle(request);
+
+    request = open_request(&f, NULL);
+    ok(set_match(request, &guid_two, 0), "set match failed: %lu", GetLastError());
+    if (send_and_receive(request)) read_all(request);
+    ok(query_guid(request, &seen) && !IsEqualGUID(&seen, &guid_one), "served on a connection marked otherwise");
+    WinHttpCloseHandle(request);
+
+    ok_int(server_connections(f.srv), 3);
+    ok_int(connection_of(&f, 2), 0);    /* matching guid_one: the marked first connection */
+    ok_int(connection_of(&f, 3), 2);    /* requiring guid_two: a new one */
+    ok(connection_of(&f, 4) == 1 || connection_of(&f, 4) == 2, "guid_two went to connection %d",
+       connection_of(&f, 4));
+    fixture_stop(&f);
+}
+
+static void test_match_connection_guid_errors(void)
+{
+    HINTERNET session = WinHttpOpen(AGENT, WINHTTP_ACCESS_TYPE_NO_PROXY, NULL, NULL, 0);
+    HINTERNET connect = WinHttpConnect(session, L"127.0.0.1", 80, 0);
+    HINTERNET request = WinHttpOpenRequest(connect, L"GET", L"/", NULL, NULL, NULL, 0);
+    WINHTTP_MATCH_CONNECTION_GUID match = { { 0 }, 0 };
+
+    SetLastError(0xdeadbeef);
+    ok_bool_err(set_match(request, &guid_one, 0x2), FALSE, ERROR_INVALID_PARAMETER);
+    SetLastError(0xdeadbeef);
+    ok(!WinHttpSetOption(request, WINHTTP_OPTION_MATCH_CONNECTION_GUID, &match, sizeof(match) - 1),
+       "a short structure was taken");
+    SetLastError(0xdeadbeef);
+    ok_bool_err(set_match(session, &guid_one, 0), FALSE, ERROR_WINHTTP_INCORRECT_HANDLE_TYPE);
+    SetLastError(0xdeadbeef);
+    ok_bool_err(set_match(request, &guid_one, WINHTTP_MATCH_CONNECTION_GUID_FLAG_REQUIRE_MARKED_CONNECTION), TRUE,
+                ERROR_SUCCESS);
+    WinHttpCloseHandle(request);
+    WinHttpCloseHandle(connect);
+    WinHttpCloseHandle(session);
+}
+
+/* ---- WINHTTP_OPTION_MAX_HTTP_STATUS_CONTINUE --------------------------------- */
+
+static const char continue_head[] = "HTTP/1.1 100 Continue\r\n\r\n";
+
+static void test_max_status_continue(void)
+{
+    struct fixture f;
+    struct script *c;
+    HINTERNET request;
+    DWORD value, size;
+
+    if (!fixture_open(&f)) return;
+    value = 0xdeadbeef, size = sizeof(value);
+    ok(WinHttpQueryOption(f.session, WINHTTP_OPTION_MAX_HTTP_STATUS_CONTINUE, &value, &size), "query failed: %lu",
+       GetLastError());
+    ok_int(value, 10);     /* the documented default */
+    value = 3;
+    ok(WinHttpSetOption(f.session, WINHTTP_OPTION_MAX_HTTP_STATUS_CONTINUE, &value, sizeof(value)),
+       "set failed: %lu", GetLastError());
+
+    c = server_add_connection(f.srv);
+    script_recv_request(c);
+    script_send(c, continue_head, 0);
+    script_send(c, "HTTP/1.1 102 Processing\r\n\r\n", 0);
+    script_send(c, continue_head, 0);
+    script_respond(c, 200, NULL, "hello");
+    script_recv_request(c);
+    script_send(c, continue_head, 0);
+    script_send(c, continue_head, 0);
+    script_send(c, continue_head, 0);
+    script_send(c, continue_head, 0);
+    script_respond(c, 200, NULL, "hello");
+    script_close(c);
+
+    /* inherited from the session: three are skipped */
+    request = open_request(&f, NULL);
+    value = 0, size = sizeof(value);
+    ok(WinHttpQueryOption(request, WINHTTP_OPTION_MAX_HTTP_STATUS_CONTINUE, &value, &size), "query failed: %lu",
+       GetLastError());
+    ok_int(value, 3);
+    if (send_and_receive(request))
+    {
+        DWORD status = 0;
+        size = sizeof(status);
+        WinHttpQueryHeaders(request, WINHTTP_QUERY_STATUS_CODE | WINHTTP_QUERY_FLAG_NUMBER, NULL, &status, &size,
+                            NULL);
+        ok_int(status, 200);
+        ok_int(read_all(request), 5);
+    }
+    WinHttpCloseHandle(request);
+
+    /* four are one too many */
+    request = open_request(&f, NULL);
+    ok(WinHttpSendRequest(request, NULL, 0, NULL, 0, 0, 0), "send failed: %lu", GetLastError());
+    SetLastError(0xdeadbeef);
+    ok_bool_err(WinHttpReceiveResponse(request, NULL), FALSE, ERROR_WINHTTP_INVALID_SERVER_RESPONSE);
+    WinHttpCloseHandle(request);
+    fixture_stop(&f);
+}
+
+/* ---- WINHTTP_OPTION_REQUEST_TIMES / REQUEST_STATS ------------------------------ */
+
+static BOOL query_times(HINTERNET request, WINHTTP_REQUEST_TIMES *times)
+{
+    DWORD size = sizeof(*times);
+
+    memset(times, 0xcc, sizeof(*times));
+    times->cTimes = WinHttpRequestTimeLast;
+    if (!WinHttpQueryOption(request, WINHTTP_OPTION_REQUEST_TIMES, times, &size))
+    {
+        ok(0, "query times failed: %lu", GetLastError());
+        return FALSE;
+    }
+    ok_int(size, sizeof(*times));
+    return TRUE;
+}
+
+static BOOL query_stats(HINTERNET request, WINHTTP_REQUEST_STATS *stats)
+{
+    DWORD size = sizeof(*stats);
+
+    memset(stats, 0xcc, sizeof(*stats));
+    stats->cStats = WinHttpRequestStatLast;
+    if (!WinHttpQueryOption(request, WINHTTP_OPTION_REQUEST_STATS, stats, &size))
+    {
+        ok(0, "query stats failed: %lu", GetLastError());
+        return FALSE;
+    }
+    ok_int(size, sizeof(*stats));
+    return TRUE;
+}
+
+/* The steps of a request on a new connection, in the order they happen;
+ * every one a performance counter value. */
+static void check_times_in_order(const WINHTTP_REQUEST_TIMES *t, BOOL fresh)
+{
+    static const WINHTTP_REQUEST_TIME_ENTRY fresh_order[] =
+    {
+        WinHttpConnectionAcquireStart, WinHttpNameResolutionStart, WinHttpNameResolutionEnd,
+        WinHttpConnectionEstablishmentStart, WinHttpConnectionEstablishmentEnd, WinHttpSendRequestStart,
+        WinHttpSendRequestEnd, WinHttpReceiveResponseStart, WinHttpReceiveResponseHeadersEnd,
+        WinHttpReceiveResponseEnd,
+    };
+    static const WINHTTP_REQUEST_TIME_ENTRY reused_order[] =
+    {
+        WinHttpConnectionAcquireStart, WinHttpConnectionAcquireEnd, WinHttpSendRequestStart,
+        WinHttpSendRequestEnd, WinHttpReceiveResponseStart, WinHttpReceiveResponseHeadersEnd,
+        WinHttpReceiveResponseEnd,
+    };
+    const WINHTTP_REQUEST_TIME_ENTRY *order = fresh ? fresh_order : reused_order;
+    size_t count = fresh ? ARRAY_SIZE(fresh_order) : ARRAY_SIZE(reused_order);
+    LARGE_INTEGER now;
+
+    QueryPerformanceCounter(&now);
+    ok_int(t->cTimes, WinHttpRequestTimeLast);
+    for (size_t i = 0; i < count; i++)
+    {
+        ok(t->rgullTimes[order[i]] && t->rgullTimes[order[i]] <= (ULONGLONG)now.QuadPart, "time %d: %I64u",
+           order[i], t->rgullTimes[order[i]]);
+        if (i) ok(t->rgullTimes[order[i - 1]] <= t->rgullTimes[order[i]], "time %d (%I64u) after %d (%I64u)",
+                  order[i - 1], t->rgullTimes[order[i - 1]], order[i], t->rgullTimes[order[i]]);
+    }
+    for (size_t i = WinHttpRequestTimeLast; i < (size_t)WinHttpRequestTimeMax; i++)
+        ok(!t->rgullTimes[i], "entry %Iu past the last: %I64u", i, t->rgullTimes[i]);
+}
+
+static void test_request_times(void)
+{
+    struct fixture f;
+    HINTERNET request;
+    WINHTTP_REQUEST_TIMES times;
+    DWORD size;
+
+    if (!fixture_open(&f)) return;
+    serve_keepalive(server_add_connection(f.srv));
+    request = open_request(&f, NULL);
+    size = sizeof(times) - 1;
+    SetLastError(0xdeadbeef);
+    ok_bool_err(WinHttpQueryOption(request, WINHTTP_OPTION_REQUEST_TIMES, &times, &size), FALSE,
+                ERROR_INSUFFICIENT_BUFFER);
+    ok_int(size, sizeof(times));
+    if (send_and_receive(request)) read_all(request);
+    if (query_times(request, &times)) check_times_in_order(&times, TRUE);
+    /* fewer asked for: fewer given */
+    memset(&times, 0xcc, sizeof(times));
+    times.cTimes = WinHttpConnectionAcquireStart + 1;
+    size = sizeof(times);
+    ok(WinHttpQueryOption(request, WINHTTP_OPTION_REQUEST_TIMES, &times, &size), "query failed: %lu", GetLastError());
+    ok_int(times.cTimes, WinHttpConnectionAcquireStart + 1);
+    ok(times.rgullTimes[WinHttpConnectionAcquireStart], "no acquire time");
+    ok(!times.rgullTimes[WinHttpNameResolutionStart], "an entry past cTimes: %I64u",
+       times.rgullTimes[WinHttpNameResolutionStart]);
+    WinHttpCloseHandle(request);
+
+    /* on the pooled connection: no lookup, no connect */
+    request = open_request(&f, NULL);
+    if (send_and_receive(request)) read_all(request);
+    if (query_times(request, &times))
+    {
+        check_times_in_order(&times, FALSE);
+        ok(!times.rgullTimes[WinHttpNameResolutionStart], "a lookup on a reused connection");
+        ok(!times.rgullTimes[WinHttpConnectionEstablishmentStart], "a connect on a reused connection");
+    }
+    WinHttpCloseHandle(request);
+    SetLastError(0xdeadbeef);
+    size = sizeof(times);
+    ok_bool_err(WinHttpQueryOption(f.session, WINHTTP_OPTION_REQUEST_TIMES, &times, &size), FALSE,
+                ERROR_WINHTTP_INCORRECT_HANDLE_TYPE);
+    ok_int(server_connections(f.srv), 1);
+    fixture_stop(&f);
+}
+
+static const char stats_head[] = "HTTP/1.1 200 OK\r\nContent-Length: 11\r\nX-Pad: abcdef\r\n\r\n";
+
+static void test_request_stats(void)
+{
+    struct fixture f;
+    struct script *c;
+    HINTERNET request;
+    WINHTTP_REQUEST_STATS stats;
+    const struct server_request *seen;
+
+    if (!fixture_open(&f)) return;
+    c = server_add_connection(f.srv);
+    script_recv_request(c);
+    script_send(c, stats_head, 0);
+    script_send(c, "hello world", 0);
+    script_repeat(c);
+
+    request = open_request(&f, NULL);
+    if (send_and_receive(request)) ok_int(read_all(request), 11);
+    if (query_stats(request, &stats) && (seen = server_request(f.srv, 0)))
+    {
+        ok_int(stats.cStats, WinHttpRequestStatLast);
+        ok(stats.ullFlags & WINHTTP_REQUEST_STAT_FLAG_FIRST_REQUEST, "flags %#I64x", stats.ullFlags);
+        ok_int(stats.ulIndex, 0);
+        ok_int(stats.rgullStats[WinHttpConnectFailureCount], 0);
+        ok_int(stats.rgullStats[WinHttpRequestHeadersSize], seen->head_length);
+        ok_int(stats.rgullStats[WinHttpResponseHeadersSize], strlen(stats_head));
+        ok_int(stats.rgullStats[WinHttpResponseBodySize], 11);
+        for (int i = WinHttpRequestStatLast; i < WinHttpRequestStatMax; i++)
+            ok(!stats.rgullStats[i], "entry %d past the last: %I64u", i, stats.rgullStats[i]);
+    }
+    WinHttpCloseHandle(request);
+
+    request = open_request(&f, NULL);
+    if (send_and_receive(request)) read_all(request);
+    if (query_stats(request, &stats))
+    {
+        ok(!(stats.ullFlags & WINHTTP_REQUEST_STAT_FLAG_FIRST_REQUEST), "flags %#I64x", stats.ullFlags);
+        ok_int(stats.ulIndex, 1);
+    }
+    WinHttpCloseHandle(request);
+    fixture_stop(&f);
+}
+
+/* A connection refused at one address counts as a failure; the request
+ * fails when no address is left. */
+static void test_request_stats_connect_failure(void)
+{
+    HINTERNET session = WinHttpOpen(AGENT, WINHTTP_ACCESS_TYPE_NO_PROXY, NULL, NULL, 0);
+    SOCKET s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    struct sockaddr_in addr = { AF_INET };
+    int length = sizeof(addr);
+    HINTERNET connect, request;
+    WINHTTP_REQUEST_STATS stats;
+    INTERNET_PORT port;
+
+    /* a port nobody listens on: bound, then closed */
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(s, (struct sockaddr *)&addr, sizeof(addr));
+    getsockname(s, (struct sockaddr *)&addr, &length);
+    port = ntohs(addr.sin_port);
+    closesocket(s);
+    WinHttpSetTimeouts(session, 3000, 3000, 3000, 3000);
+    connect = WinHttpConnect(session, L"127.0.0.1", port, 0);
+    request = WinHttpOpenRequest(connect, L"GET", L"/", NULL, NULL, NULL, 0);
+    SetLastError(0xdeadbeef);
+    ok_bool_err(WinHttpSendRequest(request, NULL, 0, NULL, 0, 0, 0), FALSE, ERROR_WINHTTP_CANNOT_CONNECT);
+    if (query_stats(request, &stats)) ok_int(stats.rgullStats[WinHttpConnectFailureCount], 1);
+    WinHttpCloseHandle(request);
+    WinHttpCloseHandle(connect);
+    WinHttpCloseHandle(session);
+}
+
+/* ---- asynchronous ------------------------------------------------------------ */
+
+struct async_context
+{
+    HANDLE done;
+    DWORD status;       /* the last completion */
+    DWORD error;        /* REQUEST_ERROR's */
+    DWORD read;         /* READ_COMPLETE's count */
+};
+
+static void CALLBACK async_callback(HINTERNET handle, DWORD_PTR context, DWORD status, void *info, DWORD length)
+{
+    struct async_context *ctx = (struct async_context *)context;
+
+    switch (status)
+    {
+    case WINHTTP_CALLBACK_STATUS_SENDREQUEST_COMPLETE:
+    case WINHTTP_CALLBACK_STATUS_HEADERS_AVAILABLE:
+        break;
+    case WINHTTP_CALLBACK_STATUS_READ_COMPLETE:
+        ctx->read = length;
+        break;
+    case WINHTTP_CALLBACK_STATUS_REQUEST_ERROR:
+        ctx->error = ((WINHTTP_ASYNC_RESULT *)info)->dwError;
+        break;
+    default:
+        return;
+    }
+    ctx->status = status;
+    SetEvent(ctx->done);
+}
+
+static BOOL async_wait(struct async_context *ctx, DWORD want)
+{
+    if (WaitForSingleObject(ctx->done, 5000))
+    {
+        ok(0, "no completion (waiting for %#lx)", want);
+        return FALSE;
+    }
+    ok(ctx->status == want, "completion %#lx (error %lu), want %#lx", ctx->status, ctx->error, want);
+    return ctx->status == want;
+}
+
+/* An asynchronous request sent, answered and read to its end. */
+static BOOL async_request(HINTERNET request, struct async_context *ctx, BOOL expire)
+{
+    char buffer[64];
+
+    WinHttpSetStatusCallback(request, async_callback, WINHTTP_CALLBACK_FLAG_ALL_COMPLETIONS, 0);
+    if (expire) ok(WinHttpSetOption(request, WINHTTP_OPTION_EXPIRE_CONNECTION, NULL, 0), "expire failed: %lu",
+                   GetLastError());
+    if (!WinHttpSendRequest(request, NULL, 0, NULL, 0, 0, (DWORD_PTR)ctx) ||
+        !async_wait(ctx, WINHTTP_CALLBACK_STATUS_SENDREQUEST_COMPLETE))
+        return FALSE;
+    if (!WinHttpReceiveResponse(request, NULL) || !async_wait(ctx, WINHTTP_CALLBACK_STATUS_HEADERS_AVAILABLE))
+        return FALSE;
+    do
+    {
+        if (!WinHttpReadData(request, buffer, sizeof(buffer), NULL) ||
+            !async_wait(ctx, WINHTTP_CALLBACK_STATUS_READ_COMPLETE))
+            return FALSE;
+    } while (ctx->read);
+    return TRUE;
+}
+
+/* Asynchronously too: an expired connection is not reused; the times and
+ * the connection GUID are there once the request is done. */
+static void test_async_expire_times(void)
+{
+    struct fixture f;
+    struct async_context ctx = { CreateEventW(NULL, FALSE, FALSE, NULL) };
+    HINTERNET request;
+    WINHTTP_REQUEST_TIMES times;
+    GUID a = guid_null, b = guid_null, c = guid_null;
+
+    if (!fixture_open_flags(&f, WINHTTP_FLAG_ASYNC)) return;
+    serve_keepalive(server_add_connection(f.srv));
+    serve_keepalive(server_add_connection(f.srv));
+
+    request = open_request(&f, NULL);
+    ok(async_request(request, &ctx, TRUE), "first request failed");
+    ok(query_guid(request, &a), "query failed: %lu", GetLastError());
+    if (query_times(request, &times)) check_times_in_order(&times, TRUE);
+    WinHttpCloseHandle(request);
+
+    request = open_request(&f, NULL);
+    ok(async_request(request, &ctx, FALSE), "second request failed");
+    ok(query_guid(request, &b), "query failed: %lu", GetLastError());
+    WinHttpCloseHandle(request);
+
+    request = open_request(&f, NULL);
+    ok(async_request(request, &ctx, FALSE), "third request failed");
+    ok(query_guid(request, &c), "query failed: %lu", GetLastError());
+    if (query_times(request, &times)) check_times_in_order(&times, FALSE);
+    WinHttpCloseHandle(request);
+
+    ok(!IsEqualGUID(&a, &b), "the expired connection was used again");
+    ok(IsEqualGUID(&b, &c), "the pooled connection has another GUID");
+    ok_int(server_connections(f.srv), 2);
+    fixture_stop(&f);
+    CloseHandle(ctx.done);
+}
+
+/* Asynchronously: too many interim responses end in REQUEST_ERROR. */
+static void test_async_max_status_continue(void)
+{
+    struct fixture f;
+    struct async_context ctx = { CreateEventW(NULL, FALSE, FALSE, NULL) };
+    struct script *c;
+    HINTERNET request;
+    DWORD value = 0;
+
+    if (!fixture_open_flags(&f, WINHTTP_FLAG_ASYNC)) return;
+    c = server_add_connection(f.srv);
+    script_recv_request(c);
+    script_send(c, continue_head, 0);
+    script_respond(c, 200, NULL, "hello");
+    script_close(c);
+
+    request = open_request(&f, NULL);
+    WinHttpSetStatusCallback(request, async_callback, WINHTTP_CALLBACK_FLAG_ALL_COMPLETIONS, 0);
+    ok(WinHttpSetOption(request, WINHTTP_OPTION_MAX_HTTP_STATUS_CONTINUE, &value, sizeof(value)), "set failed: %lu",
+       GetLastError());
+    if (WinHttpSendRequest(request, NULL, 0, NULL, 0, 0, (DWORD_PTR)&ctx) &&
+        async_wait(&ctx, WINHTTP_CALLBACK_STATUS_SENDREQUEST_COMPLETE) && WinHttpReceiveResponse(request, NULL) &&
+        async_wait(&ctx, WINHTTP_CALLBACK_STATUS_REQUEST_ERROR))
+        ok_int(ctx.error, ERROR_WINHTTP_INVALID_SERVER_RESPONSE);
+    WinHttpCloseHandle(request);
+    fixture_stop(&f);
+    CloseHandle(ctx.done);
+}
+
+/* ---- options with no effect to see ---------------------------------------------- */
+
+/* Documented as deprecated, having no effect: set and read back on request
+ * handles. */
+static void test_buffer_sizes(void)
+{
+    HINTERNET session = WinHttpOpen(AGENT, WINHTTP_ACCESS_TYPE_NO_PROXY, NULL, NULL, 0);
+    HINTERNET connect = WinHttpConnect(session, L"127.0.0.1", 80, 0);
+    HINTERNET request = WinHttpOpenRequest(connect, L"GET", L"/", NULL, NULL, NULL, 0);
+    static const DWORD options[] = { WINHTTP_OPTION_READ_BUFFER_SIZE, WINHTTP_OPTION_WRITE_BUFFER_SIZE };
+
+    for (size_t i = 0; i < ARRAY_SIZE(options); i++)
+    {
+        DWORD value = 4096, size = sizeof(value);
+
+        SetLastError(0xdeadbeef);
+        ok_bool_err(WinHttpSetOption(request, options[i], &value, sizeof(value)), TRUE, ERROR_SUCCESS);
+        value = 0;
+        ok(WinHttpQueryOption(request, options[i], &value, &size), "query %lu failed: %lu", options[i],
+           GetLastError());
+        ok_int(value, 4096);
+        SetLastError(0xdeadbeef);
+        ok_bool_err(WinHttpSetOption(session, options[i], &value, sizeof(value)), FALSE,
+                    ERROR_WINHTTP_INCORRECT_HANDLE_TYPE);
+    }
+    WinHttpCloseHandle(request);
+    WinHttpCloseHandle(connect);
+    WinHttpCloseHandle(session);
+}
+
+/* A session option, set only. */
+static void test_assured_non_blocking(void)
+{
+    HINTERNET session = WinHttpOpen(AGENT, WINHTTP_ACCESS_TYPE_NO_PROXY, NULL, NULL, WINHTTP_FLAG_ASYNC);
+    HINTERNET connect = WinHttpConnect(session, L"127.0.0.1", 80, 0);
+    HINTERNET request = WinHttpOpenRequest(connect, L"GET", L"/", NULL, NULL, NULL, 0);
+    BOOL value = TRUE;
+
+    SetLastError(0xdeadbeef);
+    ok_bool_err(WinHttpSetOption(session, WINHTTP_OPTION_ASSURED_NON_BLOCKING_CALLBACKS, &value, sizeof(value)), TRUE,
+                ERROR_SUCCESS);
+    SetLastError(0xdeadbeef);
+    ok_bool_err(WinHttpSetOption(request, WINHTTP_OPTION_ASSURED_NON_BLOCKING_CALLBACKS, &value, sizeof(value)),
+                FALSE, ERROR_WINHTTP_INCORRECT_HANDLE_TYPE);
+    WinHttpCloseHandle(request);
+    WinHttpCloseHandle(connect);
+    WinHttpCloseHandle(session);
+}
+
+TEST_CASES(
+    TEST(test_http_version_option),
+    TEST(test_http_version_wire),
+    TEST(test_connection_guid_reuse),
+    TEST(test_expire_connection),
+    TEST(test_match_connection_guid),
+    TEST(test_match_connection_guid_errors),
+    TEST(test_max_status_continue),
+    TEST(test_request_times),
+    TEST(test_request_stats),
+    TEST(test_request_stats_connect_failure),
+    TEST(test_async_expire_times),
+    TEST(test_async_max_status_continue),
+    TEST(test_buffer_sizes),
+    TEST(test_assured_non_blocking)
+);
+
+int main(int argc, char **argv)
+{
+    WSADATA data;
+
+    WSAStartup(MAKEWORD(2, 2), &data);
+    return harness_main(argc, argv, test_cases);
+}

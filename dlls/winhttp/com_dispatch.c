@@ -215,11 +215,9 @@ HRESULT com_result(HRESULT hr)
     IErrorInfo *info;
     WCHAR *text;
 
-    if (SUCCEEDED(hr))
-    {
-        SetErrorInfo(0, NULL);
-        return hr;
-    }
+    /* on success the error information is left alone: callers read it
+     * only after a failure, which always sets it */
+    if (SUCCEEDED(hr)) return hr;
     TRACE("failing with %#lx\n", hr);
     if (FAILED(CreateErrorInfo(&create))) return hr;
     ICreateErrorInfo_SetGUID(create, &IID_IWinHttpRequest);

@@ -119,27 +119,98 @@ static BOOL apply_client_cert(const struct com_settings *settings, HINTERNET req
     return ret;
 }
 
-DWORD com_settings_apply(const struct com_settings *settings, HINTERNET request)
+static INIT_ONCE defaults_once = INIT_ONCE_STATIC_INIT;
+static struct com_applied default_applied;
+
+/* A new request handle has the engine's defaults, which are the object's
+ * own (com_settings_init). */
+static BOOL CALLBACK init_default_applied(INIT_ONCE *once, void *param, void **context)
+{
+    struct com_applied *a = &default_applied;
+    struct com_settings defaults;
+
+    com_settings_init(&defaults);
+    memcpy(a->timeouts, defaults.timeouts, sizeof(a->timeouts));
+    a->enable_redirects = defaults.enable_redirects;
+    a->https_to_http_redirects = defaults.https_to_http_redirects;
+    a->revocation_check = defaults.revocation_check;
+    a->max_redirects = defaults.max_redirects;
+    a->max_header_size = defaults.max_header_size;
+    a->max_drain_size = defaults.max_drain_size;
+    a->autologon_policy = defaults.autologon_policy;
+    a->ssl_ignore_flags = defaults.ssl_ignore_flags;
+    com_settings_free(&defaults);
+    return TRUE;
+}
+
+void com_settings_reset_applied(struct com_applied *applied)
+{
+    InitOnceExecuteOnce(&defaults_once, init_default_applied, NULL, NULL);
+    *applied = default_applied;
+}
+
+/* Sets a DWORD option when it changed; FALSE when the set failed. */
+static BOOL update_dword(HINTERNET handle, DWORD option, DWORD value, DWORD *applied)
+{
+    if (value == *applied) return TRUE;
+    if (!set_dword(handle, option, value)) return FALSE;
+    *applied = value;
+    return TRUE;
+}
+
+static BOOL update_redirects(const struct com_settings *settings, struct com_applied *applied, HINTERNET request)
+{
+    if (settings->enable_redirects != applied->enable_redirects)
+    {
+        if (!set_dword(request, settings->enable_redirects ? WINHTTP_OPTION_ENABLE_FEATURE
+                                                           : WINHTTP_OPTION_DISABLE_FEATURE, WINHTTP_DISABLE_REDIRECTS))
+            return FALSE;
+        applied->enable_redirects = settings->enable_redirects;
+    }
+    if (settings->https_to_http_redirects != applied->https_to_http_redirects)
+    {
+        if (!set_dword(request, WINHTTP_OPTION_REDIRECT_POLICY,
+                       settings->https_to_http_redirects ? WINHTTP_OPTION_REDIRECT_POLICY_ALWAYS
+                                                         : WINHTTP_OPTION_REDIRECT_POLICY_DISALLOW_HTTPS_TO_HTTP))
+            return FALSE;
+        applied->https_to_http_redirects = settings->https_to_http_redirects;
+    }
+    return update_dword(request, WINHTTP_OPTION_MAX_HTTP_AUTOMATIC_REDIRECTS, settings->max_redirects,
+                        &applied->max_redirects);
+}
+
+static BOOL update_timeouts(const struct com_settings *settings, struct com_applied *applied, HINTERNET request)
 {
     const int *t = settings->timeouts;
+
+    if (!memcmp(t, applied->timeouts, sizeof(applied->timeouts))) return TRUE;
+    if (!WinHttpSetTimeouts(request, t[0], t[1], t[2], t[3])) return FALSE;
+    memcpy(applied->timeouts, t, sizeof(applied->timeouts));
+    return TRUE;
+}
+
+DWORD com_settings_apply(const struct com_settings *settings, struct com_applied *applied, HINTERNET request)
+{
     BOOL ok =
-        WinHttpSetTimeouts(request, t[0], t[1], t[2], t[3]) &&
-        set_dword(request, settings->enable_redirects ? WINHTTP_OPTION_ENABLE_FEATURE : WINHTTP_OPTION_DISABLE_FEATURE,
-                  WINHTTP_DISABLE_REDIRECTS) &&
-        set_dword(request, WINHTTP_OPTION_REDIRECT_POLICY,
-                  settings->https_to_http_redirects ? WINHTTP_OPTION_REDIRECT_POLICY_ALWAYS
-                                                    : WINHTTP_OPTION_REDIRECT_POLICY_DISALLOW_HTTPS_TO_HTTP) &&
-        set_dword(request, WINHTTP_OPTION_MAX_HTTP_AUTOMATIC_REDIRECTS, settings->max_redirects) &&
-        set_dword(request, WINHTTP_OPTION_MAX_RESPONSE_HEADER_SIZE, settings->max_header_size) &&
-        set_dword(request, WINHTTP_OPTION_MAX_RESPONSE_DRAIN_SIZE, settings->max_drain_size) &&
-        set_dword(request, WINHTTP_OPTION_AUTOLOGON_POLICY, settings->autologon_policy) &&
+        update_timeouts(settings, applied, request) &&
+        update_redirects(settings, applied, request) &&
+        update_dword(request, WINHTTP_OPTION_MAX_RESPONSE_HEADER_SIZE, settings->max_header_size,
+                     &applied->max_header_size) &&
+        update_dword(request, WINHTTP_OPTION_MAX_RESPONSE_DRAIN_SIZE, settings->max_drain_size,
+                     &applied->max_drain_size) &&
+        update_dword(request, WINHTTP_OPTION_AUTOLOGON_POLICY, settings->autologon_policy,
+                     &applied->autologon_policy) &&
         apply_proxy(settings, request) &&
         apply_client_cert(settings, request);
 
-    /* the security flags and revocation are for https requests only */
-    if (ok && settings->ssl_ignore_flags) set_dword(request, WINHTTP_OPTION_SECURITY_FLAGS, settings->ssl_ignore_flags);
-    if (ok && settings->revocation_check)
-        set_dword(request, WINHTTP_OPTION_ENABLE_FEATURE, WINHTTP_ENABLE_SSL_REVOCATION);
+    /* the security flags and revocation are for https requests only: an
+     * http request refuses them, which is no failure of the Send */
+    if (ok && settings->ssl_ignore_flags != applied->ssl_ignore_flags &&
+        set_dword(request, WINHTTP_OPTION_SECURITY_FLAGS, settings->ssl_ignore_flags))
+        applied->ssl_ignore_flags = settings->ssl_ignore_flags;
+    if (ok && settings->revocation_check && !applied->revocation_check &&
+        set_dword(request, WINHTTP_OPTION_ENABLE_FEATURE, WINHTTP_ENABLE_SSL_REVOCATION))
+        applied->revocation_check = TRUE;
     return ok ? ERROR_SUCCESS : GetLastError();
 }
 

@@ -45,10 +45,21 @@ struct com_settings
     WCHAR *client_cert;                   /* "LOCATION\store\subject", or NULL */
 };
 
+/* What a request handle was given, so that a Send sets only what changed
+ * (a new handle starts with the engine's defaults, which are the object's). */
+struct com_applied
+{
+    int timeouts[4];
+    BOOL enable_redirects, https_to_http_redirects, revocation_check;
+    DWORD max_redirects, max_header_size, max_drain_size, autologon_policy, ssl_ignore_flags;
+};
+
 void com_settings_init(struct com_settings *settings);
 void com_settings_free(struct com_settings *settings);
-/* Applies what a request handle takes before it is sent. */
-DWORD com_settings_apply(const struct com_settings *settings, HINTERNET request);
+void com_settings_reset_applied(struct com_applied *applied);
+/* Gives the request handle what it takes before it is sent and does not
+ * have yet. */
+DWORD com_settings_apply(const struct com_settings *settings, struct com_applied *applied, HINTERNET request);
 HRESULT com_option_get(struct com_settings *settings, HINTERNET request, LONG option, VARIANT *value);
 HRESULT com_option_put(struct com_settings *settings, HINTERNET session, LONG option, VARIANT value);
 
@@ -140,8 +151,11 @@ struct com_request
     BOOL async;
     WCHAR *verb, *url;
     HINTERNET session, connect, request;
+    WCHAR *connect_host;          /* the server of the connect handle, kept across Opens */
+    INTERNET_PORT connect_port;
     struct com_job *job;          /* the last Send */
     struct com_settings settings;
+    struct com_applied applied;   /* to the request handle */
     struct com_sinks sinks;
     BOOL sinks_gone;              /* the object is ending: no more events */
     HWND events_window;           /* made by the first asynchronous Send in an STA */

@@ -18,11 +18,18 @@ static HRESULT last_error_hr(void)
 
 /* ---- lifetime ------------------------------------------------------------------------- */
 
-static void close_request_handles(struct com_request *request)
+static void close_request_handle(struct com_request *request)
 {
     if (request->request) WinHttpCloseHandle(request->request);
+    request->request = NULL;
+}
+
+static void close_connect_handle(struct com_request *request)
+{
     if (request->connect) WinHttpCloseHandle(request->connect);
-    request->request = request->connect = NULL;
+    request->connect = NULL;
+    heap_free(request->connect_host);
+    request->connect_host = NULL;
 }
 
 /* Ends the last Send, if any: a running one is cancelled and fires nothing
@@ -40,7 +47,7 @@ static void drop_job(struct com_request *request)
 static void reset(struct com_request *request)
 {
     drop_job(request);
-    close_request_handles(request);
+    close_request_handle(request);
     heap_free(request->verb);
     heap_free(request->url);
     request->verb = request->url = NULL;
@@ -65,6 +72,7 @@ static void shutdown_request(struct com_request *request)
     EnterCriticalSection(&request->lock);
     request->sinks_gone = TRUE;
     reset(request);
+    close_connect_handle(request);
     if (request->session) WinHttpCloseHandle(request->session);
     request->session = NULL;
     com_sinks_clear(&request->sinks);
@@ -344,10 +352,15 @@ static HRESULT open_request(struct com_request *request, const WCHAR *verb, cons
     host = strndupW(parts.lpszHostName, parts.dwHostNameLength);
     object = escape_object_name(parts.lpszUrlPath, parts.dwUrlPathLength + parts.dwExtraInfoLength,
                                 request->settings.url_codepage);
+    /* a script's requests mostly go to one server: its connect handle stays */
+    if (request->connect && (!host || request->connect_port != parts.nPort || wcscmp(request->connect_host, host)))
+        close_connect_handle(request);
     if (!host || !object) hr = E_OUTOFMEMORY;
-    else if (!(request->connect = WinHttpConnect(request->session, host, parts.nPort, 0)))
+    else if (!request->connect && !(request->connect = WinHttpConnect(request->session, host, parts.nPort, 0)))
         hr = last_error_hr();
-    else if (!(request->request = WinHttpOpenRequest(request->connect, verb, object,
+    else if (!request->connect_host && !(request->connect_host = strdupW(host)))
+        hr = E_OUTOFMEMORY;
+    else if ((request->connect_port = parts.nPort), !(request->request = WinHttpOpenRequest(request->connect, verb, object,
                                                      request->settings.http_1_1 ? NULL : L"HTTP/1.0",
                                                      WINHTTP_NO_REFERER, accept,
                                                      open_flags(&request->settings,
@@ -355,7 +368,8 @@ static HRESULT open_request(struct com_request *request, const WCHAR *verb, cons
         hr = last_error_hr();
     heap_free(host);
     heap_free(object);
-    if (FAILED(hr)) close_request_handles(request);
+    if (FAILED(hr)) close_request_handle(request);
+    else com_settings_reset_applied(&request->applied);   /* a new handle has the engine's defaults */
     return hr;
 }
 
@@ -486,7 +500,7 @@ static HRESULT WINAPI request_Send(IWinHttpRequest *iface, VARIANT body)
     if ((_wcsicmp(request->verb, L"GET") &&
          FAILED(hr = com_body_from_variant(&body, request_body_codepage(request->request),
                                            &job->body, &job->body_size))) ||
-        com_settings_apply(&request->settings, request->request) != ERROR_SUCCESS)
+        com_settings_apply(&request->settings, &request->applied, request->request) != ERROR_SUCCESS)
     {
         if (SUCCEEDED(hr)) hr = last_error_hr();
         com_job_release(job);
@@ -542,18 +556,26 @@ static HRESULT WINAPI request_Abort(IWinHttpRequest *iface)
 
 /* ---- the response --------------------------------------------------------------------- */
 
-/* The finished response's job (a reference), or the error for the state. */
+/* The finished response's job (a reference), or the error for the state
+ * (NULL and S_OK: a response of no body). */
 static HRESULT response_job(struct com_request *request, struct com_job **out)
 {
-    struct com_job *job = request->job;
+    struct com_job *job;
+    HRESULT hr = S_OK;
 
     *out = NULL;
-    if (request->state != COM_SENT || !job) return BEFORE_SEND;
-    if (WaitForSingleObject(job->done, 0) != WAIT_OBJECT_0) return E_PENDING;
-    if (FAILED(job->result) && !job->headers_received) return BEFORE_SEND;
-    InterlockedIncrement(&job->refs);
-    *out = job;
-    return S_OK;
+    EnterCriticalSection(&request->lock);
+    job = request->job;
+    if (request->state != COM_SENT || !job) hr = BEFORE_SEND;
+    else if (WaitForSingleObject(job->done, 0) != WAIT_OBJECT_0) hr = E_PENDING;
+    else if (FAILED(job->result) && !job->headers_received) hr = BEFORE_SEND;
+    else
+    {
+        InterlockedIncrement(&job->refs);
+        *out = job;
+    }
+    LeaveCriticalSection(&request->lock);
+    return hr;
 }
 
 static HRESULT query_header_text(HINTERNET handle, DWORD level, const WCHAR *name, BSTR *out)
@@ -668,13 +690,10 @@ static HRESULT WINAPI request_get_ResponseText(IWinHttpRequest *iface, BSTR *tex
 
     TRACE("%p\n", request);
     if (!text) return com_result(E_INVALIDARG);
-    EnterCriticalSection(&request->lock);
-    hr = response_job(request, &job);
-    if (job && !WinHttpQueryHeaders(request->request, WINHTTP_QUERY_CONTENT_TYPE, WINHTTP_HEADER_NAME_BY_INDEX,
+    if (FAILED(hr = response_job(request, &job))) return com_result(hr);
+    if (job && !WinHttpQueryHeaders(job->request, WINHTTP_QUERY_CONTENT_TYPE, WINHTTP_HEADER_NAME_BY_INDEX,
                                     type, &size, WINHTTP_NO_HEADER_INDEX))
         type[0] = 0;
-    LeaveCriticalSection(&request->lock);
-    if (FAILED(hr)) return com_result(hr);
     if (!job) { *text = SysAllocString(L""); return com_result(*text ? S_OK : E_OUTOFMEMORY); }
     hr = com_text_decode(job->response->data, job->response->size, type, text);
     com_job_release(job);
@@ -692,10 +711,7 @@ static HRESULT WINAPI request_get_ResponseBody(IWinHttpRequest *iface, VARIANT *
 
     TRACE("%p\n", request);
     if (!body) return com_result(E_INVALIDARG);
-    EnterCriticalSection(&request->lock);
-    hr = response_job(request, &job);
-    LeaveCriticalSection(&request->lock);
-    if (FAILED(hr)) return com_result(hr);
+    if (FAILED(hr = response_job(request, &job))) return com_result(hr);
 
     size = job ? job->response->size : 0;
     if (size > ULONG_MAX || !(array = SafeArrayCreateVector(VT_UI1, 0, size))) hr = E_OUTOFMEMORY;
@@ -721,10 +737,7 @@ static HRESULT WINAPI request_get_ResponseStream(IWinHttpRequest *iface, VARIANT
 
     TRACE("%p\n", request);
     if (!body) return com_result(E_INVALIDARG);
-    EnterCriticalSection(&request->lock);
-    hr = response_job(request, &job);
-    LeaveCriticalSection(&request->lock);
-    if (FAILED(hr)) return com_result(hr);
+    if (FAILED(hr = response_job(request, &job))) return com_result(hr);
 
     bytes = job ? com_bytes_addref(job->response) : com_bytes_create();
     if (job) com_job_release(job);

@@ -119,7 +119,7 @@ enum com_state { COM_INITIALIZED, COM_OPEN, COM_SENT };
 
 /* One Send; shared by the object and, in asynchronous mode, the pool thread
  * that runs it.  Its fields past `lock`-free ones are written by the runner
- * and read by the object once `done` is set (or under the object's lock). */
+ * and read by the object once it has finished (or under the object's lock). */
 struct com_job
 {
     LONG refs;
@@ -129,7 +129,8 @@ struct com_job
     DWORD body_size;
     BOOL async;
     HWND events_window;           /* asynchronous in an STA: the object's thread fires the events */
-    HANDLE done;                  /* manual reset: the Send has ended */
+    volatile LONG finished;       /* the Send has ended (com_job_finished) */
+    HANDLE done;                  /* made by the first waiter only: no kernel object per Send */
     volatile LONG aborted;        /* Abort, Open or the object's end: stop, fire nothing */
     BOOL headers_received;
     HRESULT result;
@@ -173,6 +174,10 @@ void com_request_internal_release(struct com_request *request);
 HRESULT com_job_start(struct com_request *request, struct com_job *job);
 void com_job_release(struct com_job *job);
 void com_job_abort(struct com_job *job);
+static inline BOOL com_job_finished(struct com_job *job)
+{
+    return InterlockedCompareExchange(&job->finished, 0, 0) != 0;
+}
 /* Waits for the job, dispatching COM calls and messages meanwhile (an STA
  * must keep delivering the events the job sends it); FALSE on timeout. */
 BOOL com_job_wait(struct com_job *job, DWORD timeout_ms);

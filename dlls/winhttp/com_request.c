@@ -479,15 +479,14 @@ static HRESULT WINAPI request_Send(IWinHttpRequest *iface, VARIANT body)
         return com_result(BEFORE_OPEN);
     }
     /* one request handle carries one Send at a time */
-    if (request->job && WaitForSingleObject(request->job->done, 0) != WAIT_OBJECT_0)
+    if (request->job && !com_job_finished(request->job))
     {
         LeaveCriticalSection(&request->lock);
         return com_result(AFTER_SEND);
     }
     drop_job(request);
-    if (!(job = heap_alloc_zero(sizeof(*job))) || !(job->done = CreateEventW(NULL, TRUE, FALSE, NULL)))
+    if (!(job = heap_alloc_zero(sizeof(*job))))
     {
-        heap_free(job);
         LeaveCriticalSection(&request->lock);
         return com_result(E_OUTOFMEMORY);
     }
@@ -567,7 +566,7 @@ static HRESULT response_job(struct com_request *request, struct com_job **out)
     EnterCriticalSection(&request->lock);
     job = request->job;
     if (request->state != COM_SENT || !job) hr = BEFORE_SEND;
-    else if (WaitForSingleObject(job->done, 0) != WAIT_OBJECT_0) hr = E_PENDING;
+    else if (!com_job_finished(job)) hr = E_PENDING;
     else if (FAILED(job->result) && !job->headers_received) hr = BEFORE_SEND;
     else
     {

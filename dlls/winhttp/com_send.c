@@ -97,6 +97,17 @@ static HRESULT run(struct com_job *job)
     return S_OK;
 }
 
+/* The end of a Send: the flag first, then the event of a waiter, if one
+ * made it (com_job_wait publishes its event before it reads the flag, so
+ * one of the two always sees the other). */
+static void mark_finished(struct com_job *job)
+{
+    HANDLE done;
+
+    InterlockedExchange(&job->finished, 1);
+    if ((done = InterlockedCompareExchangePointer(&job->done, NULL, NULL))) SetEvent(done);
+}
+
 /* Runs the job and drops the runner's references; returns its result. */
 static HRESULT run_job(struct com_job *job)
 {
@@ -114,7 +125,7 @@ static HRESULT run_job(struct com_job *job)
     }
     TRACE("job %p: %#lx\n", job, hr);
     job->result = hr;
-    SetEvent(job->done);
+    mark_finished(job);
     com_job_release(job);
     com_request_internal_release(owner);
     return hr;
@@ -136,7 +147,7 @@ HRESULT com_job_start(struct com_request *request, struct com_job *job)
     if (TrySubmitThreadpoolCallback(job_callback, job, NULL)) return S_OK;
     hr = last_error_hr();
     job->result = hr;
-    SetEvent(job->done);
+    mark_finished(job);
     com_job_release(job);
     com_request_internal_release(request);
     return hr;
@@ -144,9 +155,19 @@ HRESULT com_job_start(struct com_request *request, struct com_job *job)
 
 BOOL com_job_wait(struct com_job *job, DWORD timeout_ms)
 {
+    HANDLE done, event;
     DWORD index;
-    HRESULT hr = CoWaitForMultipleHandles(0, timeout_ms, 1, &job->done, &index);
+    HRESULT hr;
 
-    if (hr == CO_E_NOTINITIALIZED) return WaitForSingleObject(job->done, timeout_ms) == WAIT_OBJECT_0;
+    if (com_job_finished(job)) return TRUE;
+    if (!(done = InterlockedCompareExchangePointer(&job->done, NULL, NULL)))
+    {
+        if (!(event = CreateEventW(NULL, TRUE, FALSE, NULL))) return FALSE;
+        if ((done = InterlockedCompareExchangePointer(&job->done, event, NULL))) CloseHandle(event);
+        else done = event;
+    }
+    if (com_job_finished(job)) return TRUE;
+    hr = CoWaitForMultipleHandles(0, timeout_ms, 1, &done, &index);
+    if (hr == CO_E_NOTINITIALIZED) return WaitForSingleObject(done, timeout_ms) == WAIT_OBJECT_0;
     return hr == S_OK;
 }

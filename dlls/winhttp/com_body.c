@@ -2,6 +2,7 @@
  * arrays, streams), ResponseText's decoding, and ResponseStream, an IStream
  * over the response's bytes that outlives the object. */
 #include "com_private.h"
+#include "charset.h"
 
 /* ---- shared bytes ------------------------------------------------------------------- */
 
@@ -40,57 +41,12 @@ BOOL com_bytes_reserve(struct com_bytes *bytes, size_t more)
     return TRUE;
 }
 
-/* ---- charsets --------------------------------------------------------------------------- */
-
-static const struct { const WCHAR *name; UINT codepage; } charsets[] =
-{
-    { L"utf-8", CP_UTF8 }, { L"utf8", CP_UTF8 }, { L"unicode-1-1-utf-8", CP_UTF8 },
-    { L"utf-16", 1200 }, { L"utf-16le", 1200 }, { L"unicode", 1200 }, { L"utf-16be", 1201 },
-    { L"us-ascii", 20127 }, { L"ascii", 20127 },
-    { L"iso-8859-1", 28591 }, { L"latin1", 28591 }, { L"l1", 28591 },
-    { L"shift_jis", 932 }, { L"shift-jis", 932 }, { L"sjis", 932 }, { L"x-sjis", 932 },
-    { L"euc-jp", 20932 }, { L"iso-2022-jp", 50220 },
-    { L"gb2312", 936 }, { L"gbk", 936 }, { L"gb18030", 54936 }, { L"big5", 950 },
-    { L"euc-kr", 949 }, { L"ks_c_5601-1987", 949 }, { L"koi8-r", 20866 }, { L"koi8-u", 21866 },
-};
-
-static UINT charset_to_codepage(const WCHAR *name, size_t length)
-{
-    WCHAR buf[32], *end;
-    unsigned long number;
-    size_t i;
-
-    if (!length || length >= ARRAY_SIZE(buf)) return 0;
-    for (i = 0; i < length; i++) buf[i] = towlower(name[i]);
-    buf[length] = 0;
-    for (i = 0; i < ARRAY_SIZE(charsets); i++)
-        if (!wcscmp(buf, charsets[i].name)) return charsets[i].codepage;
-    /* families named by number */
-    if (!wcsncmp(buf, L"windows-", 8) && (number = wcstoul(buf + 8, &end, 10)) && !*end) return number;
-    if (!wcsncmp(buf, L"cp", 2) && (number = wcstoul(buf + 2, &end, 10)) && !*end) return number;
-    if (!wcsncmp(buf, L"iso-8859-", 9) && (number = wcstoul(buf + 9, &end, 10)) && !*end && number <= 16)
-        return 28590 + number;
-    return 0;
-}
+/* ---- charsets ---------------------------------------------------------------------------- */
 
 UINT com_charset_codepage(const WCHAR *content_type, UINT fallback)
 {
-    const WCHAR *p = content_type, *start;
-    UINT codepage;
-
-    while (p && (p = wcschr(p, ';')))
-    {
-        for (p++; *p == ' ' || *p == '\t'; p++) ;
-        if (_wcsnicmp(p, L"charset", 7)) continue;
-        for (p += 7; *p == ' ' || *p == '\t'; p++) ;
-        if (*p++ != '=') continue;
-        for (; *p == ' ' || *p == '\t'; p++) ;
-        if (*p == '"') p++;
-        for (start = p; *p && *p != ';' && *p != '"' && *p != ' ' && *p != '\t'; p++) ;
-        if ((codepage = charset_to_codepage(start, p - start))) return codepage;
-        return fallback;
-    }
-    return fallback;
+    if (!content_type) return fallback;
+    return charset_codepage((const wchar16 *)content_type, wcslen(content_type), fallback);
 }
 
 /* ---- ResponseText ---------------------------------------------------------------------- */
@@ -115,7 +71,8 @@ HRESULT com_text_decode(const BYTE *data, size_t size, const WCHAR *content_type
         codepage = CP_UTF8, data += 3, size -= 3;
     else if (size >= 2 && data[0] == 0xff && data[1] == 0xfe) return decode_utf16(data + 2, size - 2, FALSE, text);
     else if (size >= 2 && data[0] == 0xfe && data[1] == 0xff) return decode_utf16(data + 2, size - 2, TRUE, text);
-    else if (codepage == 1200 || codepage == 1201) return decode_utf16(data, size, codepage == 1201, text);
+    else if (codepage == CHARSET_UTF16LE || codepage == CHARSET_UTF16BE)
+        return decode_utf16(data, size, codepage == CHARSET_UTF16BE, text);
 
     if (size > INT_MAX) return E_OUTOFMEMORY;
     if (!size) return (*text = SysAllocString(L"")) ? S_OK : E_OUTOFMEMORY;
@@ -139,7 +96,7 @@ static HRESULT body_from_string(const WCHAR *string, UINT codepage, BYTE **data,
     int count;
 
     if (!length) return S_OK;
-    if (codepage == 1200)
+    if (codepage == CHARSET_UTF16LE)
     {
         if (!(*data = heap_alloc(length * sizeof(WCHAR)))) return E_OUTOFMEMORY;
         memcpy(*data, string, length * sizeof(WCHAR));

@@ -3,11 +3,14 @@
  * byte stream from a server, fed in splits drawn from the seed through the
  * head parser (skipping 1xx), body framing and the chunked decoder, for up to
  * a few pipelined responses.  The same bytes also drive the request writer as
- * UTF-16, checking that no CR or LF ever escapes into a line. */
+ * UTF-16, checking that no CR or LF ever escapes into a line, and the
+ * Content-Type charset reader (charset.c), whose answer is the fallback or a
+ * code page. */
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 #include "http.h"
+#include "charset.h"
 
 struct splitter { uint32_t state; };
 
@@ -130,6 +133,20 @@ static void fuzz_writer(const uint8_t *data, size_t size, unsigned flags)
     free(w);
 }
 
+/* The bytes as a UTF-16 media type, in a heap block of exactly its size. */
+static void fuzz_charset(const uint8_t *data, size_t size)
+{
+    size_t len = size / 2;
+    wchar16 *type = malloc(len ? len * sizeof(wchar16) : 1);
+    unsigned int codepage;
+
+    if (!type) return;
+    memcpy(type, data, len * sizeof(wchar16));
+    codepage = charset_codepage(type, len, 7);
+    assert(codepage == 7 || (codepage > 0 && codepage <= 65535));
+    free(type);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const enum http_request_kind kinds[] = { HTTP_REQUEST_OTHER, HTTP_REQUEST_HEAD, HTTP_REQUEST_CONNECT };
@@ -145,6 +162,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     out_cap = 1 + data[2] % 128;
     s.state = data[3] | (uint32_t)data[2] << 8;
     fuzz_writer(data, size, data[0] & (HTTP_ESCAPE_PERCENT | HTTP_ESCAPE_DISABLE | HTTP_ESCAPE_DISABLE_QUERY));
+    fuzz_charset(data, size);
     data += 4;
     size -= 4;
 

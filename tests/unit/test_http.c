@@ -4,6 +4,7 @@
 #include <uchar.h>
 #include "unit.h"
 #include "http.h"
+#include "charset.h"
 
 #define W(s) ((const wchar16 *)u##s)
 
@@ -742,6 +743,48 @@ static void test_buf(void)
     CHECK(!b.data && !b.len);
 }
 
+/* charset.c: the charset parameter of a Content-Type as a code page */
+static void check_charset(const wchar16 *type, unsigned int want)
+{
+    unsigned int got = charset_codepage(type, wcslen16(type), 7);
+    CHECK_MSG(got == want, "charset of the type %u: got %u, want %u", (unsigned)wcslen16(type), got, want);
+}
+
+static void test_charset(void)
+{
+    check_charset(W("text/plain; charset=utf-8"), CHARSET_UTF8);
+    check_charset(W("text/html;charset=\"ISO-8859-1\""), 28591);
+    check_charset(W("text/plain; Charset = UTF-8"), CHARSET_UTF8);           /* lenient spaces, any case */
+    check_charset(W("text/plain; format=flowed; charset=koi8-r"), 20866);   /* not the first parameter */
+    check_charset(W("text/plain; charset=windows-1252; x=y"), 1252);
+    check_charset(W("text/plain; charset=cp1251"), 1251);
+    check_charset(W("text/plain; charset=iso-8859-2"), 28592);
+    check_charset(W("text/plain; charset=utf-16be"), CHARSET_UTF16BE);
+    check_charset(W("text/plain; charset=Shift_JIS"), 932);
+    /* nothing this table knows: the fallback */
+    check_charset(W("text/plain"), 7);
+    check_charset(W(""), 7);
+    check_charset(W("charset=utf-8"), 7);                      /* not after a ';' */
+    check_charset(W("text/plain; charsetx=utf-8"), 7);
+    check_charset(W("text/plain; charset"), 7);
+    check_charset(W("text/plain; charset="), 7);
+    check_charset(W("text/plain; charset=\""), 7);
+    check_charset(W("text/plain; charset=klingon"), 7);
+    check_charset(W("text/plain; charset=iso-8859-99"), 7);
+    check_charset(W("text/plain; charset=windows-99999999999999999999"), 7);   /* no overflow */
+    check_charset(W("text/plain; charset=windows-"), 7);
+    check_charset(W("text/plain; charset=utf-8xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"), 7);
+    check_charset(W("text/plain; charset=utf\u00e9-8"), 7);    /* not ASCII */
+    /* the length bounds the reading: a NUL inside is not an end, nor allowed */
+    {
+        static const wchar16 cut[] = { ';', 'c', 'h', 'a', 'r', 's', 'e', 't', '=', 'u', 't', 'f', '-', '8' };
+        static const wchar16 nul[] = { ';', 'c', 'h', 'a', 'r', 's', 'e', 't', '=', 'u', 't', 'f', '-', '8', 0, 'x' };
+        CHECK_INT(charset_codepage(cut, 13, 7), 7);             /* "utf-" */
+        CHECK_INT(charset_codepage(cut, 14, 7), CHARSET_UTF8);
+        CHECK_INT(charset_codepage(nul, 16, 7), 7);
+    }
+}
+
 int main(void)
 {
     test_basic();
@@ -758,5 +801,6 @@ int main(void)
     test_writer_refusals();
     test_escaping();
     test_buf();
+    test_charset();
     return UNIT_DONE();
 }

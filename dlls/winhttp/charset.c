@@ -54,11 +54,25 @@ static unsigned int lookup(const char *name)
     return 0;
 }
 
+unsigned int charset_name_codepage(const wchar16 *name, size_t len)
+{
+    char lowered[MAX_NAME + 1];
+    size_t i;
+
+    if (!len || len > MAX_NAME) return 0;
+    for (i = 0; i < len; i++)
+    {
+        if (name[i] < 0x21 || name[i] > 0x7e) return 0;
+        lowered[i] = (char)lower(name[i]);
+    }
+    lowered[len] = 0;
+    return lookup(lowered);
+}
+
 unsigned int charset_codepage(const wchar16 *type, size_t len, unsigned int fallback)
 {
     static const char charset[] = "charset";
-    size_t pos = 0, i, n;
-    char name[MAX_NAME + 1];
+    size_t pos = 0, i, start;
     unsigned int codepage;
 
     while (pos < len)
@@ -74,13 +88,8 @@ unsigned int charset_codepage(const wchar16 *type, size_t len, unsigned int fall
         if (pos >= len || type[pos] != '=') continue;
         for (pos++; pos < len && is_space(type[pos]); pos++) ;
         if (pos < len && type[pos] == '"') pos++;
-        for (n = 0; pos < len && type[pos] != ';' && type[pos] != '"' && !is_space(type[pos]); pos++)
-        {
-            if (n == MAX_NAME || type[pos] < 0x21 || type[pos] > 0x7e) return fallback;
-            name[n++] = (char)lower(type[pos]);
-        }
-        name[n] = 0;
-        return (codepage = lookup(name)) ? codepage : fallback;
+        for (start = pos; pos < len && type[pos] != ';' && type[pos] != '"' && !is_space(type[pos]); pos++) ;
+        return (codepage = charset_name_codepage(type + start, pos - start)) ? codepage : fallback;
     }
     return fallback;
 }

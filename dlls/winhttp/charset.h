@@ -16,4 +16,7 @@
  * names a charset this table does not know. */
 unsigned int charset_codepage(const wchar16 *type, size_t len, unsigned int fallback);
 
+/* The code page of a charset name[0..len) ("utf-8", "Windows-1252"), or 0. */
+unsigned int charset_name_codepage(const wchar16 *name, size_t len);
+
 #endif

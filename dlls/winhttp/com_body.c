@@ -41,6 +41,26 @@ BOOL com_bytes_reserve(struct com_bytes *bytes, size_t more)
     return TRUE;
 }
 
+/* A SAFEARRAY of VT_UI1 holding a copy of the bytes (ResponseBody, and
+ * OnResponseDataAvailable's blocks). */
+HRESULT com_byte_array(const BYTE *data, size_t size, SAFEARRAY **out)
+{
+    SAFEARRAY *array;
+    void *elements;
+    HRESULT hr;
+
+    if (size > ULONG_MAX || !(array = SafeArrayCreateVector(VT_UI1, 0, size))) return E_OUTOFMEMORY;
+    if (FAILED(hr = SafeArrayAccessData(array, &elements)))
+    {
+        SafeArrayDestroy(array);
+        return hr;
+    }
+    if (size) memcpy(elements, data, size);
+    SafeArrayUnaccessData(array);
+    *out = array;
+    return S_OK;
+}
+
 /* ---- charsets ---------------------------------------------------------------------------- */
 
 UINT com_charset_codepage(const WCHAR *content_type, UINT fallback)
@@ -90,12 +110,27 @@ HRESULT com_text_decode(const BYTE *data, size_t size, const WCHAR *content_type
 
 /* ---- Send's body ------------------------------------------------------------------------ */
 
-static HRESULT body_from_string(const WCHAR *string, UINT codepage, BYTE **data, DWORD *size)
+/* The codepage text goes out in: the charset of the Content-Type the
+ * application set, UTF-8 otherwise. */
+static UINT request_text_codepage(HINTERNET request)
+{
+    WCHAR type[256];
+    DWORD size = sizeof(type);
+
+    if (!WinHttpQueryHeaders(request, WINHTTP_QUERY_CONTENT_TYPE | WINHTTP_QUERY_FLAG_REQUEST_HEADERS,
+                             WINHTTP_HEADER_NAME_BY_INDEX, type, &size, WINHTTP_NO_HEADER_INDEX))
+        return CP_UTF8;
+    return com_charset_codepage(type, CP_UTF8);
+}
+
+static HRESULT body_from_string(const WCHAR *string, HINTERNET request, BYTE **data, DWORD *size)
 {
     int length = string ? SysStringLen((BSTR)string) : 0;
+    UINT codepage;
     int count;
 
     if (!length) return S_OK;
+    codepage = request_text_codepage(request);
     if (codepage == CHARSET_UTF16LE)
     {
         if (!(*data = heap_alloc(length * sizeof(WCHAR)))) return E_OUTOFMEMORY;
@@ -162,7 +197,7 @@ static HRESULT body_from_stream(IStream *stream, BYTE **data, DWORD *size)
     return hr;
 }
 
-HRESULT com_body_from_variant(VARIANT *body, UINT codepage, BYTE **data, DWORD *size)
+HRESULT com_body_from_variant(VARIANT *body, HINTERNET request, BYTE **data, DWORD *size)
 {
     VARIANT *value = body, text;
     IStream *stream;
@@ -178,9 +213,9 @@ HRESULT com_body_from_variant(VARIANT *body, UINT codepage, BYTE **data, DWORD *
     case VT_ERROR:
         return S_OK;
     case VT_BSTR:
-        return body_from_string(V_BSTR(value), codepage, data, size);
+        return body_from_string(V_BSTR(value), request, data, size);
     case VT_BSTR | VT_BYREF:
-        return body_from_string(*V_BSTRREF(value), codepage, data, size);
+        return body_from_string(*V_BSTRREF(value), request, data, size);
     case VT_ARRAY | VT_UI1:
     case VT_ARRAY | VT_I1:
         return body_from_array(V_ARRAY(value), data, size);
@@ -203,7 +238,7 @@ HRESULT com_body_from_variant(VARIANT *body, UINT codepage, BYTE **data, DWORD *
         /* numbers, dates, booleans: their text, as a script would write them */
         VariantInit(&text);
         if (FAILED(VariantChangeType(&text, value, 0, VT_BSTR))) return DISP_E_TYPEMISMATCH;
-        hr = body_from_string(V_BSTR(&text), codepage, data, size);
+        hr = body_from_string(V_BSTR(&text), request, data, size);
         VariantClear(&text);
         return hr;
     }

@@ -320,7 +320,6 @@ static void call_sink(IWinHttpRequestEvents *sink, enum com_event event, const s
 {
     SAFEARRAY *array;
     BSTR text;
-    void *data;
 
     switch (event)
     {
@@ -332,13 +331,8 @@ static void call_sink(IWinHttpRequestEvents *sink, enum com_event event, const s
         SysFreeString(text);
         break;
     case EVENT_DATA:
-        if (args->size > ULONG_MAX || !(array = SafeArrayCreateVector(VT_UI1, 0, args->size))) break;
-        if (SUCCEEDED(SafeArrayAccessData(array, &data)))
-        {
-            memcpy(data, args->data, args->size);
-            SafeArrayUnaccessData(array);
-            IWinHttpRequestEvents_OnResponseDataAvailable(sink, &array);
-        }
+        if (FAILED(com_byte_array(args->data, args->size, &array))) break;
+        IWinHttpRequestEvents_OnResponseDataAvailable(sink, &array);
         SafeArrayDestroy(array);
         break;
     case EVENT_FINISHED:

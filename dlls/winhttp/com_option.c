@@ -3,6 +3,7 @@
  * SetAutoLogonPolicy and SetClientCertificate: kept by the object across
  * Open calls and applied to each request handle before it is sent. */
 #include "com_private.h"
+#include "charset.h"
 
 #define DEFAULT_USER_AGENT L"Mozilla/4.0 (compatible; Win32; WinHttp.WinHttpRequest.5)"
 #define SSL_IGNORE_ALL (SslErrorFlag_UnknownCA | SslErrorFlag_CertWrongUsage | \
@@ -319,7 +320,7 @@ static HRESULT to_string(VARIANT *value, WCHAR **out)
 /* A code page as a number or a charset name ("utf-8", "windows-1252"). */
 static HRESULT to_codepage(VARIANT *value, UINT *codepage)
 {
-    WCHAR *name, *type;
+    WCHAR *name;
     LONG number;
     HRESULT hr;
 
@@ -330,16 +331,11 @@ static HRESULT to_codepage(VARIANT *value, UINT *codepage)
         return S_OK;
     }
     if (FAILED(hr = to_string(value, &name))) return hr;
-    if ((type = heap_alloc((wcslen(name) + 16) * sizeof(WCHAR))))
-    {
-        wcscpy(type, L"x/x; charset=");
-        wcscat(type, name);
-        *codepage = com_charset_codepage(type, 0);
-        heap_free(type);
-    }
+    number = charset_name_codepage((const wchar16 *)name, wcslen(name));
     heap_free(name);
-    if (!type) return E_OUTOFMEMORY;
-    return *codepage ? S_OK : E_INVALIDARG;
+    if (!number) return E_INVALIDARG;
+    *codepage = number;
+    return S_OK;
 }
 
 static HRESULT put_user_agent(struct com_settings *settings, HINTERNET session, VARIANT *value)

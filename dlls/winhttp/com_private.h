@@ -24,6 +24,13 @@
 #include <ocidl.h>
 #include "httprequest.h"
 
+/* The thread's last error as an HRESULT (never S_OK). */
+static inline HRESULT last_error_hr(void)
+{
+    DWORD error = GetLastError();
+    return HRESULT_FROM_WIN32(error ? error : ERROR_INTERNAL_ERROR);
+}
+
 /* ---- settings kept by the object across Open calls -------------------------------- */
 
 struct com_settings
@@ -78,10 +85,12 @@ void com_bytes_release(struct com_bytes *bytes);
 /* Makes room for at least `more` bytes past size; FALSE when out of memory. */
 BOOL com_bytes_reserve(struct com_bytes *bytes, size_t more);
 HRESULT com_stream_create(struct com_bytes *bytes, IStream **out);
+HRESULT com_byte_array(const BYTE *data, size_t size, SAFEARRAY **out);
 
-/* A Send's body as bytes (BSTR as UTF-8 or the Content-Type's charset, byte
- * arrays, streams, references to them). */
-HRESULT com_body_from_variant(VARIANT *body, UINT codepage, BYTE **data, DWORD *size);
+/* A Send's body as bytes (text in the charset of the Content-Type the
+ * application set on the request handle, else UTF-8; byte arrays, streams,
+ * references to them). */
+HRESULT com_body_from_variant(VARIANT *body, HINTERNET request, BYTE **data, DWORD *size);
 /* The response's bytes as text, by its BOM or Content-Type charset (UTF-8
  * when it names none). */
 HRESULT com_text_decode(const BYTE *data, size_t size, const WCHAR *content_type, BSTR *text);

@@ -10,12 +10,6 @@
 #define BEFORE_SEND HRESULT_FROM_WIN32(ERROR_WINHTTP_CANNOT_CALL_BEFORE_SEND)
 #define AFTER_SEND HRESULT_FROM_WIN32(ERROR_WINHTTP_CANNOT_CALL_AFTER_SEND)
 
-static HRESULT last_error_hr(void)
-{
-    DWORD error = GetLastError();
-    return HRESULT_FROM_WIN32(error ? error : ERROR_INTERNAL_ERROR);
-}
-
 /* ---- lifetime ------------------------------------------------------------------------- */
 
 static void close_request_handle(struct com_request *request)
@@ -298,17 +292,20 @@ static HRESULT ensure_session(struct com_request *request)
     return S_OK;
 }
 
-/* The object name with characters past ASCII escaped as %XX of their bytes
- * in the URLCodePage: the URL is text, the request line is bytes. */
-static WCHAR *escape_object_name(const WCHAR *path, size_t length, UINT codepage)
+/* The object name for WinHttpOpenRequest.  The engine escapes characters
+ * past ASCII as %XX of their UTF-8 bytes, the default URLCodePage; another
+ * code page's bytes are escaped here: the URL is text, the request line is
+ * bytes. */
+static WCHAR *object_name(const WCHAR *path, size_t length, UINT codepage)
 {
     static const char hex[] = "0123456789ABCDEF";
     char *bytes;
     WCHAR *out, *p;
     int count, i;
 
-    count = WideCharToMultiByte(codepage, 0, path, length, NULL, 0, NULL, NULL);
     if (!length) return strdupW(L"/");
+    if (codepage == CP_UTF8) return strndupW(path, length);
+    count = WideCharToMultiByte(codepage, 0, path, length, NULL, 0, NULL, NULL);
     if (count <= 0 || !(bytes = heap_alloc(count))) return NULL;
     WideCharToMultiByte(codepage, 0, path, length, bytes, count, NULL, NULL);
     if (!(out = heap_alloc((count * 3 + 1) * sizeof(WCHAR)))) { heap_free(bytes); return NULL; }
@@ -350,8 +347,8 @@ static HRESULT open_request(struct com_request *request, const WCHAR *verb, cons
     if (FAILED(hr = ensure_session(request))) return hr;
 
     host = strndupW(parts.lpszHostName, parts.dwHostNameLength);
-    object = escape_object_name(parts.lpszUrlPath, parts.dwUrlPathLength + parts.dwExtraInfoLength,
-                                request->settings.url_codepage);
+    object = object_name(parts.lpszUrlPath, parts.dwUrlPathLength + parts.dwExtraInfoLength,
+                         request->settings.url_codepage);
     /* a script's requests mostly go to one server: its connect handle stays */
     if (request->connect && (!host || request->connect_port != parts.nPort || wcscmp(request->connect_host, host)))
         close_connect_handle(request);
@@ -452,19 +449,6 @@ static HWND events_window(struct com_request *request)
     return request->thread_id == GetCurrentThreadId() ? request->events_window : NULL;
 }
 
-/* The codepage a string body goes out in: the charset of the Content-Type
- * the application set, UTF-8 otherwise. */
-static UINT request_body_codepage(HINTERNET handle)
-{
-    WCHAR type[256];
-    DWORD size = sizeof(type);
-
-    if (!WinHttpQueryHeaders(handle, WINHTTP_QUERY_CONTENT_TYPE | WINHTTP_QUERY_FLAG_REQUEST_HEADERS,
-                             WINHTTP_HEADER_NAME_BY_INDEX, type, &size, WINHTTP_NO_HEADER_INDEX))
-        return CP_UTF8;
-    return com_charset_codepage(type, CP_UTF8);
-}
-
 static HRESULT WINAPI request_Send(IWinHttpRequest *iface, VARIANT body)
 {
     struct com_request *request = impl_from_IWinHttpRequest(iface);
@@ -497,8 +481,7 @@ static HRESULT WINAPI request_Send(IWinHttpRequest *iface, VARIANT body)
         WARN("no window for events: they come on the pool thread\n");
     /* documented: a GET goes without the body it is given */
     if ((_wcsicmp(request->verb, L"GET") &&
-         FAILED(hr = com_body_from_variant(&body, request_body_codepage(request->request),
-                                           &job->body, &job->body_size))) ||
+         FAILED(hr = com_body_from_variant(&body, request->request, &job->body, &job->body_size))) ||
         com_settings_apply(&request->settings, &request->applied, request->request) != ERROR_SUCCESS)
     {
         if (SUCCEEDED(hr)) hr = last_error_hr();
@@ -555,8 +538,8 @@ static HRESULT WINAPI request_Abort(IWinHttpRequest *iface)
 
 /* ---- the response --------------------------------------------------------------------- */
 
-/* The finished response's job (a reference), or the error for the state
- * (NULL and S_OK: a response of no body). */
+/* The finished response's job (a reference: its response is there), or
+ * the error for the state. */
 static HRESULT response_job(struct com_request *request, struct com_job **out)
 {
     struct com_job *job;
@@ -690,10 +673,9 @@ static HRESULT WINAPI request_get_ResponseText(IWinHttpRequest *iface, BSTR *tex
     TRACE("%p\n", request);
     if (!text) return com_result(E_INVALIDARG);
     if (FAILED(hr = response_job(request, &job))) return com_result(hr);
-    if (job && !WinHttpQueryHeaders(job->request, WINHTTP_QUERY_CONTENT_TYPE, WINHTTP_HEADER_NAME_BY_INDEX,
-                                    type, &size, WINHTTP_NO_HEADER_INDEX))
+    if (!WinHttpQueryHeaders(job->request, WINHTTP_QUERY_CONTENT_TYPE, WINHTTP_HEADER_NAME_BY_INDEX,
+                             type, &size, WINHTTP_NO_HEADER_INDEX))
         type[0] = 0;
-    if (!job) { *text = SysAllocString(L""); return com_result(*text ? S_OK : E_OUTOFMEMORY); }
     hr = com_text_decode(job->response->data, job->response->size, type, text);
     com_job_release(job);
     return com_result(hr);
@@ -704,32 +686,23 @@ static HRESULT WINAPI request_get_ResponseBody(IWinHttpRequest *iface, VARIANT *
     struct com_request *request = impl_from_IWinHttpRequest(iface);
     struct com_job *job;
     SAFEARRAY *array;
-    size_t size;
-    void *data;
     HRESULT hr;
 
     TRACE("%p\n", request);
     if (!body) return com_result(E_INVALIDARG);
     if (FAILED(hr = response_job(request, &job))) return com_result(hr);
-
-    size = job ? job->response->size : 0;
-    if (size > ULONG_MAX || !(array = SafeArrayCreateVector(VT_UI1, 0, size))) hr = E_OUTOFMEMORY;
-    else if (SUCCEEDED(hr = SafeArrayAccessData(array, &data)))
+    if (SUCCEEDED(hr = com_byte_array(job->response->data, job->response->size, &array)))
     {
-        if (size) memcpy(data, job->response->data, size);
-        SafeArrayUnaccessData(array);
         V_VT(body) = VT_ARRAY | VT_UI1;
         V_ARRAY(body) = array;
     }
-    else SafeArrayDestroy(array);
-    if (job) com_job_release(job);
+    com_job_release(job);
     return com_result(hr);
 }
 
 static HRESULT WINAPI request_get_ResponseStream(IWinHttpRequest *iface, VARIANT *body)
 {
     struct com_request *request = impl_from_IWinHttpRequest(iface);
-    struct com_bytes *bytes;
     struct com_job *job;
     IStream *stream;
     HRESULT hr;
@@ -738,11 +711,8 @@ static HRESULT WINAPI request_get_ResponseStream(IWinHttpRequest *iface, VARIANT
     if (!body) return com_result(E_INVALIDARG);
     if (FAILED(hr = response_job(request, &job))) return com_result(hr);
 
-    bytes = job ? com_bytes_addref(job->response) : com_bytes_create();
-    if (job) com_job_release(job);
-    if (!bytes) return com_result(E_OUTOFMEMORY);
-    hr = com_stream_create(bytes, &stream);
-    com_bytes_release(bytes);
+    hr = com_stream_create(job->response, &stream);
+    com_job_release(job);
     if (SUCCEEDED(hr))
     {
         V_VT(body) = VT_UNKNOWN;

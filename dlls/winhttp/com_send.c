@@ -30,12 +30,6 @@ static void fire(struct com_job *job, enum com_event event, const struct com_eve
     if (!job->aborted) com_events_fire(job->owner, job, event, args);
 }
 
-static HRESULT last_error_hr(void)
-{
-    DWORD error = GetLastError();
-    return HRESULT_FROM_WIN32(error ? error : ERROR_INTERNAL_ERROR);
-}
-
 static size_t first_allocation(HINTERNET handle)
 {
     DWORD length, size = sizeof(length);

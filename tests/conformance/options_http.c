@@ -5,6 +5,7 @@
  * REQUEST_TIMES and REQUEST_STATS, the buffer sizes documented as having
  * no effect, ASSURED_NON_BLOCKING_CALLBACKS; synchronous and asynchronous. */
 #include "harness.h"
+#include "client.h"
 #include "server.h"
 #include "winhttp.h"
 
@@ -66,16 +67,6 @@ static HINTERNET open_request(struct fixture *f, const WCHAR *version)
     HINTERNET request = WinHttpOpenRequest(f->connect, L"GET", L"/", version, NULL, NULL, 0);
     ok(request != NULL, "WinHttpOpenRequest failed: %lu", GetLastError());
     return request;
-}
-
-static BOOL send_and_receive(HINTERNET request)
-{
-    BOOL ret = WinHttpSendRequest(request, NULL, 0, NULL, 0, 0, 0);
-    ok(ret, "WinHttpSendRequest failed: %lu", GetLastError());
-    if (!ret) return FALSE;
-    ret = WinHttpReceiveResponse(request, NULL);
-    ok(ret, "WinHttpReceiveResponse failed: %lu", GetLastError());
-    return ret;
 }
 
 /* Reads the body to its end; returns its length. */

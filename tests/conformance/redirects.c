@@ -3,6 +3,7 @@
  * address tried).  Each case runs its own scripted servers on 127.0.0.1. */
 #include <string.h>
 #include "harness.h"
+#include "client.h"
 #include "server.h"
 #include "winhttp.h"
 
@@ -71,15 +72,6 @@ static BOOL send_receive(HINTERNET request, const WCHAR *headers, const char *bo
     if (!WinHttpSendRequest(request, headers, headers ? (DWORD)-1 : 0, (void *)body, length, length, 0))
         return FALSE;
     return WinHttpReceiveResponse(request, NULL);
-}
-
-static DWORD status_of(HINTERNET request)
-{
-    DWORD status = 0, size = sizeof(status);
-
-    ok(WinHttpQueryHeaders(request, WINHTTP_QUERY_STATUS_CODE | WINHTTP_QUERY_FLAG_NUMBER, NULL, &status, &size,
-                           NULL), "query status failed: %lu", GetLastError());
-    return status;
 }
 
 /* Reads the whole body into buffer (NUL-terminated); returns its length or -1. */

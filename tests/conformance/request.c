@@ -4,6 +4,7 @@
  * goes on the wire, how response bodies are framed, the order the calls
  * must come in, keep-alive and the connection options. */
 #include "harness.h"
+#include "client.h"
 #include "server.h"
 #include "winhttp.h"
 
@@ -64,25 +65,6 @@ static HINTERNET open_request(struct fixture *f, const WCHAR *verb, const WCHAR 
     HINTERNET request = WinHttpOpenRequest(f->connect, verb, path, NULL, NULL, NULL, flags);
     ok(request != NULL, "WinHttpOpenRequest failed: %lu", GetLastError());
     return request;
-}
-
-static BOOL send_and_receive(HINTERNET request)
-{
-    BOOL ret = WinHttpSendRequest(request, NULL, 0, NULL, 0, 0, 0);
-    ok(ret, "WinHttpSendRequest failed: %lu", GetLastError());
-    if (!ret) return FALSE;
-    ret = WinHttpReceiveResponse(request, NULL);
-    ok(ret, "WinHttpReceiveResponse failed: %lu", GetLastError());
-    return ret;
-}
-
-static DWORD status_of(HINTERNET request)
-{
-    DWORD status = 0, size = sizeof(status);
-    BOOL ret = WinHttpQueryHeaders(request, WINHTTP_QUERY_STATUS_CODE | WINHTTP_QUERY_FLAG_NUMBER, NULL,
-                                   &status, &size, NULL);
-    ok(ret, "query status failed: %lu", GetLastError());
-    return status;
 }
 
 /* Reads the whole body in reads of `piece` bytes; NUL-terminates it. */

@@ -1,13 +1,14 @@
 /* The object's one connection point, IWinHttpRequestEvents, and firing
  * its events.  Sinks are called on the object's own thread, in its
- * apartment: a synchronous Send runs there anyway; a pool thread running an
- * asynchronous Send for an object of a single-threaded apartment hands each
- * event to that thread with SendMessage to a message-only window of the
- * object, which the thread handles whenever it waits in WaitForResponse or
- * runs any message loop, the way a call into an STA arrives.  (Marshaling
+ * apartment: the caller of a synchronous Send fires them while it waits;
+ * the engine's thread running an asynchronous Send for an object of a
+ * single-threaded apartment queues them and posts a message to a
+ * message-only window of the object, which the thread handles whenever it
+ * waits in WaitForResponse or runs any message loop, the way a call into an
+ * STA arrives.  The engine's thread never waits for the sinks.  (Marshaling
  * the sinks instead would need a proxy for the interface, whose methods
  * return void: the automation marshaler of Wine 8 cannot make one.)  In a
- * multithreaded apartment the pool thread calls the sinks itself. */
+ * multithreaded apartment the engine's thread calls the sinks itself. */
 #include "com_private.h"
 
 #define WM_WINHTTP_EVENT (WM_APP + 0x4e)
@@ -341,13 +342,13 @@ static void call_sink(IWinHttpRequestEvents *sink, enum com_event event, const s
     }
 }
 
-/* Calls every sink on this thread, the object's. */
-static void fire_here(struct com_request *request, struct com_job *job, enum com_event event,
-                      const struct com_event_args *args)
+void com_events_fire(struct com_request *request, struct com_job *job, enum com_event event,
+                     const struct com_event_args *args)
 {
     struct com_sink *snapshot;
     unsigned count, i;
 
+    if (job->aborted || !request->sinks.count) return;   /* read unlocked: a hint */
     EnterCriticalSection(&request->lock);
     if (request->sinks_gone || job->aborted || !(count = request->sinks.count) ||
         !(snapshot = heap_alloc(count * sizeof(*snapshot))))
@@ -364,21 +365,28 @@ static void fire_here(struct com_request *request, struct com_job *job, enum com
     heap_free(snapshot);
 }
 
-struct posted_event
-{
-    struct com_request *request;
-    struct com_job *job;
-    enum com_event event;
-    const struct com_event_args *args;
-};
-
+/* A message names a job and holds a reference to it.  Messages still
+ * queued when the window goes (the object's end) only drop theirs. */
 static LRESULT CALLBACK event_window_proc(HWND window, UINT message, WPARAM wparam, LPARAM lparam)
 {
-    struct posted_event *posted = (struct posted_event *)lparam;
+    MSG left;
 
-    if (message != WM_WINHTTP_EVENT) return DefWindowProcW(window, message, wparam, lparam);
-    fire_here(posted->request, posted->job, posted->event, posted->args);
-    return 0;
+    switch (message)
+    {
+    case WM_WINHTTP_EVENT:
+        com_job_posted((struct com_job *)lparam);
+        return 0;
+    case WM_NCDESTROY:
+        while (PeekMessageW(&left, window, WM_WINHTTP_EVENT, WM_WINHTTP_EVENT, PM_REMOVE))
+            com_job_release((struct com_job *)left.lParam);
+        break;
+    }
+    return DefWindowProcW(window, message, wparam, lparam);
+}
+
+BOOL com_events_post(HWND window, struct com_job *job)
+{
+    return PostMessageW(window, WM_WINHTTP_EVENT, 0, (LPARAM)job);
 }
 
 static INIT_ONCE class_once = INIT_ONCE_STATIC_INIT;
@@ -416,18 +424,4 @@ HWND com_events_window(void)
                              winhttp_instance, NULL);
     if (!window) WARN("no window: error %lu\n", GetLastError());
     return window;
-}
-
-void com_events_fire(struct com_request *request, struct com_job *job, enum com_event event,
-                     const struct com_event_args *args)
-{
-    struct posted_event posted = { request, job, event, args };
-
-    if (job->aborted || !request->sinks.count) return;   /* read unlocked: a hint */
-    if (!job->events_window) fire_here(request, job, event, args);
-    else
-    {
-        /* the object's thread runs the sinks; this thread waits for it */
-        SendMessageW(job->events_window, WM_WINHTTP_EVENT, 0, (LPARAM)&posted);
-    }
 }

@@ -126,23 +126,47 @@ struct com_event_args
 
 enum com_state { COM_INITIALIZED, COM_OPEN, COM_SENT };
 
-/* One Send; shared by the object and, in asynchronous mode, the pool thread
- * that runs it.  Its fields past `lock`-free ones are written by the runner
- * and read by the object once it has finished (or under the object's lock). */
+/* An event waiting for the thread that fires it (see com_send.c). */
+struct com_queued_event
+{
+    struct com_queued_event *next;
+    enum com_event event;
+    LONG status;
+    WCHAR *text;
+    BYTE *data;                   /* a copy: the response buffer may move */
+    size_t size;
+};
+
+/* Who fires a Send's events: the caller of a synchronous Send, which runs
+ * it; the object's STA thread through its window; or, for an asynchronous
+ * Send in a multithreaded apartment, the engine's thread. */
+enum com_delivery { DELIVER_CALLER, DELIVER_WINDOW, DELIVER_ENGINE };
+
+/* One Send: run by its caller (synchronous) or by the engine's completion
+ * callbacks (asynchronous).  Shared by the object and the engine; the
+ * queue, `posted` and the order of `aborted` against new events are under
+ * `lock`.  The response fields are written by the running side and read by
+ * the object once the job has finished. */
 struct com_job
 {
     LONG refs;
-    struct com_request *owner;    /* held by an internal reference */
+    struct com_request *owner;    /* held by an internal reference while the engine runs it */
     HINTERNET request;            /* the object's request handle (not owned) */
     BYTE *body;
     DWORD body_size;
     BOOL async;
-    HWND events_window;           /* asynchronous in an STA: the object's thread fires the events */
+    enum com_delivery delivery;
+    HWND events_window;           /* DELIVER_WINDOW */
+    SRWLOCK lock;
+    struct com_queued_event *head, **tail;   /* DELIVER_WINDOW */
+    BOOL posted;                  /* a message to the window is on its way */
+    volatile LONG ended;          /* the engine's side reached its end (once) */
     volatile LONG finished;       /* the Send has ended (com_job_finished) */
     HANDLE done;                  /* made by the first waiter only: no kernel object per Send */
     volatile LONG aborted;        /* Abort, Open or the object's end: stop, fire nothing */
     BOOL headers_received;
     HRESULT result;
+    DWORD block;                  /* the size of the next read */
     struct com_bytes *response;
 };
 
@@ -180,6 +204,8 @@ static inline struct com_request *impl_from_IWinHttpRequest(IWinHttpRequest *ifa
 void com_request_internal_release(struct com_request *request);
 
 /* com_send.c */
+/* The status callback of the object's (asynchronous) session. */
+void CALLBACK com_job_callback(HINTERNET handle, DWORD_PTR context, DWORD status, void *info, DWORD size);
 HRESULT com_job_start(struct com_request *request, struct com_job *job);
 void com_job_release(struct com_job *job);
 void com_job_abort(struct com_job *job);
@@ -188,17 +214,26 @@ static inline BOOL com_job_finished(struct com_job *job)
     return InterlockedCompareExchange(&job->finished, 0, 0) != 0;
 }
 /* Waits for the job, dispatching COM calls and messages meanwhile (an STA
- * must keep delivering the events the job sends it); FALSE on timeout. */
+ * fires the job's events as their messages come); FALSE on timeout. */
 BOOL com_job_wait(struct com_job *job, DWORD timeout_ms);
+/* Fires the job's queued events on this thread, the object's. */
+void com_job_drain(struct com_job *job);
+/* The window's message for the job arrived (it carried a reference). */
+void com_job_posted(struct com_job *job);
 
 /* com_events.c */
 extern const IConnectionPointContainerVtbl com_container_vtbl;
 extern const IConnectionPointVtbl com_point_vtbl;
+/* Calls every connected sink on this thread (the object's, or the engine's
+ * for DELIVER_ENGINE), unless the job was aborted. */
 void com_events_fire(struct com_request *request, struct com_job *job, enum com_event event,
                      const struct com_event_args *args);
 void com_sinks_clear(struct com_sinks *sinks);
-/* A message-only window of this thread for events from a pool thread. */
+/* A message-only window of this thread that fires the events of jobs
+ * posted to it (com_events_post). */
 HWND com_events_window(void);
+/* Asks the window's thread to fire the job's queued events. */
+BOOL com_events_post(HWND window, struct com_job *job);
 /* The DLL is unloaded (not at process exit): its window class goes. */
 void com_events_unload(void);
 

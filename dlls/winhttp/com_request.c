@@ -286,8 +286,16 @@ static HRESULT ensure_session(struct com_request *request)
 
     if (request->session) return S_OK;
     request->session = WinHttpOpen(request->settings.user_agent, WINHTTP_ACCESS_TYPE_DEFAULT_PROXY,
-                                   WINHTTP_NO_PROXY_NAME, WINHTTP_NO_PROXY_BYPASS, 0);
+                                   WINHTTP_NO_PROXY_NAME, WINHTTP_NO_PROXY_BYPASS, WINHTTP_FLAG_ASYNC);
     if (!request->session) return last_error_hr();
+    /* every Send runs on the engine's asynchronous mode (com_send.c) */
+    if (WinHttpSetStatusCallback(request->session, com_job_callback, WINHTTP_CALLBACK_FLAG_ALL_COMPLETIONS, 0) ==
+        WINHTTP_INVALID_STATUS_CALLBACK)
+    {
+        WinHttpCloseHandle(request->session);
+        request->session = NULL;
+        return last_error_hr();
+    }
     WinHttpSetOption(request->session, WINHTTP_OPTION_SECURE_PROTOCOLS, &protocols, sizeof(protocols));
     return S_OK;
 }
@@ -332,7 +340,7 @@ static DWORD open_flags(const struct com_settings *settings, BOOL secure)
     return flags;
 }
 
-static HRESULT open_request(struct com_request *request, const WCHAR *verb, const WCHAR *url)
+static HRESULT open_request(struct com_request *request, const WCHAR *verb, const WCHAR *url, BOOL async)
 {
     static const WCHAR *accept[] = { L"*/*", NULL };
     URL_COMPONENTS parts = { sizeof(parts) };
@@ -363,6 +371,9 @@ static HRESULT open_request(struct com_request *request, const WCHAR *verb, cons
                                                      open_flags(&request->settings,
                                                                 parts.nScheme == INTERNET_SCHEME_HTTPS))))
         hr = last_error_hr();
+    /* the session is asynchronous; a synchronous Send runs on its caller's thread */
+    else if (!async && !handle_make_synchronous(request->request))
+        hr = last_error_hr();
     heap_free(host);
     heap_free(object);
     if (FAILED(hr)) close_request_handle(request);
@@ -382,7 +393,7 @@ static HRESULT WINAPI request_Open(IWinHttpRequest *iface, BSTR verb, BSTR url, 
 
     EnterCriticalSection(&request->lock);
     reset(request);
-    if (SUCCEEDED(hr = open_request(request, *verb ? verb : L"GET", url)))
+    if (SUCCEEDED(hr = open_request(request, *verb ? verb : L"GET", url, is_async)))
     {
         request->verb = strdupW(verb);
         request->url = strdupW(url);
@@ -477,8 +488,12 @@ static HRESULT WINAPI request_Send(IWinHttpRequest *iface, VARIANT body)
     job->refs = 1;
     job->request = request->request;
     job->async = request->async;
-    if (job->async && thread_is_sta() && !(job->events_window = events_window(request)))
-        WARN("no window for events: they come on the pool thread\n");
+    job->delivery = job->async ? DELIVER_ENGINE : DELIVER_CALLER;
+    if (job->async && thread_is_sta())
+    {
+        if ((job->events_window = events_window(request))) job->delivery = DELIVER_WINDOW;
+        else WARN("no window for events: they come on the engine's thread\n");
+    }
     /* documented: a GET goes without the body it is given */
     if ((_wcsicmp(request->verb, L"GET") &&
          FAILED(hr = com_body_from_variant(&body, request->request, &job->body, &job->body_size))) ||
@@ -493,8 +508,8 @@ static HRESULT WINAPI request_Send(IWinHttpRequest *iface, VARIANT body)
     request->state = COM_SENT;
     LeaveCriticalSection(&request->lock);
 
-    /* runs here (sync) or on a pool thread (async); the lock is not held,
-     * so the events it fires may call back into the object */
+    /* a synchronous Send waits here, firing the events; the lock is not
+     * held, so the sinks may call back into the object */
     return com_result(com_job_start(request, job));
 }
 
@@ -519,6 +534,9 @@ static HRESULT WINAPI request_WaitForResponse(IWinHttpRequest *iface, VARIANT ti
     if (job)
     {
         done = com_job_wait(job, wait_ms);
+        /* the events still queued for this thread come before the answer */
+        if (done && job->delivery == DELIVER_WINDOW && request->thread_id == GetCurrentThreadId())
+            com_job_drain(job);
         com_job_release(job);
     }
     if (succeeded) *succeeded = done ? VARIANT_TRUE : VARIANT_FALSE;

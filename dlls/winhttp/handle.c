@@ -160,6 +160,16 @@ struct object *handle_remove(HINTERNET handle)
     return obj;
 }
 
+BOOL handle_make_synchronous(HINTERNET request)
+{
+    struct object *obj = handle_ref_typed(request, TYPE_BIT(OBJECT_REQUEST));
+
+    if (!obj) return FALSE;
+    obj->session_flags &= ~WINHTTP_FLAG_ASYNC;
+    object_release(obj);
+    return TRUE;
+}
+
 void object_init(struct object *obj, enum object_type type, const struct object_ops *ops,
                  struct object *parent)
 {

@@ -102,6 +102,12 @@ struct object *handle_ref_typed(HINTERNET handle, unsigned int type_bits);
 /* Remove a handle from the table; returns the table's reference (or NULL). */
 struct object *handle_remove(HINTERNET handle);
 
+/* A request handle of an asynchronous session made to run in synchronous
+ * mode, before its first operation: the WinHttpRequest object's
+ * synchronous Opens share its one (asynchronous) session.  Sets the last
+ * error and returns FALSE for another handle. */
+BOOL handle_make_synchronous(HINTERNET request);
+
 /* Objects alive (for leak checks in tests and at unload). */
 LONG object_count(void);
 

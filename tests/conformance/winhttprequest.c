@@ -1939,6 +1939,41 @@ done:
     CoUninitialize();
 }
 
+/* Asynchronous mode in a single-threaded apartment: events are calls into
+ * the apartment, so a thread that does not pump messages gets none however
+ * far the request has come; WaitForResponse then fires them all, in order,
+ * on that thread, before it returns. */
+static void test_events_async_unpumped(void)
+{
+    static const char body[] = "events held until the apartment pumps";
+    struct server *srv = start();
+    IWinHttpRequest *req;
+    IConnectionPoint *point = NULL;
+    VARIANT_BOOL done_flag = 99;
+    struct sink s;
+    DWORD cookie;
+
+    CoInitialize(NULL);
+    if (!srv || !(req = create())) goto done;
+    serve_events_body(srv, body);
+    sink_init(&s);
+    if (!(point = advise(req, &s, &cookie))) goto release;
+    ok_hr(open_at(req, L"GET", srv, L"/events-unpumped", TRUE), S_OK);
+    ok_hr(send_nothing(req), S_OK);
+    Sleep(1500);   /* the whole body is served meanwhile; Sleep pumps nothing */
+    ok(!s.events, "%d events while the apartment did not pump: %s", s.events, s.log);
+    ok_hr(IWinHttpRequest_WaitForResponse(req, v_i4(5), &done_flag), S_OK);
+    ok(done_flag == VARIANT_TRUE, "WaitForResponse: %d", done_flag);
+    ok_events(&s, body);
+    ok_hr(IConnectionPoint_Unadvise(point, cookie), S_OK);
+    IConnectionPoint_Release(point);
+release:
+    IWinHttpRequest_Release(req);
+done:
+    stop(srv);
+    CoUninitialize();
+}
+
 /* A failing request (connection refused): OnError with the error (as an
  * HRESULT or a WinHTTP error number) and a description, and no response
  * events; sync and async. */
@@ -2360,7 +2395,7 @@ TEST_CASES(TEST(test_create), TEST(test_interfaces), TEST(test_typeinfo), TEST(t
            TEST(test_before_open), TEST(test_after_send), TEST(test_connect_refused), TEST(test_timeouts),
            TEST(test_bad_input), TEST(test_huge_response_header), TEST(test_async_wait),
            TEST(test_async_timeout), TEST(test_release_in_flight), TEST(test_events_sync),
-           TEST(test_events_async), TEST(test_events_error), TEST(test_option_defaults),
+           TEST(test_events_async), TEST(test_events_async_unpumped), TEST(test_events_error), TEST(test_option_defaults),
            TEST(test_option_roundtrip), TEST(test_user_agent), TEST(test_redirects), TEST(test_url_codepage),
            TEST(test_proxy), TEST(test_credentials_server), TEST(test_credentials_none),
            TEST(test_credentials_proxy), TEST(test_autologon_policy), TEST(test_client_certificate));

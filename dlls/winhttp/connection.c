@@ -32,6 +32,43 @@ static void note_time(struct connection *conn, WINHTTP_REQUEST_TIME_ENTRY entry)
     conn->times[entry] = now.QuadPart;
 }
 
+/* ---- the process's live connections ------------------------------------------------- */
+
+static SRWLOCK live_lock = SRWLOCK_INIT;
+static struct connection *live_list;
+
+static void live_add(struct connection *conn)
+{
+    AcquireSRWLockExclusive(&live_lock);
+    if ((conn->live_next = live_list)) live_list->live_link = &conn->live_next;
+    conn->live_link = &live_list;
+    live_list = conn;
+    ReleaseSRWLockExclusive(&live_lock);
+}
+
+static void live_remove(struct connection *conn)
+{
+    if (!conn->live_link) return;
+    AcquireSRWLockExclusive(&live_lock);
+    if ((*conn->live_link = conn->live_next)) conn->live_next->live_link = conn->live_link;
+    ReleaseSRWLockExclusive(&live_lock);
+}
+
+void connection_mark(struct connection *conn, const GUID *guid)
+{
+    AcquireSRWLockExclusive(&live_lock);
+    conn->guid = *guid;
+    conn->marked = TRUE;
+    ReleaseSRWLockExclusive(&live_lock);
+}
+
+void connection_for_each(void (*fn)(const struct connection *conn, void *context), void *context)
+{
+    AcquireSRWLockShared(&live_lock);
+    for (struct connection *conn = live_list; conn; conn = conn->live_next) fn(conn, context);
+    ReleaseSRWLockShared(&live_lock);
+}
+
 DWORD connection_create(const struct route *route, const struct http_buf *tunnel_request, BOOL async,
                         struct connection **out)
 {
@@ -63,6 +100,7 @@ DWORD connection_create(const struct route *route, const struct http_buf *tunnel
         return error;
     }
     if (conn->tls) conn->stream = conn->tls;
+    live_add(conn);
     *out = conn;
     return ERROR_SUCCESS;
 }
@@ -70,6 +108,7 @@ DWORD connection_create(const struct route *route, const struct http_buf *tunnel
 void connection_close(struct connection *conn)
 {
     if (!conn) return;
+    live_remove(conn);
     stream_destroy(conn->tls ? conn->tls : conn->socket);   /* a TLS stream destroys the socket below it */
     if (conn->server_cert) CertFreeCertificateContext(conn->server_cert);
     if (conn->server_chain) CertFreeCertificateChain(conn->server_chain);
@@ -82,6 +121,7 @@ void connection_close(struct connection *conn)
         if (late) FreeAddrInfoExW(late);
     }
     if (conn->addresses) FreeAddrInfoExW(conn->addresses);
+    heap_free(conn->attempts);
     http_buf_free(&conn->tunnel_request);
     heap_free(conn->buffer);
     route_free(&conn->route);
@@ -145,15 +185,54 @@ static const WCHAR *bare_host(const WCHAR *host, WCHAR *name, size_t size)
     return name;
 }
 
-/* After the lookup: NAME_RESOLVED, and the first address to try. */
+static const ADDRINFOEXW *next_address(const ADDRINFOEXW *ai)
+{
+    return (const ADDRINFOEXW *)ai->ai_next;    /* MinGW names the link type differently */
+}
+
+static const ADDRINFOEXW *first_of_family(const ADDRINFOEXW *ai, int family)
+{
+    for (; ai; ai = next_address(ai))
+        if (ai->ai_family == family) return ai;
+    return NULL;
+}
+
+/* The order the addresses are tried in: as resolved, each within the
+ * connect timeout; with WINHTTP_OPTION_IPV6_FAST_FALLBACK and both
+ * families resolved, as documented: the first IPv6 address within 300 ms,
+ * the first IPv4 one, the first IPv6 one again, then the others. */
+static DWORD plan_attempts(struct connection *conn, BOOL fast_fallback)
+{
+    const ADDRINFOEXW *ai, *v6 = first_of_family(conn->addresses, AF_INET6);
+    const ADDRINFOEXW *v4 = first_of_family(conn->addresses, AF_INET);
+    size_t count = 0, n = 0;
+
+    for (ai = conn->addresses; ai; ai = next_address(ai)) count++;
+    if (!(fast_fallback && v6 && v4)) v6 = v4 = NULL;
+    if (!(conn->attempts = heap_alloc_zero((count + 1) * sizeof(*conn->attempts)))) return ERROR_OUTOFMEMORY;
+    if (v6)
+    {
+        TRACE("IPv6 fast fallback\n");
+        conn->attempts[n].address = v6;
+        conn->attempts[n++].timeout = IPV6_FAST_FALLBACK_TIMEOUT;
+        conn->attempts[n++].address = v4;
+        conn->attempts[n++].address = v6;
+    }
+    for (ai = conn->addresses; ai; ai = next_address(ai))
+        if (ai != v6 && ai != v4) conn->attempts[n++].address = ai;
+    conn->attempt_count = n;
+    conn->attempt_next = 0;
+    return ERROR_SUCCESS;
+}
+
+/* After the lookup: NAME_RESOLVED, and the addresses to try. */
 static DWORD resolved(struct connection *conn, struct object *obj, const WCHAR *host, DWORD error)
 {
     TRACE("%s: %lu\n", debugstr_w(host), error);
     note_time(conn, WinHttpNameResolutionEnd);
     if (error) return error;
     notify_string(obj, WINHTTP_CALLBACK_STATUS_NAME_RESOLVED, host);
-    conn->address_next = conn->addresses;
-    return ERROR_SUCCESS;
+    return plan_attempts(conn, !!obj->settings.ipv6_fast_fallback);
 }
 
 /* RESOLVING_NAME, the lookup (resumable: a name is looked up without
@@ -161,7 +240,7 @@ static DWORD resolved(struct connection *conn, struct object *obj, const WCHAR *
 static DWORD resolve(struct connection *conn, struct object *obj)
 {
     WCHAR name[256];
-    const WCHAR *host = bare_host(route_peer_host(&conn->route), name, ARRAY_SIZE(name));
+    const WCHAR *host = bare_host(route_peer_lookup_name(&conn->route), name, ARRAY_SIZE(name));
     struct lookup *lookup;
     DWORD error;
 
@@ -221,9 +300,21 @@ static DWORD handshake(struct connection *conn, struct object *obj)
     return ERROR_SUCCESS;
 }
 
+/* The connection options of the request's settings, for a new socket. */
+static void socket_config(const struct connection *conn, const struct settings *settings,
+                          struct socket_config *config)
+{
+    config->source = conn->route.source.ss_family ? &conn->route.source : NULL;
+    config->keepalive = !!settings->tcp_keepalive;
+    config->keepalive_time = settings->tcp_keepalive_time;
+    config->keepalive_interval = settings->tcp_keepalive_interval;
+    config->fast_open = !!settings->tcp_fast_open;
+}
+
 DWORD connection_connect(struct connection *conn, struct object *obj)
 {
     const ADDRINFOEXW *ai;
+    struct socket_config config;
     DWORD error = ERROR_WINHTTP_CANNOT_CONNECT;
 
     for (;;)
@@ -236,9 +327,9 @@ DWORD connection_connect(struct connection *conn, struct object *obj)
             break;
 
         case CONNECT_NEXT_ADDRESS:   /* every address in turn */
-            if (!(ai = conn->address_next)) return error;
-            conn->address_current = ai;
-            conn->address_next = (ADDRINFOEXW *)ai->ai_next;   /* MinGW names the link type differently */
+            if (conn->attempt_next >= conn->attempt_count) return error;
+            conn->attempt = &conn->attempts[conn->attempt_next++];
+            ai = conn->attempt->address;
             format_address(ai->ai_addr, (int)ai->ai_addrlen, conn->address, ARRAY_SIZE(conn->address));
             notify_string(obj, WINHTTP_CALLBACK_STATUS_CONNECTING_TO_SERVER, conn->address);
             note_time(conn, WinHttpConnectionEstablishmentStart);
@@ -246,9 +337,11 @@ DWORD connection_connect(struct connection *conn, struct object *obj)
             break;
 
         case CONNECT_WAIT:
-            ai = conn->address_current;
+            ai = conn->attempt->address;
+            socket_config(conn, &obj->settings, &config);
             error = socket_stream_connect(conn->socket, ai->ai_addr, (int)ai->ai_addrlen,
-                                          obj->settings.connect_timeout);
+                                          conn->attempt->timeout ? conn->attempt->timeout
+                                                                 : obj->settings.connect_timeout, &config);
             if (error == ERROR_IO_PENDING || error == ERROR_WINHTTP_OPERATION_CANCELLED) return error;
             if (error)
             {
@@ -261,8 +354,11 @@ DWORD connection_connect(struct connection *conn, struct object *obj)
             note_time(conn, WinHttpConnectionEstablishmentEnd);
             socket_stream_addresses(conn->socket, &conn->local_address, &conn->remote_address);
             FreeAddrInfoExW(conn->addresses);
-            conn->addresses = conn->address_next = NULL;
-            conn->address_current = NULL;
+            heap_free(conn->attempts);
+            conn->addresses = NULL;
+            conn->attempts = NULL;
+            conn->attempt = NULL;
+            conn->attempt_count = conn->attempt_next = 0;
             if (route_tunnels(&conn->route)) conn->phase = CONNECT_TUNNEL;
             else conn->phase = conn->route.secure ? CONNECT_HANDSHAKE : CONNECT_DONE;
             notify_string(obj, WINHTTP_CALLBACK_STATUS_CONNECTED_TO_SERVER, conn->address);

@@ -48,6 +48,7 @@ struct logon
 struct connection
 {
     struct connection *next;        /* in the pool's idle list */
+    struct connection *live_next, **live_link;  /* among the process's live connections */
     struct stream *stream;          /* the top of the stack in use: TLS over the socket, or the socket */
     struct stream *socket;          /* the bottom, where completions come from */
     struct stream *tls;             /* https: TLS over the socket, owning it; NULL for http */
@@ -76,9 +77,22 @@ struct connection
     SRWLOCK lookup_lock;            /* guards lookup and cancelled against connection_cancel */
     struct lookup *lookup;          /* name resolution in progress */
     BOOL cancelled;
-    ADDRINFOEXW *addresses, *address_next;
-    const ADDRINFOEXW *address_current;
+    ADDRINFOEXW *addresses;
+    struct connect_attempt *attempts;   /* the addresses in the order they are tried */
+    size_t attempt_count, attempt_next;
+    const struct connect_attempt *attempt;  /* the one being tried */
 };
+
+/* One address to try, within its own timeout (0: the connect timeout). */
+struct connect_attempt
+{
+    const ADDRINFOEXW *address;
+    int timeout;
+};
+
+/* WINHTTP_OPTION_IPV6_FAST_FALLBACK's first try of an IPv6 address, when
+ * IPv4 ones were resolved too (documented: 300 ms). */
+#define IPV6_FAST_FALLBACK_TIMEOUT 300
 
 /* What WINHTTP_OPTION_MATCH_CONNECTION_GUID asks of a pooled connection:
  * one marked with guid, or (unless require_marked) one marked with none. */
@@ -102,6 +116,12 @@ DWORD connection_create(const struct route *route, const struct http_buf *tunnel
  * SECURE_FAILURE callback reports. */
 DWORD connection_connect(struct connection *conn, struct object *obj);
 void connection_close(struct connection *conn);
+
+/* WINHTTP_OPTION_CONNECTION_GUID's mark. */
+void connection_mark(struct connection *conn, const GUID *guid);
+/* Calls fn for every connection of the process, idle, in use or being
+ * made (WinHttpQueryConnectionGroup), with none made or closed meanwhile. */
+void connection_for_each(void (*fn)(const struct connection *conn, void *context), void *context);
 
 /* A pooled connection taken by a request of the other mode. */
 void connection_set_async(struct connection *conn, BOOL async);

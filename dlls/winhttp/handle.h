@@ -2,6 +2,7 @@
 #ifndef WINHTTP_HANDLE_H
 #define WINHTTP_HANDLE_H
 
+#include <winsock2.h>
 #include <windows.h>
 #include <wincrypt.h>
 #include "winhttp.h"
@@ -52,6 +53,21 @@ struct settings
     DWORD read_buffer_size;         /* WINHTTP_OPTION_READ/WRITE_BUFFER_SIZE: documented as having */
     DWORD write_buffer_size;        /* no effect; kept for reading back */
     DWORD assured_non_blocking;     /* WINHTTP_OPTION_ASSURED_NON_BLOCKING_CALLBACKS: kept (see option.c) */
+    /* connections (options_conn in option.c; applied in connection.c and socket.c) */
+    DWORD tcp_keepalive;            /* WINHTTP_OPTION_TCP_KEEPALIVE: onoff, then the two times in ms */
+    DWORD tcp_keepalive_time;
+    DWORD tcp_keepalive_interval;
+    DWORD tcp_fast_open;            /* WINHTTP_OPTION_TCP_FAST_OPEN (BOOL) */
+    DWORD ipv6_fast_fallback;       /* WINHTTP_OPTION_IPV6_FAST_FALLBACK (BOOL) */
+    DWORD first_available;          /* WINHTTP_OPTION_FIRST_AVAILABLE_CONNECTION (BOOL): kept */
+    DWORD retry_max;                /* WINHTTP_OPTION_FAILED_CONNECTION_RETRIES */
+    DWORD retry_conditions;         /* WINHTTP_CONNECTION_RETRY_CONDITION_* */
+    SOCKADDR_STORAGE source_address;    /* WINHTTP_OPTION_SOURCE_ADDRESS; ss_family 0: none */
+    WINHTTP_RESOLVER_CACHE_CONFIG resolver_cache;   /* WINHTTP_OPTION_RESOLVER_CACHE_CONFIG: kept */
+    /* HTTP (options_http in option.c) */
+    DWORD codepage;                 /* WINHTTP_OPTION_CODEPAGE: the query string's bytes (default UTF-8) */
+    DWORD require_stream_end;       /* WINHTTP_OPTION_REQUIRE_STREAM_END (BOOL): kept, see option.c */
+    DWORD unsafe_header_parsing;    /* WINHTTP_OPTION_UNSAFE_HEADER_PARSING (BOOL): kept, see option.c */
 };
 
 struct object;

@@ -626,36 +626,50 @@ static int must_escape(unsigned char c, unsigned flags)
            ((flags & HTTP_ESCAPE_PERCENT) && c == '%');
 }
 
-/* With escaping disabled native still escapes what the request line cannot
- * carry: spaces and the UTF-8 bytes of non-ASCII characters; CR and LF are
- * left out, never sent raw. */
-enum http_result http_escape_path(struct http_buf *b, const wchar16 *path, unsigned flags)
+/* One byte of the request target.  With escaping disabled native still
+ * escapes what the request line cannot carry: spaces and the bytes of
+ * non-ASCII characters; CR and LF are left out, never sent raw.  A NUL
+ * (only a code page's query bytes can hold one) is always escaped. */
+static enum http_result escape_byte(struct http_buf *b, unsigned char c, int escaping, unsigned flags)
 {
     static const char hex[] = "0123456789ABCDEF";
-    int escaping = !(flags & HTTP_ESCAPE_DISABLE);
-    size_t i = 0, start = b->len;
+    char esc[3] = { '%', hex[c >> 4], hex[c & 15] };
 
-    while (path[i])
-    {
-        unsigned char bytes[4];
-        size_t n;
-        if (path[i] == '?' && (flags & HTTP_ESCAPE_DISABLE_QUERY)) escaping = 0;
-        n = utf8_next(path, &i, bytes);
-        for (size_t k = 0; k < n; k++)
-        {
-            unsigned char c = bytes[k];
-            char esc[3] = { '%', hex[c >> 4], hex[c & 15] };
-            enum http_result ret = HTTP_DONE;
-            if (c == ' ' || c >= 0x80 || (escaping && must_escape(c, flags))) ret = http_buf_append(b, esc, 3);
-            else if (c != '\r' && c != '\n') ret = http_buf_append(b, &c, 1);
-            if (ret != HTTP_DONE) { b->len = start; return ret; }
-        }
-    }
+    if (c == ' ' || !c || c >= 0x80 || (escaping && must_escape(c, flags))) return http_buf_append(b, esc, 3);
+    if (c != '\r' && c != '\n') return http_buf_append(b, &c, 1);
     return HTTP_DONE;
 }
 
-enum http_result http_write_request_line(struct http_buf *b, const wchar16 *verb, const wchar16 *origin,
-                                         const wchar16 *path, const wchar16 *version, unsigned flags)
+enum http_result http_escape_path(struct http_buf *b, const wchar16 *path, const char *query, size_t query_len,
+                                  unsigned flags)
+{
+    int escaping = !(flags & HTTP_ESCAPE_DISABLE);
+    size_t i = 0, start = b->len;
+    enum http_result ret = HTTP_DONE;
+
+    while (ret == HTTP_DONE && path[i])
+    {
+        unsigned char bytes[4];
+        size_t n;
+        if (path[i] == '?')
+        {
+            if (flags & HTTP_ESCAPE_DISABLE_QUERY) escaping = 0;
+            if (query) break;
+        }
+        n = utf8_next(path, &i, bytes);
+        for (size_t k = 0; ret == HTTP_DONE && k < n; k++) ret = escape_byte(b, bytes[k], escaping, flags);
+    }
+    /* the query in the caller's code page, from its '?' */
+    if (query && path[i])
+        for (size_t k = 0; ret == HTTP_DONE && k < query_len; k++)
+            ret = escape_byte(b, (unsigned char)query[k], escaping, flags);
+    if (ret != HTTP_DONE) b->len = start;
+    return ret;
+}
+
+enum http_result http_write_request_line_query(struct http_buf *b, const wchar16 *verb, const wchar16 *origin,
+                                               const wchar16 *path, const char *query, size_t query_len,
+                                               const wchar16 *version, unsigned flags)
 {
     size_t start = b->len;
     enum http_result ret;
@@ -669,7 +683,7 @@ enum http_result http_write_request_line(struct http_buf *b, const wchar16 *verb
         ret = append_utf8(b, origin);
     if (ret == HTTP_DONE)
     {
-        if (path && path[0]) ret = http_escape_path(b, path, flags);
+        if (path && path[0]) ret = http_escape_path(b, path, query, query_len, flags);
         else ret = append_str(b, "/");
     }
     if (ret == HTTP_DONE) ret = append_str(b, " ");
@@ -677,6 +691,12 @@ enum http_result http_write_request_line(struct http_buf *b, const wchar16 *verb
     if (ret == HTTP_DONE) ret = append_str(b, "\r\n");
     if (ret != HTTP_DONE) b->len = start;
     return ret;
+}
+
+enum http_result http_write_request_line(struct http_buf *b, const wchar16 *verb, const wchar16 *origin,
+                                         const wchar16 *path, const wchar16 *version, unsigned flags)
+{
+    return http_write_request_line_query(b, verb, origin, path, NULL, 0, version, flags);
 }
 
 enum http_result http_write_header(struct http_buf *b, const wchar16 *name, const wchar16 *value)

@@ -165,6 +165,14 @@ struct http_wheader
  * path holding CR or LF when escaping is disabled. */
 enum http_result http_write_request_line(struct http_buf *b, const wchar16 *verb, const wchar16 *origin,
                                          const wchar16 *path, const wchar16 *version, unsigned flags);
+/* The same with the query string (from the path's first '?' on) given as
+ * bytes the caller converted from another code page (WINHTTP_OPTION_CODEPAGE):
+ * query[0..query_len) stands for that part of path and is escaped as the
+ * rest is (bytes past ASCII as %XX, CR and LF left out).  query NULL: the
+ * whole path in UTF-8, as http_write_request_line. */
+enum http_result http_write_request_line_query(struct http_buf *b, const wchar16 *verb, const wchar16 *origin,
+                                               const wchar16 *path, const char *query, size_t query_len,
+                                               const wchar16 *version, unsigned flags);
 /* Writes "name: value\r\n" in UTF-8.  Refuses (HTTP_ERR_INVALID_HEADER, nothing
  * written) an empty name, a name with ':', spaces or controls, or a value with
  * CR or LF. */
@@ -175,7 +183,10 @@ enum http_result http_write_request_head(struct http_buf *b, const wchar16 *verb
                                          const wchar16 *path, const wchar16 *version,
                                          const struct http_wheader *headers, size_t count,
                                          unsigned flags);
-/* Appends the path as UTF-8, escaped per flags (see http_write_request_line). */
-enum http_result http_escape_path(struct http_buf *b, const wchar16 *path, unsigned flags);
+/* Appends the path as UTF-8, escaped per flags (see http_write_request_line);
+ * with query not NULL, the path up to its first '?' and then the query bytes
+ * (see http_write_request_line_query). */
+enum http_result http_escape_path(struct http_buf *b, const wchar16 *path, const char *query, size_t query_len,
+                                  unsigned flags);
 
 #endif

@@ -400,6 +400,7 @@ static DWORD prepare_send(struct request *r, const WCHAR *headers, DWORD headers
     r->total_length = total_length;
     r->written = 0;
     r->redirects = 0;
+    r->failed_retries = 0;
     auth_begin_send(r);
     heap_free(r->optional);
     r->optional = NULL;

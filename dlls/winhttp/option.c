@@ -5,6 +5,8 @@
  * struct settings (inherited by children); the rest have accessors.
  */
 #include <stddef.h>
+#include <winsock2.h>
+#include <mstcpip.h>
 
 #include "request.h"
 #include "connection.h"
@@ -342,9 +344,27 @@ static BOOL set_global_option(DWORD option, const void *buffer, DWORD size)
     return TRUE;
 }
 
+static BOOL query_feature_value(void *buffer, DWORD *size);
+
 /* Queried on a NULL handle: the process-wide options. */
 static BOOL query_global_option(DWORD option, void *buffer, DWORD *size)
 {
+    if (option == WINHTTP_OPTION_EXTENDED_ERROR)
+    {
+        DWORD error = winsock_last_error();
+
+        if (!size) return FAIL(ERROR_INVALID_PARAMETER, FALSE);
+        if (!copy_out(&error, sizeof(error), buffer, size)) return FALSE;
+        SetLastError(ERROR_SUCCESS);
+        return TRUE;
+    }
+    if (option == WINHTTP_OPTION_FEATURE_SUPPORTED)
+    {
+        if (!size) return FAIL(ERROR_INVALID_PARAMETER, FALSE);
+        if (!query_feature_value(buffer, size)) return FALSE;
+        SetLastError(ERROR_SUCCESS);
+        return TRUE;
+    }
     if (option != WINHTTP_OPTION_HTTP_VERSION) return FAIL(ERROR_INVALID_HANDLE, FALSE);
     if (!size) return FAIL(ERROR_INVALID_PARAMETER, FALSE);
     if (!query_http_version_value(buffer, size)) return FALSE;
@@ -652,6 +672,147 @@ static BOOL set_proxy(struct object *obj, const struct option_desc *desc, const 
 #define TIMEOUT(id, field) \
     { id, #id, SESSION | CONNECT | REQUEST, SESSION | REQUEST, SETTING(field), query_setting, set_setting, 0 }
 
+/* ---- connections: how sockets are made, which are pooled ------------------------------ */
+
+/* WINHTTP_OPTION_TCP_KEEPALIVE (session): a struct tcp_keepalive, whose
+ * times are in milliseconds; the session's requests open their sockets
+ * with it from then on (socket.c: SIO_KEEPALIVE_VALS). */
+static BOOL set_tcp_keepalive(struct object *obj, const struct option_desc *desc, const void *buffer, DWORD size)
+{
+    const struct tcp_keepalive *value = buffer;
+
+    if (size != sizeof(*value)) return FAIL(ERROR_INVALID_PARAMETER, FALSE);
+    obj->settings.tcp_keepalive = !!value->onoff;
+    obj->settings.tcp_keepalive_time = value->keepalivetime;
+    obj->settings.tcp_keepalive_interval = value->keepaliveinterval;
+    TRACE("keep-alive %lu, %lu ms, every %lu ms\n", value->onoff, value->keepalivetime, value->keepaliveinterval);
+    return TRUE;
+}
+
+/* WINHTTP_OPTION_DISABLE_GLOBAL_POOLING (session, BOOL): idle connections
+ * of the session's requests stay the session's (pool.c). */
+static BOOL set_global_pooling(struct object *obj, const struct option_desc *desc, const void *buffer, DWORD size)
+{
+    DWORD value;
+
+    if (!read_dword(buffer, size, &value)) return FALSE;
+    pool_set_private(&session_from_object(obj)->pool, !!value);
+    return TRUE;
+}
+
+/* WINHTTP_OPTION_SOURCE_ADDRESS: the local address the sockets are bound
+ * to before they connect.  Not in the option table of the documentation:
+ * a SOCKADDR_IN or SOCKADDR_IN6 is taken, alone or at the start of a
+ * SOCKADDR_INET or SOCKADDR_STORAGE (the size says which fits). */
+static BOOL set_source_address(struct object *obj, const struct option_desc *desc, const void *buffer, DWORD size)
+{
+    const SOCKADDR *address = buffer;
+    DWORD needed;
+
+    if (size < sizeof(address->sa_family) || size > sizeof(SOCKADDR_STORAGE)) return FAIL(ERROR_INVALID_PARAMETER, FALSE);
+    if (address->sa_family == AF_INET) needed = sizeof(SOCKADDR_IN);
+    else if (address->sa_family == AF_INET6) needed = sizeof(SOCKADDR_IN6);
+    else return FAIL(ERROR_INVALID_PARAMETER, FALSE);
+    if (size < needed) return FAIL(ERROR_INVALID_PARAMETER, FALSE);
+    memset(&obj->settings.source_address, 0, sizeof(obj->settings.source_address));
+    memcpy(&obj->settings.source_address, buffer, needed);
+    return TRUE;
+}
+
+/* WINHTTP_OPTION_RESOLUTION_HOSTNAME (request, before it is sent): the
+ * name looked up instead of the URL's host; the Host header, certificate
+ * checks and pooling by host stay the URL's (route.h).  Sized in
+ * characters, as the other strings; an empty one clears it. */
+static BOOL set_resolution_hostname(struct object *obj, const struct option_desc *desc, const void *buffer,
+                                    DWORD size)
+{
+    struct request *request = request_from_object(obj);
+    BOOL sent;
+
+    AcquireSRWLockExclusive(&request->lock);
+    sent = request->state != REQUEST_OPEN || request->op != OP_NONE;
+    ReleaseSRWLockExclusive(&request->lock);
+    if (sent) return FAIL(ERROR_WINHTTP_INCORRECT_HANDLE_STATE, FALSE);
+    if (buffer && contains_crlf(buffer, size)) return FAIL(ERROR_INVALID_PARAMETER, FALSE);
+    if (!replace_string(&request->resolution_host, buffer, size)) return FALSE;
+    if (!*request->resolution_host)
+    {
+        heap_free(request->resolution_host);
+        request->resolution_host = NULL;
+    }
+    TRACE("resolving %s\n", debugstr_w(request->resolution_host));
+    return TRUE;
+}
+
+/* WINHTTP_OPTION_FAILED_CONNECTION_RETRIES: how often a request goes
+ * again when a condition of WINHTTP_CONNECTION_RETRY_CONDITION_* meets it
+ * (send.c, receive.c). */
+static BOOL set_failed_retries(struct object *obj, const struct option_desc *desc, const void *buffer, DWORD size)
+{
+    const WINHTTP_FAILED_CONNECTION_RETRIES *value = buffer;
+    const DWORD known = WINHTTP_CONNECTION_RETRY_CONDITION_408 | WINHTTP_CONNECTION_RETRY_CONDITION_SSL_HANDSHAKE |
+                        WINHTTP_CONNECTION_RETRY_CONDITION_STALE_CONNECTION;
+
+    if (size != sizeof(*value) || (value->dwAllowedRetryConditions & ~known))
+        return FAIL(ERROR_INVALID_PARAMETER, FALSE);
+    obj->settings.retry_max = value->dwMaxRetries;
+    obj->settings.retry_conditions = value->dwAllowedRetryConditions;
+    return TRUE;
+}
+
+/* WINHTTP_OPTION_RESOLVER_CACHE_CONFIG (session): kept.  This engine has
+ * no cache of its own (every connection asks GetAddrInfoExW), so
+ * BYPASS_CACHE holds by construction and the limits bound nothing. */
+static BOOL set_resolver_cache(struct object *obj, const struct option_desc *desc, const void *buffer, DWORD size)
+{
+    const WINHTTP_RESOLVER_CACHE_CONFIG *value = buffer;
+    const ULONGLONG known = WINHTTP_RESOLVER_CACHE_CONFIG_FLAG_SOFT_LIMIT |
+                            WINHTTP_RESOLVER_CACHE_CONFIG_FLAG_BYPASS_CACHE |
+                            WINHTTP_RESOLVER_CACHE_CONFIG_FLAG_USE_DNS_TTL |
+                            WINHTTP_RESOLVER_CACHE_CONFIG_FLAG_CONN_USE_TTL;
+
+    if (size != sizeof(*value) || (value->ullFlags & ~known) || (DWORD)value->SecureDnsSetting >=
+        (DWORD)WinHttpSecureDnsSettingMax)
+        return FAIL(ERROR_INVALID_PARAMETER, FALSE);
+    obj->settings.resolver_cache = *value;
+    return TRUE;
+}
+
+/* WINHTTP_OPTION_EXTENDED_ERROR: documented as the Winsock error behind
+ * the ERROR_WINHTTP_* error last returned on this thread, whatever the
+ * handle (NULL too: query_global_option). */
+static BOOL query_extended_error(struct object *obj, const struct option_desc *desc, void *buffer, DWORD *size)
+{
+    DWORD error = winsock_last_error();
+    return copy_out(&error, sizeof(error), buffer, size);
+}
+
+/* WINHTTP_OPTION_CONNECTION_STATS_V0/V1/V2: SIO_TCP_INFO of the
+ * connection the request holds now (one that went back to the pool is no
+ * longer the request's).  Wine 8 has no SIO_TCP_INFO: ERROR_NOT_SUPPORTED,
+ * and WSAEOPNOTSUPP as the extended error. */
+static BOOL query_connection_stats(struct object *obj, const struct option_desc *desc, void *buffer, DWORD *size)
+{
+    struct request *request = request_from_object(obj);
+    DWORD version = desc->id == WINHTTP_OPTION_CONNECTION_STATS_V0 ? 0
+                    : desc->id == WINHTTP_OPTION_CONNECTION_STATS_V1 ? 1 : 2;
+    DWORD needed = socket_tcp_info_size(version), returned = 0, error;
+
+    if (!buffer || *size < needed)
+    {
+        *size = needed;
+        return FAIL(ERROR_INSUFFICIENT_BUFFER, FALSE);
+    }
+    AcquireSRWLockExclusive(&request->conn_lock);
+    if (!request->conn) error = ERROR_WINHTTP_INCORRECT_HANDLE_STATE;
+    else error = socket_stream_tcp_info(request->conn->socket, version, buffer, version == 2 ? *size : needed,
+                                        &returned);
+    ReleaseSRWLockExclusive(&request->conn_lock);
+    if (error) return FAIL(error, FALSE);
+    *size = returned;
+    return TRUE;
+}
+
 /* WebSockets. */
 
 static BOOL set_upgrade(struct object *obj, const struct option_desc *desc, const void *buffer, DWORD size)
@@ -675,6 +836,159 @@ static BOOL set_keepalive(struct object *obj, const struct option_desc *desc, co
     if (value < WS_MIN_KEEPALIVE) return FAIL(ERROR_INVALID_PARAMETER, FALSE);
     websocket_set_keepalive(websocket_from_object(obj), value);
     return TRUE;
+}
+
+/* ---- HTTP options of issue 14 ----------------------------------------------------- */
+
+/* WINHTTP_OPTION_CODEPAGE: documented as setting the code page the URL's
+ * query string is processed in, UTF-8 by default (send.c converts the
+ * query's characters with it).  A code page WideCharToMultiByte cannot
+ * use is refused: the docs are silent there, and that is our judgement. */
+static BOOL set_codepage(struct object *obj, const struct option_desc *desc, const void *buffer, DWORD size)
+{
+    DWORD value;
+
+    if (!read_dword(buffer, size, &value)) return FALSE;
+    if (value != CP_ACP && value != CP_OEMCP && value != CP_MACCP && value != CP_THREAD_ACP &&
+        !IsValidCodePage(value))
+        return FAIL(ERROR_INVALID_PARAMETER, FALSE);
+    TRACE("code page %lu\n", value);
+    *setting_ptr(obj, desc) = value;
+    return TRUE;
+}
+
+static const struct option_desc *find_option(DWORD id);
+
+/* WINHTTP_OPTION_FEATURE_SUPPORTED: documented as checking whether this
+ * version of WinHTTP supports a feature.  The caller's buffer holds a
+ * WINHTTP_FEATURE_* number; the answer replaces it, a BOOL (the docs give
+ * no layout: that is our reading).  A feature named after an option is
+ * supported when the option table has that option, so the answer follows
+ * the table; the others are listed with what this DLL has. */
+static const struct
+{
+    DWORD feature;
+    DWORD option;       /* the option it names, or 0 */
+    BOOL supported;     /* for the others */
+}
+features[] =
+{
+    { WINHTTP_FEATURE_DISABLE_STREAM_QUEUE, WINHTTP_OPTION_DISABLE_STREAM_QUEUE },
+    { WINHTTP_FEATURE_IPV6_FAST_FALLBACK, WINHTTP_OPTION_IPV6_FAST_FALLBACK },
+    { WINHTTP_FEATURE_CONNECTION_STATS_V0, WINHTTP_OPTION_CONNECTION_STATS_V0 },
+    { WINHTTP_FEATURE_REQUEST_TIMES, WINHTTP_OPTION_REQUEST_TIMES },
+    { WINHTTP_FEATURE_EXPIRE_CONNECTION, WINHTTP_OPTION_EXPIRE_CONNECTION },
+    { WINHTTP_FEATURE_DISABLE_SECURE_PROTOCOL_FALLBACK, WINHTTP_OPTION_DISABLE_SECURE_PROTOCOL_FALLBACK },
+    { WINHTTP_FEATURE_HTTP_PROTOCOL_REQUIRED, WINHTTP_OPTION_HTTP_PROTOCOL_REQUIRED },
+    { WINHTTP_FEATURE_REQUEST_STATS, WINHTTP_OPTION_REQUEST_STATS },
+    { WINHTTP_FEATURE_SERVER_CERT_CHAIN_CONTEXT, WINHTTP_OPTION_SERVER_CERT_CHAIN_CONTEXT },
+    { WINHTTP_FEATURE_CONNECTION_STATS_V1, WINHTTP_OPTION_CONNECTION_STATS_V1 },
+    { WINHTTP_FEATURE_SECURITY_INFO, WINHTTP_OPTION_SECURITY_INFO },
+    { WINHTTP_FEATURE_TCP_KEEPALIVE, WINHTTP_OPTION_TCP_KEEPALIVE },
+    { WINHTTP_FEATURE_TCP_FAST_OPEN, WINHTTP_OPTION_TCP_FAST_OPEN },
+    { WINHTTP_FEATURE_TLS_FALSE_START, WINHTTP_OPTION_TLS_FALSE_START },
+    { WINHTTP_FEATURE_IGNORE_CERT_REVOCATION_OFFLINE, WINHTTP_OPTION_IGNORE_CERT_REVOCATION_OFFLINE },
+    { WINHTTP_FEATURE_TLS_PROTOCOL_INSECURE_FALLBACK, WINHTTP_OPTION_TLS_PROTOCOL_INSECURE_FALLBACK },
+    { WINHTTP_FEATURE_STREAM_ERROR_CODE, WINHTTP_OPTION_STREAM_ERROR_CODE },
+    { WINHTTP_FEATURE_REQUIRE_STREAM_END, WINHTTP_OPTION_REQUIRE_STREAM_END },
+    { WINHTTP_FEATURE_ENABLE_HTTP2_PLUS_CLIENT_CERT, WINHTTP_OPTION_ENABLE_HTTP2_PLUS_CLIENT_CERT },
+    { WINHTTP_FEATURE_FAILED_CONNECTION_RETRIES, WINHTTP_OPTION_FAILED_CONNECTION_RETRIES },
+    { WINHTTP_FEATURE_HTTP2_KEEPALIVE, WINHTTP_OPTION_HTTP2_KEEPALIVE },
+    { WINHTTP_FEATURE_RESOLUTION_HOSTNAME, WINHTTP_OPTION_RESOLUTION_HOSTNAME },
+    { WINHTTP_FEATURE_SET_TOKEN_BINDING, WINHTTP_OPTION_SET_TOKEN_BINDING },
+    { WINHTTP_FEATURE_TOKEN_BINDING_PUBLIC_KEY, WINHTTP_OPTION_TOKEN_BINDING_PUBLIC_KEY },
+    { WINHTTP_FEATURE_REFERER_TOKEN_BINDING_HOSTNAME, WINHTTP_OPTION_REFERER_TOKEN_BINDING_HOSTNAME },
+    { WINHTTP_FEATURE_HTTP2_PLUS_TRANSFER_ENCODING, WINHTTP_OPTION_HTTP2_PLUS_TRANSFER_ENCODING },
+    { WINHTTP_FEATURE_RESOLVER_CACHE_CONFIG, WINHTTP_OPTION_RESOLVER_CACHE_CONFIG },
+    { WINHTTP_FEATURE_DISABLE_CERT_CHAIN_BUILDING, WINHTTP_OPTION_DISABLE_CERT_CHAIN_BUILDING },
+    { WINHTTP_FEATURE_BACKGROUND_CONNECTIONS, WINHTTP_OPTION_BACKGROUND_CONNECTIONS },
+    { WINHTTP_FEATURE_FIRST_AVAILABLE_CONNECTION, WINHTTP_OPTION_FIRST_AVAILABLE_CONNECTION },
+    { WINHTTP_FEATURE_TCP_PRIORITY_STATUS, WINHTTP_OPTION_TCP_PRIORITY_STATUS },
+    { WINHTTP_FEATURE_CONNECTION_GUID, WINHTTP_OPTION_CONNECTION_GUID },
+    { WINHTTP_FEATURE_MATCH_CONNECTION_GUID, WINHTTP_OPTION_MATCH_CONNECTION_GUID },
+    { WINHTTP_FEATURE_HTTP2_RECEIVE_WINDOW, WINHTTP_OPTION_HTTP2_RECEIVE_WINDOW },
+    { WINHTTP_FEATURE_IS_FEATURE_SUPPORTED, WINHTTP_OPTION_FEATURE_SUPPORTED },
+    { WINHTTP_FEATURE_QUIC_STATS, WINHTTP_OPTION_QUIC_STATS },
+    { WINHTTP_FEATURE_HTTP3_KEEPALIVE, WINHTTP_OPTION_HTTP3_KEEPALIVE },
+    { WINHTTP_FEATURE_HTTP3_HANDSHAKE_TIMEOUT, WINHTTP_OPTION_HTTP3_HANDSHAKE_TIMEOUT },
+    { WINHTTP_FEATURE_HTTP3_INITIAL_RTT, WINHTTP_OPTION_HTTP3_INITIAL_RTT },
+    { WINHTTP_FEATURE_HTTP3_STREAM_ERROR_CODE, WINHTTP_OPTION_HTTP3_STREAM_ERROR_CODE },
+    { WINHTTP_FEATURE_REQUEST_ANNOTATION, WINHTTP_OPTION_REQUEST_ANNOTATION },
+    { WINHTTP_FEATURE_DISABLE_PROXY_AUTH_SCHEMES, WINHTTP_OPTION_DISABLE_PROXY_AUTH_SCHEMES },
+    { WINHTTP_FEATURE_REVERT_IMPERSONATION_SERVER_CERT, WINHTTP_OPTION_REVERT_IMPERSONATION_SERVER_CERT },
+    { WINHTTP_FEATURE_DISABLE_GLOBAL_POOLING, WINHTTP_OPTION_DISABLE_GLOBAL_POOLING },
+    { WINHTTP_FEATURE_SESSION_SCH_CRED, WINHTTP_OPTION_USE_SESSION_SCH_CRED },
+    { WINHTTP_FEATURE_QUIC_STATS_V2, WINHTTP_OPTION_QUIC_STATS_V2 },
+    { WINHTTP_FEATURE_QUIC_STREAM_STATS, WINHTTP_OPTION_QUIC_STREAM_STATS },
+    { WINHTTP_FEATURE_USE_LOOKASIDE, WINHTTP_OPTION_USE_LOOKASIDE },
+    { WINHTTP_FEATURE_ERROR_LOG_GUID, WINHTTP_OPTION_ERROR_LOG_GUID },
+    { WINHTTP_FEATURE_UPGRADE_TO_PROTOCOL, WINHTTP_OPTION_UPGRADE_TO_PROTOCOL },
+    { WINHTTP_FEATURE_CONNECTION_STATS_V2, WINHTTP_OPTION_CONNECTION_STATS_V2 },
+    { WINHTTP_FEATURE_FAST_FORWARD_RESPONSE, WINHTTP_OPTION_ENABLE_FAST_FORWARDING },
+    { WINHTTP_FEATURE_DSCP_TAG, WINHTTP_OPTION_DSCP_TAG },
+    { WINHTTP_FEATURE_HTTP11_DOWNGRADE_TTL, WINHTTP_OPTION_HTTP11_DOWNGRADE_TTL },
+    { WINHTTP_FEATURE_SESSION_ERROR_LOG_GUID, WINHTTP_OPTION_SESSION_ERROR_LOG_GUID },
+    /* functions and flags */
+    { WINHTTP_FEATURE_ADD_REQUEST_HEADERS_EX, 0, TRUE },
+    { WINHTTP_FEATURE_SET_PROXY_SETINGS_PER_USER, 0, TRUE },
+    { WINHTTP_FEATURE_READ_DATA_EX, 0, TRUE },
+    { WINHTTP_FEATURE_QUERY_HEADERS_EX, 0, TRUE },
+    { WINHTTP_FEATURE_QUERY_CONNECTION_GROUP, 0, TRUE },
+    { WINHTTP_FEATURE_FREE_QUERY_CONNECTION_GROUP_RESULT, 0, TRUE },
+    { WINHTTP_FEATURE_SECURITY_FLAG_IGNORE_ALL_CERT_ERRORS, 0, TRUE },
+    { WINHTTP_FEATURE_FLAG_SECURE_DEFAULTS, 0, FALSE },
+    { WINHTTP_FEATURE_EXTENDED_HEADER_FLAG_UNICODE, 0, TRUE },
+    { WINHTTP_FEATURE_QUERY_FLAG_TRAILERS, 0, TRUE },
+    { WINHTTP_FEATURE_QUERY_FLAG_WIRE_ENCODING, 0, TRUE },
+    { WINHTTP_FEATURE_RESOLVER_CACHE_CONFIG_FLAG_SOFT_LIMIT, 0, FALSE },
+    { WINHTTP_FEATURE_RESOLVER_CACHE_CONFIG_FLAG_BYPASS_CACHE, 0, FALSE },
+    { WINHTTP_FEATURE_FLAG_AUTOMATIC_CHUNKING, 0, FALSE },
+    { WINHTTP_FEATURE_QUERY_CONNECTION_GROUP_FLAG_INSECURE, 0, TRUE },
+    { WINHTTP_FEATURE_MATCH_CONNECTION_GUID_FLAG_REQUIRE_MARKED_CONNECTION, 0, TRUE },
+    { WINHTTP_FEATURE_QUERY_EX_ALL_HEADERS, 0, TRUE },
+    { WINHTTP_FEATURE_READ_DATA_EX_FLAG_FILL_BUFFER, 0, TRUE },
+    { WINHTTP_FEATURE_RESOLVER_CACHE_CONFIG_FLAG_USE_DNS_TTL, 0, FALSE },
+    { WINHTTP_FEATURE_RESOLVER_CACHE_CONFIG_FLAG_CONN_USE_TTL, 0, FALSE },
+    { WINHTTP_FEATURE_GET_PROXY_SETTINGS_EX, 0, TRUE },
+    { WINHTTP_FEATURE_URL_INCLUDE_DEFAULT_PORT, 0, FALSE },
+    { WINHTTP_FEATURE_DISABLE_AIA_FLAG, 0, FALSE },
+    { WINHTTP_FEATURE_GET_PROXY_SETTINGS_EX_XBOX, 0, FALSE },
+};
+
+static BOOL feature_supported(DWORD feature)
+{
+    const struct option_desc *desc;
+
+    for (size_t i = 0; i < ARRAY_SIZE(features); i++)
+    {
+        if (features[i].feature != feature) continue;
+        if (!features[i].option) return features[i].supported;
+        return (desc = find_option(features[i].option)) && (desc->query || desc->set);
+    }
+    return FALSE;
+}
+
+static BOOL query_feature_value(void *buffer, DWORD *size)
+{
+    DWORD feature;
+    BOOL supported;
+
+    if (!buffer || *size < sizeof(DWORD))
+    {
+        *size = sizeof(DWORD);
+        return FAIL(ERROR_INSUFFICIENT_BUFFER, FALSE);
+    }
+    feature = *(const DWORD *)buffer;
+    supported = feature_supported(feature);
+    TRACE("feature %lu: %s\n", feature, supported ? "supported" : "not supported");
+    *(BOOL *)buffer = supported;
+    *size = sizeof(BOOL);
+    return TRUE;
+}
+
+static BOOL query_feature(struct object *obj, const struct option_desc *desc, void *buffer, DWORD *size)
+{
+    return query_feature_value(buffer, size);
 }
 
 static const struct option_desc options[] =
@@ -763,6 +1077,32 @@ static const struct option_desc options[] =
       set_match_connection_guid, 0 },
     { WINHTTP_OPTION_REQUEST_TIMES, "REQUEST_TIMES", REQUEST, 0, NO_OFFSET, query_request_times, NULL, 0 },
     { WINHTTP_OPTION_REQUEST_STATS, "REQUEST_STATS", REQUEST, 0, NO_OFFSET, query_request_stats, NULL, 0 },
+    /* connections (see README: what each does here, and what is kept only) */
+    { WINHTTP_OPTION_TCP_KEEPALIVE, "TCP_KEEPALIVE", 0, SESSION, NO_OFFSET, NULL, set_tcp_keepalive, 0 },
+    { WINHTTP_OPTION_TCP_FAST_OPEN, "TCP_FAST_OPEN", 0, SESSION, SETTING(tcp_fast_open), NULL, set_setting, 0 },
+    { WINHTTP_OPTION_IPV6_FAST_FALLBACK, "IPV6_FAST_FALLBACK", 0, SESSION, SETTING(ipv6_fast_fallback), NULL,
+      set_setting, 0 },
+    /* the engine binds a request to the connection it makes (the
+     * documented default): kept */
+    { WINHTTP_OPTION_FIRST_AVAILABLE_CONNECTION, "FIRST_AVAILABLE_CONNECTION", 0, SESSION,
+      SETTING(first_available), NULL, set_setting, 0 },
+    { WINHTTP_OPTION_DISABLE_GLOBAL_POOLING, "DISABLE_GLOBAL_POOLING", 0, SESSION, NO_OFFSET, NULL,
+      set_global_pooling, 0 },
+    { WINHTTP_OPTION_SOURCE_ADDRESS, "SOURCE_ADDRESS", 0, SESSION | REQUEST, NO_OFFSET, NULL, set_source_address,
+      0 },
+    { WINHTTP_OPTION_RESOLUTION_HOSTNAME, "RESOLUTION_HOSTNAME", 0, REQUEST, NO_OFFSET, NULL,
+      set_resolution_hostname, 0 },
+    { WINHTTP_OPTION_FAILED_CONNECTION_RETRIES, "FAILED_CONNECTION_RETRIES", 0, SESSION | REQUEST, NO_OFFSET, NULL,
+      set_failed_retries, 0 },
+    { WINHTTP_OPTION_RESOLVER_CACHE_CONFIG, "RESOLVER_CACHE_CONFIG", 0, SESSION, NO_OFFSET, NULL,
+      set_resolver_cache, 0 },
+    { WINHTTP_OPTION_EXTENDED_ERROR, "EXTENDED_ERROR", ALL_TYPES, 0, NO_OFFSET, query_extended_error, NULL, 0 },
+    { WINHTTP_OPTION_CONNECTION_STATS_V0, "CONNECTION_STATS_V0", REQUEST, 0, NO_OFFSET, query_connection_stats,
+      NULL, 0 },
+    { WINHTTP_OPTION_CONNECTION_STATS_V1, "CONNECTION_STATS_V1", REQUEST, 0, NO_OFFSET, query_connection_stats,
+      NULL, 0 },
+    { WINHTTP_OPTION_CONNECTION_STATS_V2, "CONNECTION_STATS_V2", REQUEST, 0, NO_OFFSET, query_connection_stats,
+      NULL, 0 },
     /* documented as having no effect: kept and read back */
     { WINHTTP_OPTION_READ_BUFFER_SIZE, "READ_BUFFER_SIZE", REQUEST, REQUEST, SETTING(read_buffer_size),
       query_setting, set_setting, 0 },
@@ -772,6 +1112,17 @@ static const struct option_desc options[] =
      * block; this engine keeps the guarantee either way */
     { WINHTTP_OPTION_ASSURED_NON_BLOCKING_CALLBACKS, "ASSURED_NON_BLOCKING_CALLBACKS", 0, SESSION,
       SETTING(assured_non_blocking), NULL, set_setting, 0 },
+    /* HTTP options of issue 14 */
+    { WINHTTP_OPTION_CODEPAGE, "CODEPAGE", 0, SESSION | REQUEST, SETTING(codepage), NULL, set_codepage, 0 },
+    { WINHTTP_OPTION_FEATURE_SUPPORTED, "FEATURE_SUPPORTED", ALL_TYPES, 0, NO_OFFSET, query_feature, NULL, 0 },
+    /* documented for HTTP/2's END_STREAM; an HTTP/1.1 body here must always
+     * reach its Content-Length or last chunk (body.c): kept, see README */
+    { WINHTTP_OPTION_REQUIRE_STREAM_END, "REQUIRE_STREAM_END", 0, SESSION | REQUEST, SETTING(require_stream_end),
+      NULL, set_setting, 0 },
+    /* documented as reserved for internal use: accepted and kept; the head
+     * parser is the same either way (see README) */
+    { WINHTTP_OPTION_UNSAFE_HEADER_PARSING, "UNSAFE_HEADER_PARSING", 0, SESSION | REQUEST,
+      SETTING(unsafe_header_parsing), NULL, set_setting, 0 },
 };
 
 static const struct option_desc *find_option(DWORD id)

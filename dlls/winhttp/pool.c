@@ -9,6 +9,7 @@
  * POOL_IDLE_TIMEOUT_MS, or found dead, are closed when next looked at.
  */
 #include "pool.h"
+#include "request.h"
 
 struct pool_server
 {
@@ -18,10 +19,14 @@ struct pool_server
     struct pool_waiter *waiters, **waiters_tail;   /* first come, first served */
 };
 
-/* ---- idle connections, process-wide ------------------------------------------------ */
+/* ---- idle connections, process-wide or the session's own ----------------------------- */
 
-static SRWLOCK idle_lock = SRWLOCK_INIT;
-static struct connection *idle_list;    /* newest first */
+static struct pool_idle global_idle = { SRWLOCK_INIT, NULL };
+
+static struct pool_idle *idle_of(struct pool *pool)
+{
+    return InterlockedCompareExchange(&pool->private_idle, 0, 0) ? &pool->own : &global_idle;
+}
 
 /* How well an idle connection serves a request's
  * WINHTTP_OPTION_MATCH_CONNECTION_GUID: 2, as well as can be (and any
@@ -43,14 +48,15 @@ static int match_rank(const struct connection *conn, const struct connection_mat
  * logged in (NTLM, Negotiate) as nobody or as the user the request would
  * be; a connection marked with the GUID the request matches goes before
  * an unmarked one; closes the stale ones met on the way. */
-static struct connection *take_idle(const struct route *route, BOOL async, const struct trust_key *trust,
-                                    const struct logon *logon, const struct connection_match *want)
+static struct connection *take_idle(struct pool_idle *idle, const struct route *route, BOOL async,
+                                    const struct trust_key *trust, const struct logon *logon,
+                                    const struct connection_match *want)
 {
     ULONGLONG now = GetTickCount64();
     struct connection **link, *conn, *found = NULL, *stale = NULL, **fallback = NULL;
 
-    AcquireSRWLockExclusive(&idle_lock);
-    for (link = &idle_list; (conn = *link);)
+    AcquireSRWLockExclusive(&idle->lock);
+    for (link = &idle->list; (conn = *link);)
     {
         BOOL expired = now - conn->idle_since >= POOL_IDLE_TIMEOUT_MS;
         BOOL fits = !found && route_shares_connection(&conn->route, route) &&
@@ -84,7 +90,7 @@ static struct connection *take_idle(const struct route *route, BOOL async, const
             stale = conn;
         }
     }
-    ReleaseSRWLockExclusive(&idle_lock);
+    ReleaseSRWLockExclusive(&idle->lock);
     while ((conn = stale))
     {
         stale = conn->next;
@@ -99,31 +105,37 @@ static struct connection *take_idle(const struct route *route, BOOL async, const
     return found;
 }
 
-static void put_idle(struct connection *conn)
+static void put_idle(struct pool_idle *idle, struct connection *conn)
 {
-    TRACE("%p: %s:%u idle\n", conn, debugstr_w(route_peer_host(&conn->route)), route_peer_port(&conn->route));
+    TRACE("%p: %s:%u idle%s\n", conn, debugstr_w(route_peer_host(&conn->route)), route_peer_port(&conn->route),
+          idle == &global_idle ? "" : " (the session's own pool)");
     connection_idle(conn);
     conn->idle_since = GetTickCount64();
-    AcquireSRWLockExclusive(&idle_lock);
-    conn->next = idle_list;
-    idle_list = conn;
-    ReleaseSRWLockExclusive(&idle_lock);
+    AcquireSRWLockExclusive(&idle->lock);
+    conn->next = idle->list;
+    idle->list = conn;
+    ReleaseSRWLockExclusive(&idle->lock);
 }
 
-void pool_close_idle(void)
+static void close_idle(struct pool_idle *idle)
 {
     struct connection *conn;
 
-    AcquireSRWLockExclusive(&idle_lock);
-    conn = idle_list;
-    idle_list = NULL;
-    ReleaseSRWLockExclusive(&idle_lock);
+    AcquireSRWLockExclusive(&idle->lock);
+    conn = idle->list;
+    idle->list = NULL;
+    ReleaseSRWLockExclusive(&idle->lock);
     while (conn)
     {
         struct connection *next = conn->next;
         connection_close(conn);
         conn = next;
     }
+}
+
+void pool_close_idle(void)
+{
+    close_idle(&global_idle);
 }
 
 /* ---- a session's slots -------------------------------------------------------------- */
@@ -133,12 +145,22 @@ void pool_init(struct pool *pool)
     InitializeSRWLock(&pool->lock);
     InitializeConditionVariable(&pool->released);
     pool->servers = NULL;
+    pool->private_idle = FALSE;
+    InitializeSRWLock(&pool->own.lock);
+    pool->own.list = NULL;
+}
+
+void pool_set_private(struct pool *pool, BOOL on)
+{
+    TRACE("%p: %s pool\n", pool, on ? "a private" : "the process's");
+    InterlockedExchange(&pool->private_idle, !!on);
 }
 
 void pool_destroy(struct pool *pool)
 {
     struct pool_server *server, *next_server;
 
+    close_idle(&pool->own);
     for (server = pool->servers; server; server = next_server)
     {
         next_server = server->next;
@@ -216,7 +238,7 @@ DWORD pool_acquire(struct pool *pool, const struct route *route, BOOL async, str
     else if (waiter) server->in_use++;
     else error = wait_for_slot(pool, server, max_conns, timeout);
     ReleaseSRWLockExclusive(&pool->lock);
-    if (!error) *conn = take_idle(route, async, &trust, logon, match);
+    if (!error) *conn = take_idle(idle_of(pool), route, async, &trust, logon, match);
     if (!error)
         TRACE("%s:%u via %s %s (%lu in use)\n", debugstr_w(route->host), route->port, debugstr_w(route->proxy),
               *conn ? "reusing" : "new", server->in_use);
@@ -237,7 +259,7 @@ void pool_release(struct pool *pool, const struct route *route, struct connectio
     }
     ReleaseSRWLockExclusive(&pool->lock);
     /* idle before the slot is handed on, so that the waiter can take it */
-    if (conn && keep) put_idle(conn);
+    if (conn && keep) put_idle(idle_of(pool), conn);
     else if (conn) connection_close(conn);
     WakeAllConditionVariable(&pool->released);
     if (waiter) waiter->resume(waiter->context);
@@ -271,15 +293,125 @@ BOOL pool_forget_waiter(struct pool *pool, struct pool_waiter *waiter)
     return was_queued;
 }
 
+/* ---- WinHttpQueryConnectionGroup ---------------------------------------------------- */
+
+/* The connections to one host, grouped by GUID: a connection's own, or
+ * the mark WINHTTP_OPTION_CONNECTION_GUID set on it (so that a group is
+ * what MATCH_CONNECTION_GUID would pick from). */
+struct group_query
+{
+    const WCHAR *host;
+    INTERNET_PORT port;
+    BOOL secure;
+    const GUID *only;
+    WINHTTP_CONNECTION_GROUP *groups;
+    ULONG count, capacity;
+    BOOL failed;
+};
+
+static void count_connection(const struct connection *conn, void *context)
+{
+    struct group_query *q = context;
+    WINHTTP_CONNECTION_GROUP *groups;
+    ULONG i;
+
+    if (conn->route.secure != q->secure || conn->route.port != q->port || lstrcmpiW(conn->route.host, q->host))
+        return;
+    if (q->only && !IsEqualGUID(&conn->guid, q->only)) return;
+    for (i = 0; i < q->count; i++)
+        if (IsEqualGUID(&q->groups[i].guidGroup, &conn->guid)) break;
+    if (i == q->count)
+    {
+        if (q->count == q->capacity)
+        {
+            ULONG capacity = q->capacity ? q->capacity * 2 : 8;
+            groups = q->groups ? HeapReAlloc(GetProcessHeap(), 0, q->groups, capacity * sizeof(*groups))
+                               : heap_alloc(capacity * sizeof(*groups));
+            if (!groups)
+            {
+                q->failed = TRUE;
+                return;
+            }
+            q->groups = groups;
+            q->capacity = capacity;
+        }
+        q->groups[i].cConnections = 0;
+        q->groups[i].guidGroup = conn->guid;
+        q->count++;
+    }
+    q->groups[i].cConnections++;
+}
+
+/* One block the caller frees with WinHttpFreeQueryConnectionGroupResult:
+ * the result, its host, the host's groups, the host's name. */
+static WINHTTP_QUERY_CONNECTION_GROUP_RESULT *group_result(const struct group_query *q)
+{
+    size_t name_size = (lstrlenW(q->host) + 1) * sizeof(WCHAR);
+    size_t groups_size = q->count * sizeof(WINHTTP_CONNECTION_GROUP);
+    WINHTTP_QUERY_CONNECTION_GROUP_RESULT *result;
+    WINHTTP_HOST_CONNECTION_GROUP *host;
+    char *p;
+
+    if (!(p = heap_alloc_zero(sizeof(*result) + sizeof(*host) + groups_size + name_size))) return NULL;
+    result = (WINHTTP_QUERY_CONNECTION_GROUP_RESULT *)p;
+    if (!q->count) return result;   /* no connection to the host: no host */
+    host = (WINHTTP_HOST_CONNECTION_GROUP *)(p + sizeof(*result));
+    host->pConnectionGroups = (WINHTTP_CONNECTION_GROUP *)(p + sizeof(*result) + sizeof(*host));
+    memcpy(host->pConnectionGroups, q->groups, groups_size);
+    host->cConnectionGroups = q->count;
+    host->pwszHost = (WCHAR *)(p + sizeof(*result) + sizeof(*host) + groups_size);
+    memcpy((WCHAR *)host->pwszHost, q->host, name_size);
+    result->cHosts = 1;
+    result->pHostConnectionGroups = host;
+    return result;
+}
+
+/* Documented: on a request handle, the connections to its host (its
+ * scheme); on a connect handle, to its host over https unless
+ * WINHTTP_QUERY_CONNECTION_GROUP_FLAG_INSECURE; only those of a GUID when
+ * one is given.  Every live connection of the process counts: idle, in
+ * use or being made. */
 DWORD WINAPI WinHttpQueryConnectionGroup(HINTERNET handle, const GUID *connection, ULONGLONG flags,
                                          PWINHTTP_QUERY_CONNECTION_GROUP_RESULT *result)
 {
-    TRACE("%p, %p, %#I64x, %p\n", handle, connection, flags, result);
-    NOT_IMPLEMENTED(ERROR_CALL_NOT_IMPLEMENTED);
+    struct group_query q = { 0 };
+    struct object *obj;
+    DWORD error = ERROR_SUCCESS;
+
+    TRACE("%p, %s, %#I64x, %p\n", handle, connection ? debugstr_guid(connection) : "(null)", flags, result);
+
+    if (!result || (flags & ~(ULONGLONG)WINHTTP_QUERY_CONNECTION_GROUP_FLAG_INSECURE))
+        return FAIL(ERROR_INVALID_PARAMETER, ERROR_INVALID_PARAMETER);
+    *result = NULL;
+    if (!(obj = handle_ref_typed(handle, TYPE_BIT(OBJECT_CONNECT) | TYPE_BIT(OBJECT_REQUEST))))
+        return GetLastError();
+    if (obj->type == OBJECT_REQUEST)
+    {
+        struct request *r = request_from_object(obj);
+        q.host = request_target_host(r);
+        q.port = request_target_port(r);
+        q.secure = r->target_secure;
+    }
+    else
+    {
+        struct connect *c = connect_from_object(obj);
+        q.host = c->host;
+        q.secure = !(flags & WINHTTP_QUERY_CONNECTION_GROUP_FLAG_INSECURE);
+        q.port = c->port != INTERNET_DEFAULT_PORT ? c->port
+                 : q.secure ? INTERNET_DEFAULT_HTTPS_PORT : INTERNET_DEFAULT_HTTP_PORT;
+    }
+    q.only = connection;
+    connection_for_each(count_connection, &q);
+    if (q.failed || !(*result = group_result(&q))) error = ERROR_OUTOFMEMORY;
+    else TRACE("%s:%u: %lu groups\n", debugstr_w(q.host), q.port, q.count);
+    heap_free(q.groups);
+    object_release(obj);
+    SetLastError(error);
+    return error;
 }
 
 VOID WINAPI WinHttpFreeQueryConnectionGroupResult(WINHTTP_QUERY_CONNECTION_GROUP_RESULT *result)
 {
     TRACE("%p\n", result);
-    FIXME("not implemented\n");
+    heap_free(result);
 }

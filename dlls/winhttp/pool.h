@@ -9,11 +9,21 @@
 
 struct pool_server;
 
+/* Idle keep-alive connections, newest first: the process's, or a
+ * session's own (WINHTTP_OPTION_DISABLE_GLOBAL_POOLING). */
+struct pool_idle
+{
+    SRWLOCK lock;
+    struct connection *list;
+};
+
 struct pool
 {
     SRWLOCK lock;
     CONDITION_VARIABLE released;        /* a connection slot came free */
     struct pool_server *servers;
+    LONG private_idle;                  /* WINHTTP_OPTION_DISABLE_GLOBAL_POOLING: idle ones go to own */
+    struct pool_idle own;
 };
 
 /* An asynchronous request waiting for a slot: it gives its thread back,
@@ -30,7 +40,12 @@ struct pool_waiter
 };
 
 void pool_init(struct pool *pool);
+/* Closes the session's own idle connections too. */
 void pool_destroy(struct pool *pool);
+/* WINHTTP_OPTION_DISABLE_GLOBAL_POOLING: from now on the session's
+ * requests take and leave idle connections in its own list, not the
+ * process's. */
+void pool_set_private(struct pool *pool, BOOL on);
 
 /* Takes a slot for a connection along the route.  Returns an idle pooled
  * connection if there is a live one accepted under trust that fits the

@@ -243,6 +243,14 @@ static DWORD receive_step(struct request *r)
             return ERROR_SUCCESS;
         }
         if (error) return error;
+        if (r->response.status == HTTP_STATUS_REQUEST_TIMEOUT && request_retry(r, WINHTTP_CONNECTION_RETRY_CONDITION_408))
+        {
+            TRACE("408: sending again (%lu of %lu)\n", r->failed_retries, r->obj.settings.retry_max);
+            r->retry_408 = TRUE;
+            r->body.drained = 0;
+            r->receive_phase = RECEIVE_DRAIN;
+            return ERROR_SUCCESS;
+        }
         if (auth_wants_resend(r))
         {
             r->body.drained = 0;
@@ -264,6 +272,12 @@ static DWORD receive_step(struct request *r)
             /* answering a challenge: the same request again */
             r->auth.resending = FALSE;
             if (r->conn && !r->conn_pinned) request_drop_connection(r);
+        }
+        else if (r->retry_408)
+        {
+            /* the server gave up on the connection: the request again, on a new one */
+            r->retry_408 = FALSE;
+            if (r->conn) request_drop_connection(r);
         }
         else if ((error = redirect_follow(r))) return error;
         r->receive_phase = RECEIVE_RESEND;

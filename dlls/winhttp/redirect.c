@@ -63,7 +63,7 @@ static DWORD apply_location(struct request *r, const WCHAR *location, WCHAR **ne
         heap_free(url);
         return ERROR_WINHTTP_REDIRECT_FAILED;
     }
-    host = strndupW(uc.lpszHostName, uc.dwHostNameLength);
+    host = host_to_ascii(uc.lpszHostName, uc.dwHostNameLength);
     path = heap_alloc((uc.dwUrlPathLength + uc.dwExtraInfoLength + 2) * sizeof(WCHAR));
     if (!host || !path)
     {

@@ -20,6 +20,7 @@ static void request_destroy(struct object *obj)
     heap_free(request->accept_types);
     heap_free(request->username);
     heap_free(request->password);
+    heap_free(request->resolution_host);
     heap_free(request->proxy_username);
     proxy_setting_free(&request->proxy);
     proxy_setting_free(&request->auto_proxy);

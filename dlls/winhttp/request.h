@@ -146,6 +146,9 @@ struct request
     GUID mark;
     struct connection_match match;      /* WINHTTP_OPTION_MATCH_CONNECTION_GUID */
     GUID conn_guid;             /* of the last connection used (under conn_lock, with have_addresses) */
+    WCHAR *resolution_host;     /* WINHTTP_OPTION_RESOLUTION_HOSTNAME: looked up instead of the host */
+    DWORD failed_retries;       /* WINHTTP_OPTION_FAILED_CONNECTION_RETRIES: resends of this send so far */
+    BOOL retry_408;             /* a 408 is drained, then the request goes again */
     /* WINHTTP_OPTION_REQUEST_TIMES / REQUEST_STATS of the last send
      * (QueryPerformanceCounter values; 0 for what did not happen) */
     ULONGLONG times[WinHttpRequestTimeLast];
@@ -210,6 +213,17 @@ static inline void request_time(struct request *request, WINHTTP_REQUEST_TIME_EN
 
     QueryPerformanceCounter(&now);
     request->times[entry] = now.QuadPart;
+}
+
+/* WINHTTP_OPTION_FAILED_CONNECTION_RETRIES: whether the request may go
+ * again for that WINHTTP_CONNECTION_RETRY_CONDITION_*, and counts it. */
+static inline BOOL request_retry(struct request *request, DWORD condition)
+{
+    if (!(request->obj.settings.retry_conditions & condition) ||
+        request->failed_retries >= request->obj.settings.retry_max)
+        return FALSE;
+    request->failed_retries++;
+    return TRUE;
 }
 
 /* The request's URL as WINHTTP_OPTION_URL reports it (heap string). */

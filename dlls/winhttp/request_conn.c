@@ -144,8 +144,7 @@ DWORD request_acquire_connection(struct request *r)
 void request_mark_connection(struct request *r)
 {
     if (!r->mark_set || !r->conn) return;
-    r->conn->guid = r->mark;
-    r->conn->marked = TRUE;
+    connection_mark(r->conn, &r->mark);
 }
 
 struct connection *request_detach_connection(struct request *r)

@@ -57,7 +57,13 @@ DWORD request_route(struct request *r, struct route *route)
     next.port = request_target_port(r);
     next.secure = r->target_secure;
     next.tunnel = r->upgrade;
+    next.source = r->obj.settings.source_address;
     if (!(next.host = strdupW(request_target_host(r)))) return ERROR_OUTOFMEMORY;
+    if (r->resolution_host && !(next.resolve_as = strdupW(r->resolution_host)))
+    {
+        route_free(&next);
+        return ERROR_OUTOFMEMORY;
+    }
     if ((error = choose_proxy(request_proxy_setting(r), 0, &next)))
     {
         route_free(&next);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "resolve.h"
+#include "stream.h"
 #include "task.h"
 
 /* in ws2_32 since Windows 8, missing from MinGW's headers */
@@ -23,6 +24,7 @@ struct lookup
     BOOL delivered;             /* and the owner was told */
     BOOL detached;              /* the owner has collected or left: tell it nothing more */
     DWORD error;                /* the outcome, once decided */
+    int wsa_error;              /* GetAddrInfoExW's own error, for WINHTTP_OPTION_EXTENDED_ERROR */
     ADDRINFOEXW *result;        /* GetAddrInfoExW writes it before its completion */
     HANDLE cancel_handle;
     int timeout;
@@ -98,6 +100,7 @@ static void CALLBACK lookup_complete(DWORD error, DWORD bytes, OVERLAPPED *overl
     struct lookup *lookup = CONTAINING_RECORD(overlapped, struct lookup, overlapped);
 
     TRACE("%p: error %lu\n", lookup, error);
+    lookup->wsa_error = error;      /* before the outcome is decided: the owner reads it after */
     if (decide(lookup, error ? ERROR_WINHTTP_NAME_NOT_RESOLVED : ERROR_SUCCESS)) deliver(lookup);
     release(lookup);
 }
@@ -187,6 +190,7 @@ DWORD lookup_start(const WCHAR *host, INTERNET_PORT port, BOOL async, int timeou
     *result = ret ? NULL : lookup->result;
     lookup->result = NULL;
     release(lookup);
+    if (ret) winsock_note_error(ret);
     return ret ? ERROR_WINHTTP_NAME_NOT_RESOLVED : ERROR_SUCCESS;
 }
 
@@ -221,6 +225,8 @@ DWORD lookup_finish(struct lookup *lookup, ADDRINFOEXW **result)
     error = lookup->error;
     *result = error ? NULL : lookup->result;
     if (!error) lookup->result = NULL;
+    /* noted on the owner's thread, which reports the failure */
+    if (error == ERROR_WINHTTP_NAME_NOT_RESOLVED) winsock_note_error(lookup->wsa_error);
     ReleaseSRWLockExclusive(&lookup->lock);
     release(lookup);
     return error;

@@ -22,6 +22,9 @@ struct route
     INTERNET_PORT proxy_port;
     BOOL tunnel;                /* through a proxy, CONNECT for plain http too: a WebSocket's
                                    upgrade must reach the origin, not a forwarding proxy */
+    WCHAR *resolve_as;          /* WINHTTP_OPTION_RESOLUTION_HOSTNAME: the name looked up for the
+                                   origin instead of host (a proxy is looked up by its own), or NULL */
+    SOCKADDR_STORAGE source;    /* WINHTTP_OPTION_SOURCE_ADDRESS: the local end; ss_family 0: any */
 };
 
 /* Copies of the strings; FALSE when out of memory (dst then empty). */
@@ -33,6 +36,11 @@ BOOL route_shares_connection(const struct route *a, const struct route *b);
 
 /* The peer the socket connects to. */
 static inline const WCHAR *route_peer_host(const struct route *r) { return r->proxy ? r->proxy : r->host; }
+/* The name looked up for the peer. */
+static inline const WCHAR *route_peer_lookup_name(const struct route *r)
+{
+    return r->proxy || !r->resolve_as ? route_peer_host(r) : r->resolve_as;
+}
 static inline INTERNET_PORT route_peer_port(const struct route *r) { return r->proxy ? r->proxy_port : r->port; }
 
 /* https (or a WebSocket) through a proxy: a CONNECT tunnel (before TLS). */

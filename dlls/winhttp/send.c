@@ -49,15 +49,40 @@ static DWORD write_accept(struct http_buf *head, struct request *r)
     return error;
 }
 
+/* WINHTTP_OPTION_CODEPAGE: documented as the code page the URL's query
+ * string is processed in, UTF-8 by default.  Another one: *bytes gets the
+ * query's bytes in it (characters it lacks become its default character),
+ * for the request line to escape; NULL with nothing to convert. */
+static DWORD query_bytes(struct request *r, char **bytes, size_t *length)
+{
+    UINT codepage = r->obj.settings.codepage;
+    const WCHAR *query = wcschr(r->path, '?');
+    int count;
+
+    *bytes = NULL;
+    *length = 0;
+    if (codepage == CP_UTF8 || !query) return ERROR_SUCCESS;
+    if ((count = WideCharToMultiByte(codepage, 0, query, -1, NULL, 0, NULL, NULL)) <= 1) return ERROR_SUCCESS;
+    if (!(*bytes = heap_alloc(count))) return ERROR_OUTOFMEMORY;
+    WideCharToMultiByte(codepage, 0, query, -1, *bytes, count, NULL, NULL);
+    *length = count - 1;
+    return ERROR_SUCCESS;
+}
+
 /* Through a proxy, plain http names the origin in the request line
  * (absolute form, RFC 9112 section 3.2.2). */
 static DWORD write_request_line(struct http_buf *head, struct request *r)
 {
     WCHAR *origin = NULL;
+    char *query;
+    size_t query_length;
     DWORD error;
 
     if (route_absolute_form(&r->route) && !(origin = request_origin(r))) return ERROR_OUTOFMEMORY;
-    error = http_result_to_error(http_write_request_line(head, r->verb, origin, r->path, r->version, r->open_flags));
+    if (!(error = query_bytes(r, &query, &query_length)))
+        error = http_result_to_error(http_write_request_line_query(head, r->verb, origin, r->path, query,
+                                                                   query_length, r->version, r->open_flags));
+    heap_free(query);
     heap_free(origin);
     return error;
 }
@@ -270,7 +295,17 @@ DWORD request_send(struct request *r)
             r->send_phase = SEND_ACQUIRE;
             continue;
         }
-        if (phase >= SEND_HEAD && r->conn_reused && !r->retried && error != ERROR_WINHTTP_OPERATION_CANCELLED)
+        if (phase == SEND_CONNECT && r->conn && r->conn->phase == CONNECT_HANDSHAKE &&
+            (error == ERROR_WINHTTP_SECURE_CHANNEL_ERROR || error == ERROR_WINHTTP_CONNECTION_ERROR) &&
+            request_retry(r, WINHTTP_CONNECTION_RETRY_CONDITION_SSL_HANDSHAKE))
+        {
+            TRACE("TLS handshake failed (%lu), once more on a new connection\n", error);
+            request_drop_connection(r);
+            r->send_phase = SEND_ACQUIRE;
+            continue;
+        }
+        if (phase >= SEND_HEAD && r->conn_reused && error != ERROR_WINHTTP_OPERATION_CANCELLED &&
+            (!r->retried || request_retry(r, WINHTTP_CONNECTION_RETRY_CONDITION_STALE_CONNECTION)))
         {
             /* a pooled connection the server had closed: once more on a new one */
             TRACE("reused connection failed (%lu), retrying on a new one\n", error);

@@ -28,6 +28,7 @@ void settings_init_defaults(struct settings *s)
     s->max_status_continue = 10;            /* documented default */
     s->read_buffer_size = 8192;
     s->write_buffer_size = 8192;
+    s->codepage = CP_UTF8;                  /* documented default */
 }
 
 static void session_destroy(struct object *obj)
@@ -194,7 +195,8 @@ HINTERNET WINAPI WinHttpConnect(HINTERNET session_handle, LPCWSTR server, INTERN
     object_init(&connect->obj, OBJECT_CONNECT, &connect_ops, session);
     object_release(session);
     connect->port = port;
-    if (!(connect->host = strdupW(server))) SetLastError(ERROR_OUTOFMEMORY);
+    /* an internationalized name goes to DNS and on the wire in its ASCII form */
+    if (!(connect->host = host_to_ascii(server, lstrlenW(server)))) SetLastError(ERROR_OUTOFMEMORY);
     else if ((handle = handle_alloc(&connect->obj)))
         notify(&connect->obj, WINHTTP_CALLBACK_STATUS_HANDLE_CREATED, &handle, sizeof(handle));
     object_release(&connect->obj);

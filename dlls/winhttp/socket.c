@@ -11,10 +11,24 @@
  * state, timer), so one receive and one send can be in flight at once: a
  * WebSocket's full duplex.  Connecting uses the send slot.
  */
+/* SIO_TCP_INFO and TCP_INFO_v0 are Windows 10 1703's, TCP_INFO_v1 1809's */
+#ifndef NTDDI_VERSION
+#define NTDDI_VERSION 0x0A000006
+#endif
+#include <winsock2.h>
 #include <mswsock.h>
+#include <mstcpip.h>
 
 #include "stream.h"
 #include "task.h"
+
+/* Not in every MinGW's headers (they are Windows 10's). */
+#ifndef SIO_TCP_INFO
+#define SIO_TCP_INFO _WSAIORW(IOC_VENDOR, 39)
+#endif
+#ifndef TCP_FASTOPEN
+#define TCP_FASTOPEN 15
+#endif
 
 enum op_state
 {
@@ -60,8 +74,41 @@ static inline struct socket_stream *impl(struct stream *stream)
     return CONTAINING_RECORD(stream, struct socket_stream, base);
 }
 
+/* ---- WINHTTP_OPTION_EXTENDED_ERROR ------------------------------------------------ */
+
+static INIT_ONCE error_once = INIT_ONCE_STATIC_INIT;
+static DWORD error_slot = TLS_OUT_OF_INDEXES;
+
+static BOOL CALLBACK init_error_slot(INIT_ONCE *once, void *param, void **context)
+{
+    error_slot = TlsAlloc();
+    return TRUE;
+}
+
+void winsock_note_error(int error)
+{
+    DWORD saved = GetLastError();
+
+    InitOnceExecuteOnce(&error_once, init_error_slot, NULL, NULL);
+    if (error_slot != TLS_OUT_OF_INDEXES) TlsSetValue(error_slot, (void *)(ULONG_PTR)(DWORD)error);
+    SetLastError(saved);
+}
+
+DWORD winsock_last_error(void)
+{
+    DWORD saved = GetLastError(), error = 0;
+
+    InitOnceExecuteOnce(&error_once, init_error_slot, NULL, NULL);
+    if (error_slot != TLS_OUT_OF_INDEXES) error = (DWORD)(ULONG_PTR)TlsGetValue(error_slot);
+    SetLastError(saved);
+    return error;
+}
+
+/* Every Winsock failure is mapped here, and noted for EXTENDED_ERROR. */
 static DWORD winsock_error(int error)
 {
+    TRACE("Winsock error %d\n", error);
+    winsock_note_error(error);
     switch (error)
     {
     case WSAETIMEDOUT: return ERROR_WINHTTP_TIMEOUT;
@@ -117,6 +164,14 @@ static DWORD sync_send(struct socket_stream *s, const void *data, size_t size, i
     return ERROR_SUCCESS;
 }
 
+/* A connect that failed: the peer could not be reached. */
+static DWORD connect_failed(int error)
+{
+    TRACE("connect failed: Winsock error %d\n", error);
+    winsock_note_error(error);
+    return ERROR_WINHTTP_CANNOT_CONNECT;
+}
+
 /* connect() within a timeout: non-blocking connect, then wait to be
  * writable.  WSAPoll with one entry rather than select() with the socket in
  * two sets, which Wine 8's wineserver can trip an assertion on. */
@@ -129,13 +184,18 @@ static DWORD sync_connect(struct socket_stream *s, const struct sockaddr *addres
     ioctlsocket(s->socket, FIONBIO, &nonblocking);
     if (connect(s->socket, address, length))
     {
-        if (WSAGetLastError() != WSAEWOULDBLOCK) return ERROR_WINHTTP_CANNOT_CONNECT;
+        if ((error = WSAGetLastError()) != WSAEWOULDBLOCK) return connect_failed(error);
         ready = WSAPoll(&poll, 1, timeout > 0 ? timeout : -1);
         if (s->cancelled) return ERROR_WINHTTP_OPERATION_CANCELLED;
-        if (!ready) return ERROR_WINHTTP_TIMEOUT;
-        if (ready < 0 || (poll.revents & (POLLERR | POLLHUP))) return ERROR_WINHTTP_CANNOT_CONNECT;
-        if (getsockopt(s->socket, SOL_SOCKET, SO_ERROR, (char *)&error, &error_length) || error)
-            return ERROR_WINHTTP_CANNOT_CONNECT;
+        if (!ready)
+        {
+            winsock_note_error(WSAETIMEDOUT);
+            return ERROR_WINHTTP_TIMEOUT;
+        }
+        if (ready < 0) return connect_failed(WSAGetLastError());
+        /* a refused or unreachable peer: SO_ERROR says which */
+        if (getsockopt(s->socket, SOL_SOCKET, SO_ERROR, (char *)&error, &error_length)) error = WSAGetLastError();
+        if (error || (poll.revents & (POLLERR | POLLHUP))) return connect_failed(error ? error : WSAECONNREFUSED);
     }
     ioctlsocket(s->socket, FIONBIO, &blocking);
     return ERROR_SUCCESS;
@@ -223,8 +283,22 @@ static DWORD collect(struct socket_stream *s, struct io_slot *slot, DWORD *bytes
     slot->state = OP_IDLE;
     *bytes = slot->bytes;
     if (s->cancelled) error = ERROR_WINHTTP_OPERATION_CANCELLED;
-    else if (slot->timed_out) error = ERROR_WINHTTP_TIMEOUT;
-    else if (slot->result) error = ERROR_WINHTTP_CONNECTION_ERROR;
+    else if (slot->timed_out)
+    {
+        winsock_note_error(WSAETIMEDOUT);
+        error = ERROR_WINHTTP_TIMEOUT;
+    }
+    else if (slot->result)
+    {
+        DWORD done, flags;
+
+        /* the completion gave a system error; the overlapped result gives
+         * the Winsock one */
+        if (!WSAGetOverlappedResult(s->socket, &slot->overlapped, &done, FALSE, &flags))
+            winsock_note_error(WSAGetLastError());
+        else winsock_note_error(slot->result);
+        error = ERROR_WINHTTP_CONNECTION_ERROR;
+    }
     slot->timed_out = FALSE;
     if (error) *bytes = 0;
     return error;
@@ -336,7 +410,8 @@ static LPFN_CONNECTEX connect_ex_function(SOCKET socket)
     return function;
 }
 
-static DWORD async_connect(struct socket_stream *s, const struct sockaddr *address, int length, int timeout)
+static DWORD async_connect(struct socket_stream *s, const struct sockaddr *address, int length, int timeout,
+                           const struct socket_config *config)
 {
     struct io_slot *slot = &s->sending;
     SOCKADDR_STORAGE local = { 0 };
@@ -354,9 +429,13 @@ static DWORD async_connect(struct socket_stream *s, const struct sockaddr *addre
     }
     if (s->cancelled) return ERROR_WINHTTP_OPERATION_CANCELLED;
     if (s->no_wait) return STREAM_WOULD_BLOCK;
-    local.ss_family = address->sa_family;   /* ConnectEx wants a bound socket */
-    if (bind(s->socket, (struct sockaddr *)&local, length) || !(connect_ex = connect_ex_function(s->socket)))
-        return ERROR_WINHTTP_CANNOT_CONNECT;
+    /* ConnectEx wants a bound socket: to the source address, or any */
+    if (!config->source)
+    {
+        local.ss_family = address->sa_family;
+        if (bind(s->socket, (struct sockaddr *)&local, length)) return connect_failed(WSAGetLastError());
+    }
+    if (!(connect_ex = connect_ex_function(s->socket))) return connect_failed(WSAGetLastError());
     begin(s, slot, timeout);
     ret = connect_ex(s->socket, address, length, NULL, 0, NULL, &slot->overlapped) ? 0 : -1;
     error = started(s, slot, ret, timeout, &done);
@@ -491,13 +570,38 @@ static DWORD bind_to_pool(struct socket_stream *s)
     return ERROR_SUCCESS;
 }
 
-static DWORD open_socket(struct socket_stream *s, int family)
+static int address_length(const SOCKADDR_STORAGE *address)
 {
-    BOOL nodelay = TRUE;
+    return address->ss_family == AF_INET6 ? sizeof(SOCKADDR_IN6) : sizeof(SOCKADDR_IN);
+}
+
+/* TCP keep-alive as WINHTTP_OPTION_TCP_KEEPALIVE asks: SIO_KEEPALIVE_VALS
+ * (Wine 8 has it; it has neither TCP_KEEPIDLE nor TCP_KEEPINTVL), else at
+ * least SO_KEEPALIVE with the stack's times. */
+static void set_keepalive(SOCKET socket, const struct socket_config *config)
+{
+    struct tcp_keepalive values = { 1, config->keepalive_time, config->keepalive_interval };
+    DWORD returned, on = TRUE;
+
+    if (!WSAIoctl(socket, SIO_KEEPALIVE_VALS, &values, sizeof(values), NULL, 0, &returned, NULL, NULL)) return;
+    WARN("SIO_KEEPALIVE_VALS failed (%d): SO_KEEPALIVE with the default times\n", WSAGetLastError());
+    setsockopt(socket, SOL_SOCKET, SO_KEEPALIVE, (const char *)&on, sizeof(on));
+}
+
+static DWORD open_socket(struct socket_stream *s, int family, const struct socket_config *config)
+{
+    BOOL nodelay = TRUE, on = TRUE;
 
     s->socket = WSASocketW(family, SOCK_STREAM, IPPROTO_TCP, NULL, 0, WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
-    if (s->socket == INVALID_SOCKET) return ERROR_WINHTTP_CANNOT_CONNECT;
+    if (s->socket == INVALID_SOCKET) return connect_failed(WSAGetLastError());
     setsockopt(s->socket, IPPROTO_TCP, TCP_NODELAY, (const char *)&nodelay, sizeof(nodelay));
+    if (config->keepalive) set_keepalive(s->socket, config);
+    /* Windows 10 1607 and later; Wine 8 answers WSAENOPROTOOPT, and the
+     * connection goes on without it */
+    if (config->fast_open && setsockopt(s->socket, IPPROTO_TCP, TCP_FASTOPEN, (const char *)&on, sizeof(on)))
+        TRACE("no TCP Fast Open: %d\n", WSAGetLastError());
+    if (config->source && bind(s->socket, (const struct sockaddr *)config->source, address_length(config->source)))
+        return connect_failed(WSAGetLastError());
     return s->async ? bind_to_pool(s) : ERROR_SUCCESS;
 }
 
@@ -510,14 +614,35 @@ void socket_stream_set_async(struct stream *stream, BOOL async)
     s->async = async;
 }
 
-DWORD socket_stream_connect(struct stream *stream, const struct sockaddr *address, int address_length, int timeout)
+DWORD socket_stream_connect(struct stream *stream, const struct sockaddr *address, int length, int timeout,
+                            const struct socket_config *config)
 {
     struct socket_stream *s = impl(stream);
     DWORD error;
 
-    if (s->socket == INVALID_SOCKET && (error = open_socket(s, address->sa_family))) return error;
-    return s->async ? async_connect(s, address, address_length, timeout)
-                    : sync_connect(s, address, address_length, timeout);
+    /* a source address of the other family cannot reach this one */
+    if (config->source && config->source->ss_family != address->sa_family) return connect_failed(WSAEAFNOSUPPORT);
+    if (s->socket == INVALID_SOCKET && (error = open_socket(s, address->sa_family, config))) return error;
+    return s->async ? async_connect(s, address, length, timeout, config) : sync_connect(s, address, length, timeout);
+}
+
+DWORD socket_tcp_info_size(DWORD version)
+{
+    return version ? sizeof(TCP_INFO_v1) : sizeof(TCP_INFO_v0);
+}
+
+DWORD socket_stream_tcp_info(struct stream *stream, DWORD version, void *buffer, DWORD size, DWORD *returned)
+{
+    struct socket_stream *s = impl(stream);
+    int error;
+
+    *returned = 0;
+    if (!WSAIoctl(s->socket, SIO_TCP_INFO, &version, sizeof(version), buffer, size, returned, NULL, NULL))
+        return ERROR_SUCCESS;
+    error = WSAGetLastError();
+    TRACE("SIO_TCP_INFO version %lu: Winsock error %d\n", version, error);
+    winsock_note_error(error);
+    return error == WSAEFAULT ? ERROR_INSUFFICIENT_BUFFER : ERROR_NOT_SUPPORTED;
 }
 
 void socket_stream_no_wait(struct stream *stream, BOOL on)

@@ -67,9 +67,32 @@ static inline void stream_destroy(struct stream *s) { if (s) s->ops->destroy(s);
 /* A socket stream, not connected yet.  async: overlapped I/O completes on
  * the DLL's thread pool; otherwise the caller's thread waits. */
 DWORD socket_stream_create(BOOL async, struct stream **out);
-/* Connects to one address within the timeout; resumable like the rest. */
+/* What a new socket is set up with before it connects (the connection
+ * options of its request's session and request). */
+struct socket_config
+{
+    const SOCKADDR_STORAGE *source;     /* WINHTTP_OPTION_SOURCE_ADDRESS: bound first; NULL: any */
+    BOOL keepalive;                     /* WINHTTP_OPTION_TCP_KEEPALIVE */
+    ULONG keepalive_time, keepalive_interval;   /* ms */
+    BOOL fast_open;                     /* WINHTTP_OPTION_TCP_FAST_OPEN: asked, where the stack has it */
+};
+/* Connects to one address within the timeout; resumable like the rest.
+ * An address of another family than config's source fails at once
+ * (ERROR_WINHTTP_CANNOT_CONNECT), for the next address to be tried. */
 DWORD socket_stream_connect(struct stream *stream, const struct sockaddr *address, int address_length,
-                            int timeout);
+                            int timeout, const struct socket_config *config);
+/* SIO_TCP_INFO of a connected socket (version 0, 1 or 2) into buffer:
+ * ERROR_SUCCESS and *returned, or ERROR_NOT_SUPPORTED where the stack has
+ * no such statistics (Wine 8: WSAEOPNOTSUPP, noted as the extended error). */
+DWORD socket_stream_tcp_info(struct stream *stream, DWORD version, void *buffer, DWORD size, DWORD *returned);
+/* The size of a TCP_INFO of that version (2: at least a TCP_INFO_v1's; its
+ * layout is not in the documentation at hand). */
+DWORD socket_tcp_info_size(DWORD version);
+/* WINHTTP_OPTION_EXTENDED_ERROR: the Winsock error behind the last
+ * ERROR_WINHTTP_* error the socket layer (or the resolver) mapped on this
+ * thread, documented as kept per thread; 0 before any. */
+void winsock_note_error(int error);
+DWORD winsock_last_error(void);
 /* The two ends of a connected socket stream. */
 void socket_stream_addresses(struct stream *stream, SOCKADDR_STORAGE *local, SOCKADDR_STORAGE *remote);
 /* A connected socket changes mode between requests: blocking calls and

@@ -22,6 +22,7 @@ void com_events_unload(void);
 WCHAR *strdupW(const WCHAR *str);
 WCHAR *strndupW(const WCHAR *str, size_t length);
 BOOL contains_crlf(const WCHAR *str, size_t length);
+WCHAR *host_to_ascii(const WCHAR *host, size_t length);
 
 static inline void *heap_alloc(size_t size) { return HeapAlloc(GetProcessHeap(), 0, size); }
 static inline void *heap_alloc_zero(size_t size) { return HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, size); }

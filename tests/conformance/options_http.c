@@ -3,13 +3,18 @@
  * EXPIRE_CONNECTION, CONNECTION_GUID and MATCH_CONNECTION_GUID (which
  * pooled connection a request gets), MAX_HTTP_STATUS_CONTINUE,
  * REQUEST_TIMES and REQUEST_STATS, the buffer sizes documented as having
- * no effect, ASSURED_NON_BLOCKING_CALLBACKS; synchronous and asynchronous. */
+ * no effect, ASSURED_NON_BLOCKING_CALLBACKS; synchronous and asynchronous.
+ * FEATURE_SUPPORTED, CODEPAGE (the query string's bytes on the wire),
+ * REQUIRE_STREAM_END, UNSAFE_HEADER_PARSING, and international host names
+ * (Punycode in the request line and Host header, seen through a proxy). */
 #include "harness.h"
 #include "client.h"
 #include "server.h"
 #include "winhttp.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <wchar.h>
 
 #define AGENT L"opt-http/1.0"
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -798,6 +803,353 @@ static void test_assured_non_blocking(void)
     WinHttpCloseHandle(session);
 }
 
+/* ---- WINHTTP_OPTION_FEATURE_SUPPORTED ------------------------------------------------ */
+
+/* Documented as checking whether "a provided option flag is supported by
+ * this version of WinHTTP", nothing more: the buffer holds a
+ * WINHTTP_FEATURE_* number; the layout of the answer is not documented.
+ * This DLL answers with a BOOL in its place: what is checked here of the
+ * answer's layout is our reading, not native's measured behaviour. */
+static BOOL feature_answer(HINTERNET handle, DWORD feature, BOOL *supported)
+{
+    DWORD value = feature, size = sizeof(value);
+    BOOL ret;
+
+    SetLastError(0xdeadbeef);
+    ret = WinHttpQueryOption(handle, WINHTTP_OPTION_FEATURE_SUPPORTED, &value, &size);
+    *supported = ret && value;
+    return ret;
+}
+
+/* Whether an option is known at all: setting it with a DWORD gives some
+ * answer other than ERROR_WINHTTP_INVALID_OPTION. */
+static BOOL option_known(HINTERNET handle, DWORD option, DWORD value)
+{
+    SetLastError(0xdeadbeef);
+    return WinHttpSetOption(handle, option, &value, sizeof(value)) || GetLastError() != ERROR_WINHTTP_INVALID_OPTION;
+}
+
+static void test_feature_supported(void)
+{
+    HINTERNET session = WinHttpOpen(AGENT, WINHTTP_ACCESS_TYPE_NO_PROXY, NULL, NULL, 0);
+    HINTERNET connect = WinHttpConnect(session, L"127.0.0.1", 80, 0);
+    HINTERNET request = WinHttpOpenRequest(connect, L"GET", L"/", NULL, NULL, NULL, 0);
+    static const DWORD have[] = { WINHTTP_FEATURE_IS_FEATURE_SUPPORTED, WINHTTP_FEATURE_REQUEST_TIMES,
+                                  WINHTTP_FEATURE_REQUEST_STATS, WINHTTP_FEATURE_EXPIRE_CONNECTION,
+                                  WINHTTP_FEATURE_CONNECTION_GUID, WINHTTP_FEATURE_MATCH_CONNECTION_GUID,
+                                  WINHTTP_FEATURE_SERVER_CERT_CHAIN_CONTEXT, WINHTTP_FEATURE_REQUIRE_STREAM_END,
+                                  WINHTTP_FEATURE_ADD_REQUEST_HEADERS_EX, WINHTTP_FEATURE_READ_DATA_EX,
+                                  WINHTTP_FEATURE_QUERY_HEADERS_EX };
+    /* features named after session options: the answer agrees with the option table */
+    static const struct { DWORD feature, option, value; } named[] = {
+        { WINHTTP_FEATURE_REQUIRE_STREAM_END, WINHTTP_OPTION_REQUIRE_STREAM_END, TRUE },
+        { WINHTTP_FEATURE_HTTP2_KEEPALIVE, WINHTTP_OPTION_HTTP2_KEEPALIVE, 15000 },
+        { WINHTTP_FEATURE_DISABLE_STREAM_QUEUE, WINHTTP_OPTION_DISABLE_STREAM_QUEUE, TRUE },
+        { WINHTTP_FEATURE_TCP_FAST_OPEN, WINHTTP_OPTION_TCP_FAST_OPEN, TRUE },
+        { WINHTTP_FEATURE_TLS_FALSE_START, WINHTTP_OPTION_TLS_FALSE_START, TRUE },
+        { WINHTTP_FEATURE_DISABLE_GLOBAL_POOLING, WINHTTP_OPTION_DISABLE_GLOBAL_POOLING, TRUE },
+    };
+    HINTERNET handles[] = { session, connect, request };
+    DWORD value, size;
+    BOOL supported;
+
+    for (size_t i = 0; i < ARRAY_SIZE(have); i++)
+    {
+        ok(feature_answer(session, have[i], &supported), "feature %lu: query failed: %lu", have[i], GetLastError());
+        ok(supported, "feature %lu not reported", have[i]);
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(handles); i++)
+    {
+        ok(feature_answer(handles[i], WINHTTP_FEATURE_REQUEST_TIMES, &supported), "handle %d: query failed: %lu", (int)i,
+           GetLastError());
+        ok(supported, "handle %d: REQUEST_TIMES not reported", (int)i);
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(named); i++)
+    {
+        BOOL known = option_known(session, named[i].option, named[i].value);
+
+        feature_answer(session, named[i].feature, &supported);
+        ok(supported == known, "feature %lu: reported %d, option %lu known %d", named[i].feature, supported,
+           named[i].option, known);
+    }
+    /* a number no feature has is not a supported one */
+    ok(!feature_answer(session, 0xdeadbeef, &supported) || !supported, "feature 0xdeadbeef reported");
+    ok(!feature_answer(session, 0, &supported) || !supported, "feature 0 reported");
+
+    /* the feature number must fit: the neighbours' buffer rules */
+    size = 0;
+    SetLastError(0xdeadbeef);
+    ok_bool_err(WinHttpQueryOption(session, WINHTTP_OPTION_FEATURE_SUPPORTED, NULL, &size), FALSE,
+                ERROR_INSUFFICIENT_BUFFER);
+    ok_int(size, sizeof(DWORD));
+    value = WINHTTP_FEATURE_REQUEST_TIMES;
+    size = 2;
+    SetLastError(0xdeadbeef);
+    ok_bool_err(WinHttpQueryOption(session, WINHTTP_OPTION_FEATURE_SUPPORTED, &value, &size), FALSE,
+                ERROR_INSUFFICIENT_BUFFER);
+    ok_int(size, sizeof(DWORD));
+    SetLastError(0xdeadbeef);
+    ok_bool_err(WinHttpQueryOption(session, WINHTTP_OPTION_FEATURE_SUPPORTED, &value, NULL), FALSE,
+                ERROR_INVALID_PARAMETER);
+    /* a question, not a setting */
+    value = WINHTTP_FEATURE_REQUEST_TIMES;
+    SetLastError(0xdeadbeef);
+    ok_bool_err(WinHttpSetOption(session, WINHTTP_OPTION_FEATURE_SUPPORTED, &value, sizeof(value)), FALSE,
+                ERROR_WINHTTP_INVALID_OPTION);
+    WinHttpCloseHandle(request);
+    WinHttpCloseHandle(connect);
+    WinHttpCloseHandle(session);
+}
+
+/* "This version of WinHTTP": the process-wide NULL handle asks too. */
+static void test_feature_supported_global(void)
+{
+    BOOL supported;
+
+    ok(feature_answer(NULL, WINHTTP_FEATURE_IS_FEATURE_SUPPORTED, &supported), "query failed: %lu", GetLastError());
+    ok(supported, "IS_FEATURE_SUPPORTED not reported");
+    ok_err(ERROR_SUCCESS);
+}
+
+/* ---- WINHTTP_OPTION_CODEPAGE ----------------------------------------------------------- */
+
+/* Documented as setting the code page the URL, "that is, query string", is
+ * processed in, UTF-8 by default.  The docs name no handle and no read;
+ * taken here on session and request handles, set only. */
+static void test_codepage_option(void)
+{
+    HINTERNET session = WinHttpOpen(AGENT, WINHTTP_ACCESS_TYPE_NO_PROXY, NULL, NULL, 0);
+    HINTERNET connect = WinHttpConnect(session, L"127.0.0.1", 80, 0);
+    HINTERNET request = WinHttpOpenRequest(connect, L"GET", L"/", NULL, NULL, NULL, 0);
+    DWORD value = 1252;
+
+    SetLastError(0xdeadbeef);
+    ok_bool_err(WinHttpSetOption(session, WINHTTP_OPTION_CODEPAGE, &value, sizeof(value)), TRUE, ERROR_SUCCESS);
+    SetLastError(0xdeadbeef);
+    ok_bool_err(WinHttpSetOption(request, WINHTTP_OPTION_CODEPAGE, &value, sizeof(value)), TRUE, ERROR_SUCCESS);
+    value = CP_UTF8;
+    SetLastError(0xdeadbeef);
+    ok_bool_err(WinHttpSetOption(request, WINHTTP_OPTION_CODEPAGE, &value, sizeof(value)), TRUE, ERROR_SUCCESS);
+    SetLastError(0xdeadbeef);
+    ok_bool_err(WinHttpSetOption(connect, WINHTTP_OPTION_CODEPAGE, &value, sizeof(value)), FALSE,
+                ERROR_WINHTTP_INCORRECT_HANDLE_TYPE);
+    SetLastError(0xdeadbeef);
+    ok_bool_err(WinHttpSetOption(request, WINHTTP_OPTION_CODEPAGE, &value, 2), FALSE, ERROR_INSUFFICIENT_BUFFER);
+    SetLastError(0xdeadbeef);
+    ok_bool_err(WinHttpSetOption(request, WINHTTP_OPTION_CODEPAGE, NULL, sizeof(value)), FALSE,
+                ERROR_INVALID_PARAMETER);
+    WinHttpCloseHandle(request);
+    WinHttpCloseHandle(connect);
+    WinHttpCloseHandle(session);
+}
+
+/* The object name's query goes out in the code page's bytes, escaped; the
+ * path before it stays UTF-8 (the docs name the query string only).  Set on
+ * the request, and on the session for the requests opened after. */
+static void test_codepage_wire(void)
+{
+    static const WCHAR object[] = L"/caf\u00e9?q=\u00e9\u20ac";
+    static const char *const want[] = {
+        "GET /caf%C3%A9?q=%C3%A9%E2%82%AC HTTP/1.1\r\n",   /* the default, UTF-8 */
+        "GET /caf%C3%A9?q=%E9%80 HTTP/1.1\r\n",             /* 1252 on the request */
+        "GET /caf%C3%A9?q=%E9%80 HTTP/1.1\r\n",             /* 1252 on the session */
+    };
+    struct fixture f;
+    HINTERNET request;
+    DWORD cp1252 = 1252;
+
+    if (!fixture_open(&f)) return;
+    serve_keepalive(server_add_connection(f.srv));
+    for (int i = 0; i < 3; i++)
+    {
+        const struct server_request *seen;
+
+        if (i == 2) ok(WinHttpSetOption(f.session, WINHTTP_OPTION_CODEPAGE, &cp1252, sizeof(cp1252)),
+                       "set failed: %lu", GetLastError());
+        request = WinHttpOpenRequest(f.connect, L"GET", object, NULL, NULL, NULL, 0);
+        ok(request != NULL, "WinHttpOpenRequest failed: %lu", GetLastError());
+        if (i == 1) ok(WinHttpSetOption(request, WINHTTP_OPTION_CODEPAGE, &cp1252, sizeof(cp1252)),
+                       "set failed: %lu", GetLastError());
+        if (send_and_receive(request)) read_all(request);
+        WinHttpCloseHandle(request);
+        seen = server_request(f.srv, i);
+        ok(seen && !strncmp(seen->head, want[i], strlen(want[i])), "request %d: got %.60s", i,
+           seen ? seen->head : "(none)");
+    }
+    fixture_stop(&f);
+}
+
+/* ---- WINHTTP_OPTION_REQUIRE_STREAM_END ------------------------------------------------- */
+
+/* Documented as making WinHTTP "ignore Content-Length response headers,
+ * and continue receiving on a stream until the END_STREAM flag is
+ * received": HTTP/2's flag.  A BOOL; a gRPC client sets it on its session.
+ * Over HTTP/1.1 what native does with it is not documented: this engine
+ * always requires a body to reach its Content-Length or last chunk, so
+ * with the option a body still ends at its length (the connection is used
+ * again) and one cut short still fails. */
+static void test_require_stream_end(void)
+{
+    struct fixture f;
+    struct script *c;
+    HINTERNET request;
+    DWORD value = TRUE;
+    char buffer[64];
+    DWORD got = 0, total = 0;
+    BOOL ret;
+
+    if (!fixture_open(&f)) return;
+    SetLastError(0xdeadbeef);
+    ok_bool_err(WinHttpSetOption(f.session, WINHTTP_OPTION_REQUIRE_STREAM_END, &value, sizeof(value)), TRUE,
+                ERROR_SUCCESS);
+    SetLastError(0xdeadbeef);
+    ok_bool_err(WinHttpSetOption(f.connect, WINHTTP_OPTION_REQUIRE_STREAM_END, &value, sizeof(value)), FALSE,
+                ERROR_WINHTTP_INCORRECT_HANDLE_TYPE);
+    c = server_add_connection(f.srv);
+    script_recv_request(c);
+    script_respond(c, 200, NULL, "hello");
+    script_recv_request(c);
+    script_send(c, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort", 0);
+    script_close(c);
+
+    request = open_request(&f, NULL);
+    SetLastError(0xdeadbeef);
+    ok_bool_err(WinHttpSetOption(request, WINHTTP_OPTION_REQUIRE_STREAM_END, &value, sizeof(value)), TRUE,
+                ERROR_SUCCESS);
+    SetLastError(0xdeadbeef);
+    ok_bool_err(WinHttpSetOption(request, WINHTTP_OPTION_REQUIRE_STREAM_END, &value, 2), FALSE,
+                ERROR_INSUFFICIENT_BUFFER);
+    if (send_and_receive(request)) ok_int(read_all(request), 5);
+    WinHttpCloseHandle(request);
+
+    request = open_request(&f, NULL);
+    WinHttpSetOption(request, WINHTTP_OPTION_REQUIRE_STREAM_END, &value, sizeof(value));
+    if (send_and_receive(request))
+    {
+        do
+        {
+            got = 0;
+            ret = WinHttpReadData(request, buffer, sizeof(buffer), &got);
+            total += got;
+        } while (ret && got);
+        ok(!ret, "a body cut short ended quietly after %lu bytes", total);
+        ok_err(ERROR_WINHTTP_CONNECTION_ERROR);
+    }
+    WinHttpCloseHandle(request);
+    ok_int(server_connections(f.srv), 1);
+    fixture_stop(&f);
+}
+
+/* ---- WINHTTP_OPTION_UNSAFE_HEADER_PARSING ---------------------------------------------- */
+
+/* Documented as "reserved for internal use and should not be called".  This
+ * DLL takes the BOOL on session and request handles and keeps it; the
+ * head parser is the same either way (it already takes bare LF line ends
+ * and folded lines). */
+static void test_unsafe_header_parsing(void)
+{
+    struct fixture f;
+    struct script *c;
+    HINTERNET request;
+    DWORD value = TRUE;
+    WCHAR header[32];
+    DWORD size = sizeof(header);
+
+    if (!fixture_open(&f)) return;
+    SetLastError(0xdeadbeef);
+    ok_bool_err(WinHttpSetOption(f.connect, WINHTTP_OPTION_UNSAFE_HEADER_PARSING, &value, sizeof(value)), FALSE,
+                ERROR_WINHTTP_INCORRECT_HANDLE_TYPE);
+    c = server_add_connection(f.srv);
+    script_recv_request(c);
+    script_send(c, "HTTP/1.1 200 OK\nX-Test: one\nContent-Length: 5\n\nhello", 0);
+    script_close(c);
+    request = open_request(&f, NULL);
+    SetLastError(0xdeadbeef);
+    ok_bool_err(WinHttpSetOption(request, WINHTTP_OPTION_UNSAFE_HEADER_PARSING, &value, sizeof(value)), TRUE,
+                ERROR_SUCCESS);
+    if (send_and_receive(request))
+    {
+        ok_int(status_of(request), 200);
+        ok(WinHttpQueryHeaders(request, WINHTTP_QUERY_CUSTOM, L"X-Test", header, &size, NULL), "query failed: %lu",
+           GetLastError());
+        ok_wstr(header, L"one");
+        ok_int(read_all(request), 5);
+    }
+    WinHttpCloseHandle(request);
+    fixture_stop(&f);
+}
+
+/* ---- international host names ------------------------------------------------------------ */
+
+/* A server name with characters past ASCII goes to DNS and on the wire in
+ * its ASCII form (IdnToAscii, Punycode labels).  Through a proxy the
+ * request line names the origin in absolute form, so the scripted server
+ * acting as the proxy sees the converted name; so does a redirect to such
+ * a name.  WinHttpCrackUrl leaves the name as given. */
+static void test_idn_host(void)
+{
+    struct server *srv = server_start();
+    struct script *c;
+    HINTERNET session, connect, request;
+    WCHAR proxy[32];
+    const struct server_request *seen;
+    URL_COMPONENTS uc;
+    static const char want0[] = "GET http://xn--bcher-kva.example/a?b HTTP/1.1\r\n";
+    static const char want1[] = "GET http://xn--mnchen-3ya.example:8080/x HTTP/1.1\r\n";
+
+    if (!srv)
+    {
+        ok(0, "server_start failed");
+        return;
+    }
+    server_set_timeout(srv, 3000);
+    c = server_add_connection(srv);
+    script_recv_request(c);
+    /* the response head is read in the ANSI code page: 0xFC is u-umlaut in 1252 */
+    script_send(c, "HTTP/1.1 302 Found\r\nLocation: http://m\xfcnchen.example:8080/x\r\nContent-Length: 0\r\n\r\n", 0);
+    script_recv_request(c);
+    script_respond(c, 200, NULL, "hello");
+    script_close(c);
+
+    swprintf(proxy, ARRAY_SIZE(proxy), L"127.0.0.1:%u", server_port(srv));
+    session = WinHttpOpen(AGENT, WINHTTP_ACCESS_TYPE_NAMED_PROXY, proxy, WINHTTP_NO_PROXY_BYPASS, 0);
+    ok(session != NULL, "WinHttpOpen failed: %lu", GetLastError());
+    WinHttpSetTimeouts(session, 3000, 3000, 3000, 3000);
+    connect = WinHttpConnect(session, L"b\u00fccher.example", 80, 0);
+    ok(connect != NULL, "WinHttpConnect failed: %lu", GetLastError());
+    request = WinHttpOpenRequest(connect, L"GET", L"/a?b", NULL, NULL, NULL, 0);
+    ok(request != NULL, "WinHttpOpenRequest failed: %lu", GetLastError());
+    if (send_and_receive(request))
+    {
+        ok_int(status_of(request), 200);
+        read_all(request);
+    }
+    seen = server_request(srv, 0);
+    ok(seen && !strncmp(seen->head, want0, strlen(want0)), "got %.60s", seen ? seen->head : "(none)");
+    ok(seen && strstr(seen->head, "\r\nHost: xn--bcher-kva.example\r\n"), "Host: %s", seen ? seen->head : "(none)");
+    seen = server_request(srv, 1);
+    if (MultiByteToWideChar(CP_ACP, 0, "\xfc", 1, proxy, 1) != 1 || proxy[0] != 0xfc)
+        skip("the ANSI code page has no u-umlaut at 0xFC");
+    else
+    {
+        ok(seen && !strncmp(seen->head, want1, strlen(want1)), "redirect: got %.60s", seen ? seen->head : "(none)");
+        ok(seen && strstr(seen->head, "\r\nHost: xn--mnchen-3ya.example:8080\r\n"), "Host: %s",
+           seen ? seen->head : "(none)");
+    }
+    WinHttpCloseHandle(request);
+    WinHttpCloseHandle(connect);
+    WinHttpCloseHandle(session);
+    ok(!server_errors(srv), "server errors: %s", server_error_text(srv));
+    server_stop(srv);
+
+    memset(&uc, 0, sizeof(uc));
+    uc.dwStructSize = sizeof(uc);
+    uc.dwHostNameLength = (DWORD)-1;
+    ok(WinHttpCrackUrl(L"http://b\u00fccher.example/", 0, 0, &uc), "WinHttpCrackUrl failed: %lu", GetLastError());
+    ok(uc.dwHostNameLength == 14 && uc.lpszHostName && !wcsncmp(uc.lpszHostName, L"b\u00fccher.example", 14),
+       "host %.*ls", (int)uc.dwHostNameLength, uc.lpszHostName ? uc.lpszHostName : L"");
+}
+
 TEST_CASES(
     TEST(test_http_version_option),
     TEST(test_http_version_wire),
@@ -812,7 +1164,14 @@ TEST_CASES(
     TEST(test_async_expire_times),
     TEST(test_async_max_status_continue),
     TEST(test_buffer_sizes),
-    TEST(test_assured_non_blocking)
+    TEST(test_assured_non_blocking),
+    TEST(test_feature_supported),
+    TEST(test_feature_supported_global),
+    TEST(test_codepage_option),
+    TEST(test_codepage_wire),
+    TEST(test_require_stream_end),
+    TEST(test_unsafe_header_parsing),
+    TEST(test_idn_host)
 );
 
 int main(int argc, char **argv)

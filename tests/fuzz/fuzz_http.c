@@ -129,6 +129,16 @@ static void fuzz_writer(const uint8_t *data, size_t size, unsigned flags)
         }
         assert(lf == 3);
     }
+    /* the query as another code page's bytes (WINHTTP_OPTION_CODEPAGE): the
+     * raw input, any byte; one line, no NUL, nothing past ASCII */
+    b.len = 0;
+    if (http_write_request_line_query(&b, (const wchar16 *)u"GET", NULL, w, (const char *)data, size, NULL, flags)
+        == HTTP_DONE)
+    {
+        for (size_t i = 0; i + 2 < b.len; i++)
+            assert(b.data[i] != '\r' && b.data[i] != '\n' && b.data[i] && (unsigned char)b.data[i] < 0x80);
+        assert(b.len >= 2 && b.data[b.len - 2] == '\r' && b.data[b.len - 1] == '\n');
+    }
     http_buf_free(&b);
     free(w);
 }

@@ -606,7 +606,7 @@ static void check_path(const wchar16 *path, unsigned flags, const char *want)
 {
     struct http_buf b;
     http_buf_init(&b);
-    CHECK_INT(http_escape_path(&b, path, flags), HTTP_DONE);
+    CHECK_INT(http_escape_path(&b, path, NULL, 0, flags), HTTP_DONE);
     CHECK(buf_is(&b, want));
     http_buf_free(&b);
 }
@@ -725,6 +725,37 @@ static void test_escaping(void)
         http_buf_init(&b);
         CHECK_INT(http_write_request_line(&b, W("GET"), NULL, W("/\u00e9 x"), NULL, 0), HTTP_DONE);
         CHECK(buf_is(&b, "GET /%C3%A9%20x HTTP/1.1\r\n"));
+        http_buf_free(&b);
+    }
+    {
+        /* the query in another code page (WINHTTP_OPTION_CODEPAGE): its bytes
+         * stand for the path's part from the first '?', escaped the same way;
+         * the path before it stays UTF-8 */
+        const char cp1252[] = "?q=\xe9 \x80&r=%41\r\n#";
+        struct http_buf b;
+        http_buf_init(&b);
+        CHECK_INT(http_escape_path(&b, W("/\u00e9?q=\u00e9 \u20ac&r=%41\r\n#"), cp1252, sizeof(cp1252) - 1, 0),
+                  HTTP_DONE);
+        CHECK(buf_is(&b, "/%C3%A9?q=%E9%20%80&r=%41%0D%0A%23"));
+        b.len = 0;
+        CHECK_INT(http_escape_path(&b, W("/a?\u00e9"), "?\xe9%", 3, HTTP_ESCAPE_PERCENT), HTTP_DONE);
+        CHECK(buf_is(&b, "/a?%E9%25"));
+        b.len = 0;
+        /* escaping off for the query: only spaces, bytes past ASCII, CR and LF */
+        CHECK_INT(http_escape_path(&b, W("/<?x"), "?<\xe9 \r", 5, HTTP_ESCAPE_DISABLE_QUERY), HTTP_DONE);
+        CHECK(buf_is(&b, "/%3C?<%E9%20"));
+        b.len = 0;
+        /* a path without '?': the query bytes have nothing to stand for */
+        CHECK_INT(http_escape_path(&b, W("/\u00e9"), "?x", 2, 0), HTTP_DONE);
+        CHECK(buf_is(&b, "/%C3%A9"));
+        b.len = 0;
+        /* a NUL byte (a code page's) is escaped, never cuts the line */
+        CHECK_INT(http_write_request_line_query(&b, W("GET"), W("http://h"), W("/p?\u00e9"), "?\0a", 3, NULL, 0),
+                  HTTP_DONE);
+        CHECK(buf_is(&b, "GET http://h/p?%00a HTTP/1.1\r\n"));
+        b.len = 0;
+        CHECK_INT(http_write_request_line_query(&b, W("GET"), NULL, NULL, "?x", 2, NULL, 0), HTTP_DONE);
+        CHECK(buf_is(&b, "GET / HTTP/1.1\r\n"));
         http_buf_free(&b);
     }
 }

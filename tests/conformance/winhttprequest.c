@@ -1908,11 +1908,12 @@ done:
     CoUninitialize();
 }
 
-/* Asynchronous mode: the events come on the creating thread while it waits
- * in WaitForResponse, in the same order. */
-static void test_events_async(void)
+/* An asynchronous Send with a sink; the thread sleeps hold_ms first,
+ * pumping nothing.  The events come on this thread, in order, all of them
+ * once WaitForResponse returns; while the apartment does not pump, none:
+ * they are calls into it, however far the request has come. */
+static void check_async_events(const WCHAR *path, const char *body, DWORD hold_ms)
 {
-    static const char body[] = "asynchronous event body in pieces";
     struct server *srv = start();
     IWinHttpRequest *req;
     IConnectionPoint *point = NULL;
@@ -1925,8 +1926,13 @@ static void test_events_async(void)
     serve_events_body(srv, body);
     sink_init(&s);
     if (!(point = advise(req, &s, &cookie))) goto release;
-    ok_hr(open_at(req, L"GET", srv, L"/events-async", TRUE), S_OK);
+    ok_hr(open_at(req, L"GET", srv, path, TRUE), S_OK);
     ok_hr(send_nothing(req), S_OK);
+    if (hold_ms)
+    {
+        Sleep(hold_ms);
+        ok(!s.events, "%d events while the apartment did not pump: %s", s.events, s.log);
+    }
     ok_hr(IWinHttpRequest_WaitForResponse(req, v_i4(5), &done_flag), S_OK);
     ok(done_flag == VARIANT_TRUE, "WaitForResponse: %d", done_flag);
     ok_events(&s, body);
@@ -1939,39 +1945,15 @@ done:
     CoUninitialize();
 }
 
-/* Asynchronous mode in a single-threaded apartment: events are calls into
- * the apartment, so a thread that does not pump messages gets none however
- * far the request has come; WaitForResponse then fires them all, in order,
- * on that thread, before it returns. */
+static void test_events_async(void)
+{
+    check_async_events(L"/events-async", "asynchronous event body in pieces", 0);
+}
+
+/* 1.5 s: the whole body is served meanwhile. */
 static void test_events_async_unpumped(void)
 {
-    static const char body[] = "events held until the apartment pumps";
-    struct server *srv = start();
-    IWinHttpRequest *req;
-    IConnectionPoint *point = NULL;
-    VARIANT_BOOL done_flag = 99;
-    struct sink s;
-    DWORD cookie;
-
-    CoInitialize(NULL);
-    if (!srv || !(req = create())) goto done;
-    serve_events_body(srv, body);
-    sink_init(&s);
-    if (!(point = advise(req, &s, &cookie))) goto release;
-    ok_hr(open_at(req, L"GET", srv, L"/events-unpumped", TRUE), S_OK);
-    ok_hr(send_nothing(req), S_OK);
-    Sleep(1500);   /* the whole body is served meanwhile; Sleep pumps nothing */
-    ok(!s.events, "%d events while the apartment did not pump: %s", s.events, s.log);
-    ok_hr(IWinHttpRequest_WaitForResponse(req, v_i4(5), &done_flag), S_OK);
-    ok(done_flag == VARIANT_TRUE, "WaitForResponse: %d", done_flag);
-    ok_events(&s, body);
-    ok_hr(IConnectionPoint_Unadvise(point, cookie), S_OK);
-    IConnectionPoint_Release(point);
-release:
-    IWinHttpRequest_Release(req);
-done:
-    stop(srv);
-    CoUninitialize();
+    check_async_events(L"/events-unpumped", "events held until the apartment pumps", 1500);
 }
 
 /* A failing request (connection refused): OnError with the error (as an

@@ -54,6 +54,33 @@ static const WCHAR *challenge_header(enum auth_target t)
     return t == AUTH_PROXY ? L"Proxy-Authenticate" : L"WWW-Authenticate";
 }
 
+/* WINHTTP_OPTION_DISABLE_PROXY_AUTH_SCHEMES: the schemes never answered
+ * for a proxy.  WINHTTP_PROXY_DISABLE_SCHEME_KERBEROS has no scheme flag of
+ * its own: Negotiate stays answered, and what SSPI's Negotiate picks is its
+ * own (see README). */
+static DWORD proxy_schemes_disabled(const struct request *r, enum auth_target t)
+{
+    DWORD bits = r->obj.settings.proxy_auth_disabled, schemes = 0;
+
+    if (t != AUTH_PROXY) return 0;
+    if (bits & WINHTTP_PROXY_DISABLE_SCHEME_BASIC) schemes |= WINHTTP_AUTH_SCHEME_BASIC;
+    if (bits & WINHTTP_PROXY_DISABLE_SCHEME_DIGEST) schemes |= WINHTTP_AUTH_SCHEME_DIGEST;
+    if (bits & WINHTTP_PROXY_DISABLE_SCHEME_NTLM) schemes |= WINHTTP_AUTH_SCHEME_NTLM;
+    if (bits & WINHTTP_PROXY_DISABLE_SCHEME_NEGOTIATE) schemes |= WINHTTP_AUTH_SCHEME_NEGOTIATE;
+    return schemes;
+}
+
+/* A proxy on this machine's loopback (the connection's peer). */
+static BOOL proxy_is_loopback(struct request *r)
+{
+    const SOCKADDR_STORAGE *a = &r->remote_address;
+    static const BYTE v6_loopback[16] = { [15] = 1 };
+
+    if (!r->have_addresses || !r->route.proxy) return FALSE;
+    if (a->ss_family == AF_INET) return ((const SOCKADDR_IN *)a)->sin_addr.S_un.S_un_b.s_b1 == 127;
+    return a->ss_family == AF_INET6 && !memcmp(&((const SOCKADDR_IN6 *)a)->sin6_addr, v6_loopback, 16);
+}
+
 /* What a 401/407 offers: its schemes, its Digest challenge (a new nonce
  * starts its count over), Basic's charset. */
 static void note_challenges(struct request *r, enum auth_target t)
@@ -80,6 +107,9 @@ static void note_challenges(struct request *r, enum auth_target t)
         if (scheme == WINHTTP_AUTH_SCHEME_BASIC && charset && auth_span_is(charset->value, "UTF-8"))
             s->basic_utf8 = TRUE;
     }
+    if (s->offered & proxy_schemes_disabled(r, t))
+        TRACE("proxy schemes %#lx not answered\n", s->offered & proxy_schemes_disabled(r, t));
+    s->offered &= ~proxy_schemes_disabled(r, t);
     if (!digest_pick(list, &digest))
     {
         if (!s->digest || strcmp(s->digest->nonce, digest.nonce)) s->nonce_count = 0;
@@ -120,6 +150,13 @@ BOOL auth_get_credentials(struct request *r, enum auth_target t, struct credenti
     if (c->user) return TRUE;
     /* the logged-on user's, where the policy allows and they did not fail */
     if (s->default_refused || !auth_default_allowed(r, t)) return FALSE;
+    /* WINHTTP_PROXY_DISABLE_AUTH_LOCAL_SERVICE: documented as the machine
+     * account for a proxy on loopback, so that the user's credentials do
+     * not leak to it; there is no machine account to log in with here, so
+     * such a proxy gets no default credentials at all */
+    if (t == AUTH_PROXY && (r->obj.settings.proxy_auth_disabled & WINHTTP_PROXY_DISABLE_AUTH_LOCAL_SERVICE) &&
+        proxy_is_loopback(r))
+        return FALSE;
     c->password = NULL;
     c->is_default = TRUE;
     return TRUE;
@@ -290,6 +327,7 @@ static DWORD credentials_value(struct request *r, enum auth_target t, const char
         c.scheme = s->answering = WINHTTP_AUTH_SCHEME_BASIC;
         s->basic_cached = TRUE;
     }
+    if (c.scheme & proxy_schemes_disabled(r, t)) return ERROR_SUCCESS;
     switch (c.scheme)
     {
     case WINHTTP_AUTH_SCHEME_BASIC:

@@ -349,7 +349,10 @@ static HRESULT open_request(struct com_request *request, const WCHAR *verb, cons
 
     parts.dwHostNameLength = parts.dwUrlPathLength = parts.dwExtraInfoLength = (DWORD)-1;
     parts.dwSchemeLength = (DWORD)-1;
-    if (!WinHttpCrackUrl(url, 0, 0, &parts)) return last_error_hr();
+    /* WinHttpRequestOption_RejectUserpwd: a URL with a user name or
+     * password is refused here, and in the redirects it leads to */
+    if (!WinHttpCrackUrl(url, 0, request->settings.reject_userpwd ? ICU_REJECT_USERPWD : 0, &parts))
+        return last_error_hr();
     if (parts.nScheme != INTERNET_SCHEME_HTTP && parts.nScheme != INTERNET_SCHEME_HTTPS)
         return HRESULT_FROM_WIN32(ERROR_WINHTTP_UNRECOGNIZED_SCHEME);
     if (FAILED(hr = ensure_session(request))) return hr;
@@ -373,6 +376,10 @@ static HRESULT open_request(struct com_request *request, const WCHAR *verb, cons
         hr = last_error_hr();
     /* the session is asynchronous; a synchronous Send runs on its caller's thread */
     else if (!async && !handle_make_synchronous(request->request))
+        hr = last_error_hr();
+    else if (request->settings.reject_userpwd &&
+             !WinHttpSetOption(request->request, WINHTTP_OPTION_REJECT_USERPWD_IN_URL,
+                               &request->settings.reject_userpwd, sizeof(request->settings.reject_userpwd)))
         hr = last_error_hr();
     heap_free(host);
     heap_free(object);

@@ -112,6 +112,7 @@ void connection_close(struct connection *conn)
     stream_destroy(conn->tls ? conn->tls : conn->socket);   /* a TLS stream destroys the socket below it */
     if (conn->server_cert) CertFreeCertificateContext(conn->server_cert);
     if (conn->server_chain) CertFreeCertificateChain(conn->server_chain);
+    heap_free(conn->issuers);
     heap_free(conn->logon.server);
     heap_free(conn->logon.proxy);
     if (conn->lookup)
@@ -284,6 +285,10 @@ static DWORD handshake(struct connection *conn, struct object *obj)
     config.trust = conn->trust;
     config.client_cert = obj->settings.client_cert;
     config.timeout = obj->settings.receive_timeout;
+    config.chain_flags = conn->trust.chain_flags;
+    config.ignore_revocation_offline = conn->trust.ignore_offline;
+    config.revert_impersonation = obj->settings.revert_impersonation ||
+                                  (obj->settings.enabled_features & WINHTTP_ENABLE_SSL_REVERT_IMPERSONATION);
     error = tls_stream_handshake(conn->tls, &config, &failure);
     if (error == ERROR_IO_PENDING) return error;
     /* one handshake, not legs: its whole span is reported as the first leg */
@@ -293,10 +298,17 @@ static DWORD handshake(struct connection *conn, struct object *obj)
         TRACE("certificate problems %#lx: %lu\n", failure, error);
         notify(obj, WINHTTP_CALLBACK_STATUS_SECURE_FAILURE, &failure, sizeof(failure));
     }
+    /* for WINHTTP_OPTION_CLIENT_CERT_ISSUER_LIST (request_note_connect_stats) */
+    if (error == ERROR_WINHTTP_CLIENT_AUTH_CERT_NEEDED)
+    {
+        heap_free(conn->issuers);
+        conn->issuers = tls_stream_take_issuers(conn->tls);
+    }
     if (error) return error;
     conn->server_cert = tls_stream_server_cert(conn->tls);
     conn->server_chain = tls_stream_server_chain(conn->tls);
     conn->cipher_bits = tls_stream_cipher_bits(conn->tls);
+    tls_stream_summary(conn->tls, &conn->tls_summary);
     return ERROR_SUCCESS;
 }
 
@@ -309,6 +321,8 @@ static void socket_config(const struct connection *conn, const struct settings *
     config->keepalive_time = settings->tcp_keepalive_time;
     config->keepalive_interval = settings->tcp_keepalive_interval;
     config->fast_open = !!settings->tcp_fast_open;
+    config->dscp = (int)settings->dscp_tag - 1;
+    config->priority_hint = (int)settings->tcp_priority_hint - 1;
 }
 
 DWORD connection_connect(struct connection *conn, struct object *obj)

@@ -54,7 +54,9 @@ struct connection
     struct stream *tls;             /* https: TLS over the socket, owning it; NULL for http */
     struct route route;
     struct http_buf tunnel_request; /* route_tunnels(): the CONNECT request to send */
-    BOOL tunnel_refused;            /* the proxy answered CONNECT with 407: its reply is in the buffer */
+    BOOL tunnel_refused;            /* the proxy answered CONNECT with 407 (or, with keep_refusal,
+                                       any status but 2xx): its reply is in the buffer */
+    BOOL tunnel_keep_refusal;       /* WINHTTP_OPTION_RECEIVE_PROXY_CONNECT_RESPONSE of the request */
     ULONGLONG idle_since;           /* GetTickCount64 when pooled */
     WCHAR address[64];              /* the peer, as CONNECTED_TO_SERVER reports it */
     SOCKADDR_STORAGE local_address, remote_address;     /* WINHTTP_OPTION_CONNECTION_INFO */
@@ -63,6 +65,8 @@ struct connection
     struct trust_key trust;         /* https: connection_trust_key() it was accepted under */
     struct logon logon;             /* who NTLM or Negotiate logged in on it */
     int cipher_bits;
+    struct tls_summary tls_summary; /* https: what was negotiated (WINHTTP_OPTION_SECURITY_INFO) */
+    struct tls_issuers *issuers;    /* https: the CAs of a CertificateRequest that stopped the handshake */
     char *buffer;                   /* received, not yet consumed: [start, end) */
     size_t start, end, capacity;
     size_t capacity_max;            /* the most one receive reads, and the buffer grows to */
@@ -111,7 +115,8 @@ DWORD connection_create(const struct route *route, const struct http_buf *tunnel
  * within obj's timeouts, notifying RESOLVING_NAME .. CONNECTED_TO_SERVER;
  * through a proxy, for https, the CONNECT tunnel: a 2xx opens it, a 407 is
  * kept as the response to read (tunnel_refused; ERROR_SUCCESS and no TLS),
- * another status fails with ERROR_WINHTTP_CANNOT_CONNECT; then, for https,
+ * another status fails with ERROR_WINHTTP_CANNOT_CONNECT unless
+ * tunnel_keep_refusal keeps it as the 407 is kept; then, for https,
  * the TLS handshake with the origin, whose certificate problems the
  * SECURE_FAILURE callback reports. */
 DWORD connection_connect(struct connection *conn, struct object *obj);
@@ -157,6 +162,20 @@ void connection_set_logon(struct connection *conn, BOOL proxy, const WCHAR *iden
 /* Whether the bytes go through TLS (a refused tunnel's reply does not). */
 static inline BOOL connection_secure(const struct connection *conn) { return conn->stream != conn->socket; }
 
+/* The CertGetCertificateChain flags the TLS options ask for: the
+ * WINHTTP_SERVER_CERT_CHAIN_* bits are CryptoAPI's CERT_CHAIN_* values;
+ * SERVER_CERT_CHAIN_BUILD_CACHE_ONLY means fetching nothing, certificates or
+ * revocation; DISABLE_CERT_CHAIN_BUILDING no retrieval of missing
+ * certificates (the chain is still built and checked: see option.c). */
+static inline DWORD connection_chain_flags(const struct settings *settings)
+{
+    DWORD flags = settings->chain_build_flags;
+
+    if (settings->chain_cache_only) flags |= CERT_CHAIN_CACHE_ONLY_URL_RETRIEVAL | CERT_CHAIN_REVOCATION_CHECK_CACHE_ONLY;
+    if (settings->no_chain_building) flags |= CERT_CHAIN_CACHE_ONLY_URL_RETRIEVAL | CERT_CHAIN_DISABLE_AIA;
+    return flags;
+}
+
 /* The trust_key of a connection for these settings; all zeros for http. */
 static inline struct trust_key connection_trust_key(const struct settings *settings, BOOL secure)
 {
@@ -165,6 +184,8 @@ static inline struct trust_key connection_trust_key(const struct settings *setti
     if (!secure) return key;
     key.flags = settings->security_flags | (settings->no_client_cert ? TRUST_NO_CLIENT_CERT : 0);
     memcpy(key.client_cert, settings->client_cert_hash, sizeof(key.client_cert));
+    key.chain_flags = connection_chain_flags(settings);
+    key.ignore_offline = !!settings->ignore_rev_offline;
     return key;
 }
 

@@ -68,6 +68,27 @@ struct settings
     DWORD codepage;                 /* WINHTTP_OPTION_CODEPAGE: the query string's bytes (default UTF-8) */
     DWORD require_stream_end;       /* WINHTTP_OPTION_REQUIRE_STREAM_END (BOOL): kept, see option.c */
     DWORD unsafe_header_parsing;    /* WINHTTP_OPTION_UNSAFE_HEADER_PARSING (BOOL): kept, see option.c */
+    DWORD reject_userpwd;           /* WINHTTP_OPTION_REJECT_USERPWD_IN_URL (BOOL): redirects' Location */
+    DWORD encode_extra;             /* WINHTTP_OPTION_ENCODE_EXTRA (BOOL): path and query percent-encoded */
+    DWORD receive_proxy_connect;    /* WINHTTP_OPTION_RECEIVE_PROXY_CONNECT_RESPONSE (BOOL) */
+    DWORD proxy_auth_disabled;      /* WINHTTP_OPTION_DISABLE_PROXY_AUTH_SCHEMES: WINHTTP_PROXY_DISABLE_* */
+    DWORD background_connections;   /* WINHTTP_OPTION_BACKGROUND_CONNECTIONS: opened at the first send */
+    DWORD tcp_priority_hint;        /* WINHTTP_OPTION_TCP_PRIORITY_HINT: the hint + 1; 0: none set */
+    DWORD dscp_tag;                 /* WINHTTP_OPTION_DSCP_TAG: the DSCP value + 1; 0: none set */
+    DWORD interface_index;          /* WINHTTP_OPTION_NETWORK_INTERFACE_AFFINITY; 0: none */
+    DWORD request_priority;         /* WINHTTP_OPTION_REQUEST_PRIORITY: documented as no effect; kept */
+    DWORD use_lookaside;            /* WINHTTP_OPTION_USE_LOOKASIDE (BOOL): kept, see option.c */
+    GUID error_log_guid;            /* WINHTTP_OPTION_(SESSION_)ERROR_LOG_GUID: kept, see option.c */
+    /* TLS (option.c's TLS part; applied in connection.c and tls_trust.c) */
+    DWORD chain_build_flags;        /* WINHTTP_OPTION_SERVER_CERT_CHAIN_BUILD_FLAGS: WINHTTP_SERVER_CERT_CHAIN_* */
+    DWORD chain_cache_only;         /* WINHTTP_OPTION_SERVER_CERT_CHAIN_BUILD_CACHE_ONLY (BOOL) */
+    DWORD no_chain_building;        /* WINHTTP_OPTION_DISABLE_CERT_CHAIN_BUILDING (BOOL): no retrieval */
+    DWORD ignore_rev_offline;       /* WINHTTP_OPTION_IGNORE_CERT_REVOCATION_OFFLINE (BOOL) */
+    DWORD revert_impersonation;     /* WINHTTP_OPTION_REVERT_IMPERSONATION_SERVER_CERT (BOOL) */
+    DWORD no_protocol_fallback;     /* WINHTTP_OPTION_DISABLE_SECURE_PROTOCOL_FALLBACK (BOOL): kept, never falls back */
+    DWORD insecure_fallback;        /* WINHTTP_OPTION_TLS_PROTOCOL_INSECURE_FALLBACK (BOOL): kept, see option.c */
+    DWORD false_start;              /* WINHTTP_OPTION_TLS_FALSE_START (BOOL): kept, see option.c */
+    DWORD session_sch_cred;         /* WINHTTP_OPTION_USE_SESSION_SCH_CRED (BOOL): kept, see option.c */
 };
 
 struct object;

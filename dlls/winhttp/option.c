@@ -7,6 +7,10 @@
 #include <stddef.h>
 #include <winsock2.h>
 #include <mstcpip.h>
+#ifndef SECURITY_WIN32
+#define SECURITY_WIN32      /* sspi.h: SecPkgContext_Bindings (WINHTTP_OPTION_SERVER_CBT) */
+#endif
+#include <sspi.h>
 
 #include "request.h"
 #include "connection.h"
@@ -617,6 +621,134 @@ static BOOL set_client_cert(struct object *obj, const struct option_desc *desc, 
     return TRUE;
 }
 
+/* ---- https: the TLS options of issue 14 ------------------------------------------ */
+
+/* WINHTTP_OPTION_CLIENT_CERT_ISSUER_LIST, after a send failed with
+ * ERROR_WINHTTP_CLIENT_AUTH_CERT_NEEDED: the buffer receives a pointer to a
+ * SecPkgContext_IssuerListInfoEx, the CAs the server named in its
+ * CertificateRequest (none: cIssuers 0), in one block the caller frees
+ * with GlobalFree (the documentation's example).  Without such a failure
+ * there is no list: ERROR_WINHTTP_INCORRECT_HANDLE_STATE. */
+static BOOL query_issuer_list(struct object *obj, const struct option_desc *desc, void *buffer, DWORD *size)
+{
+    struct request *request = request_from_object(obj);
+    const struct tls_issuers *issuers;
+    SecPkgContext_IssuerListInfoEx *list = NULL;
+    CERT_NAME_BLOB *blobs;
+    BYTE *der;
+
+    AcquireSRWLockExclusive(&request->conn_lock);
+    if ((issuers = request->issuers) && buffer && *size >= sizeof(list))
+        list = GlobalAlloc(GMEM_FIXED, sizeof(*list) + issuers->count * sizeof(*blobs) + issuers->size);
+    if (!list)
+    {
+        ReleaseSRWLockExclusive(&request->conn_lock);
+        if (!issuers) return FAIL(ERROR_WINHTTP_INCORRECT_HANDLE_STATE, FALSE);
+        if (!buffer || *size < sizeof(list))
+        {
+            *size = sizeof(list);
+            return FAIL(ERROR_INSUFFICIENT_BUFFER, FALSE);
+        }
+        return FAIL(ERROR_OUTOFMEMORY, FALSE);
+    }
+    blobs = (CERT_NAME_BLOB *)(list + 1);
+    der = (BYTE *)(blobs + issuers->count);
+    memcpy(der, issuers->der, issuers->size);
+    for (DWORD i = 0; i < issuers->count; der += issuers->lengths[i++])
+    {
+        blobs[i].cbData = issuers->lengths[i];
+        blobs[i].pbData = der;
+    }
+    list->aIssuers = issuers->count ? blobs : NULL;
+    list->cIssuers = issuers->count;
+    ReleaseSRWLockExclusive(&request->conn_lock);
+    TRACE("%lu issuers\n", list->cIssuers);
+    memcpy(buffer, &list, sizeof(list));
+    *size = sizeof(list);
+    return TRUE;
+}
+
+/* WINHTTP_OPTION_SECURITY_INFO: WINHTTP_SECURITY_INFO, Schannel's
+ * connection and cipher information (tls_describe), once a connection
+ * has carried the request. */
+struct security_info
+{
+    SecPkgContext_ConnectionInfo ConnectionInfo;    /* WINHTTP_SECURITY_INFO's layout */
+    SecPkgContext_CipherInfo CipherInfo;
+};
+
+static BOOL query_security_info(struct object *obj, const struct option_desc *desc, void *buffer, DWORD *size)
+{
+    struct request *request = request_from_object(obj);
+    struct tls_summary summary;
+    struct security_info info;
+
+    AcquireSRWLockExclusive(&request->conn_lock);
+    summary = request->tls_summary;
+    ReleaseSRWLockExclusive(&request->conn_lock);
+    if (!buffer || *size < sizeof(info))
+    {
+        *size = sizeof(info);
+        return FAIL(ERROR_INSUFFICIENT_BUFFER, FALSE);
+    }
+    if (!summary.cipher) return FAIL(ERROR_WINHTTP_INCORRECT_HANDLE_STATE, FALSE);
+    tls_describe(&summary, &info.ConnectionInfo, &info.CipherInfo);
+    TRACE("protocol %#lx, %s\n", info.CipherInfo.dwProtocol, debugstr_w(info.CipherInfo.szCipherSuite));
+    memcpy(buffer, &info, sizeof(info));
+    *size = sizeof(info);
+    return TRUE;
+}
+
+/* WINHTTP_OPTION_SERVER_CBT: the channel binding token, as Schannel's
+ * endpoint bindings: RFC 5929's tls-server-end-point ("tls-server-end-point:"
+ * and the hash of the server's certificate) after a SEC_CHANNEL_BINDINGS
+ * whose other members are 0.  All in the caller's buffer: a
+ * SecPkgContext_Bindings whose Bindings points just after it; a NULL or
+ * short buffer learns the size (the documentation's two calls). */
+static BOOL query_server_cbt(struct object *obj, const struct option_desc *desc, void *buffer, DWORD *size)
+{
+    static const char prefix[] = "tls-server-end-point:";
+    PCCERT_CONTEXT cert = server_cert(request_from_object(obj));
+    BYTE hash[64];
+    DWORD hash_size = sizeof(hash), data, needed;
+    SecPkgContext_Bindings *bindings = buffer;
+    SEC_CHANNEL_BINDINGS *channel;
+    BOOL hashed;
+
+    if (!cert) return FAIL(ERROR_WINHTTP_INCORRECT_HANDLE_STATE, FALSE);
+    hashed = tls_endpoint_hash(cert->pbCertEncoded, cert->cbCertEncoded, hash, &hash_size);
+    CertFreeCertificateContext(cert);
+    if (!hashed) return FAIL(ERROR_WINHTTP_SECURE_CHANNEL_ERROR, FALSE);
+    data = sizeof(prefix) - 1 + hash_size;
+    needed = sizeof(*bindings) + sizeof(*channel) + data;
+    if (!buffer || *size < needed)
+    {
+        *size = needed;
+        return FAIL(ERROR_INSUFFICIENT_BUFFER, FALSE);
+    }
+    channel = (SEC_CHANNEL_BINDINGS *)(bindings + 1);
+    memset(channel, 0, sizeof(*channel));
+    channel->cbApplicationDataLength = data;
+    channel->dwApplicationDataOffset = sizeof(*channel);
+    memcpy(channel + 1, prefix, sizeof(prefix) - 1);
+    memcpy((BYTE *)(channel + 1) + sizeof(prefix) - 1, hash, hash_size);
+    bindings->BindingsLength = sizeof(*channel) + data;
+    bindings->Bindings = channel;
+    TRACE("%lu bytes of binding\n", data);
+    *size = needed;
+    return TRUE;
+}
+
+/* WINHTTP_OPTION_ENABLE_TEST_SIGNING: in no documentation (Microsoft's
+ * header has only its number), so nothing says what it would switch on;
+ * refused as an option this WinHTTP does not support, which the option
+ * flags page says is ERROR_WINHTTP_INVALID_OPTION (see README). */
+static BOOL set_refused(struct object *obj, const struct option_desc *desc, const void *buffer, DWORD size)
+{
+    TRACE("%s: undocumented, not supported\n", desc->name);
+    return FAIL(ERROR_WINHTTP_INVALID_OPTION, FALSE);
+}
+
 /* WINHTTP_OPTION_PROXY: a request's own setting, else its session's. */
 static struct proxy_setting *proxy_setting_of(struct object *obj, BOOL for_set)
 {
@@ -857,6 +989,126 @@ static BOOL set_codepage(struct object *obj, const struct option_desc *desc, con
     return TRUE;
 }
 
+/* ---- more options of issue 14: see README, "Connection options" and "Options" -------- */
+
+/* WINHTTP_OPTION_REQUEST_ANNOTATION (request): documented as a string the
+ * caller attaches to the request and reads back later; sized in
+ * characters as the other strings, at most
+ * WINHTTP_OPTION_REQUEST_ANNOTATION_MAX_LENGTH; an empty one clears it. */
+static BOOL set_annotation(struct object *obj, const struct option_desc *desc, const void *buffer, DWORD size)
+{
+    struct request *request = request_from_object(obj);
+
+    if (size > WINHTTP_OPTION_REQUEST_ANNOTATION_MAX_LENGTH) return FAIL(ERROR_INVALID_PARAMETER, FALSE);
+    if (!replace_string(&request->annotation, buffer, size)) return FALSE;
+    if (!*request->annotation)
+    {
+        heap_free(request->annotation);
+        request->annotation = NULL;
+    }
+    return TRUE;
+}
+
+static BOOL query_annotation(struct object *obj, const struct option_desc *desc, void *buffer, DWORD *size)
+{
+    return copy_string_out(request_from_object(obj)->annotation, buffer, size);
+}
+
+/* WINHTTP_OPTION_IS_PROXY_CONNECT_RESPONSE (session and request, BOOL):
+ * on a request, whether its response is the proxy's answer to CONNECT
+ * (a 407, or with RECEIVE_PROXY_CONNECT_RESPONSE any refusal); on a
+ * session, whether RECEIVE_PROXY_CONNECT_RESPONSE is on, that is whether
+ * such a response can be retrieved (our reading of the one sentence). */
+static BOOL query_is_proxy_connect(struct object *obj, const struct option_desc *desc, void *buffer, DWORD *size)
+{
+    BOOL value = obj->type == OBJECT_REQUEST ? request_from_object(obj)->proxy_replied
+                                            : !!obj->settings.receive_proxy_connect;
+    return copy_out(&value, sizeof(value), buffer, size);
+}
+
+/* A DWORD up to desc->max_value, stored plus one so that 0 means "not
+ * set" (TCP_PRIORITY_HINT, DSCP_TAG). */
+static BOOL set_plus_one(struct object *obj, const struct option_desc *desc, const void *buffer, DWORD size)
+{
+    DWORD value;
+
+    if (!read_dword(buffer, size, &value)) return FALSE;
+    if (value > desc->max_value) return FAIL(ERROR_INVALID_PARAMETER, FALSE);
+    *setting_ptr(obj, desc) = value + 1;
+    return TRUE;
+}
+
+/* WINHTTP_OPTION_TCP_PRIORITY_HINT (session and request; a
+ * SOCKET_PRIORITY_HINT: 0 very low, 1 low, 2 normal): new sockets get it
+ * (SIO_SET_PRIORITY_HINT), and so does the connection a request holds. */
+static BOOL set_priority_hint(struct object *obj, const struct option_desc *desc, const void *buffer, DWORD size)
+{
+    struct request *request;
+
+    if (!set_plus_one(obj, desc, buffer, size)) return FALSE;
+    if (obj->type != OBJECT_REQUEST) return TRUE;
+    request = request_from_object(obj);
+    AcquireSRWLockExclusive(&request->conn_lock);
+    if (request->conn) socket_stream_set_priority(request->conn->socket, obj->settings.tcp_priority_hint - 1);
+    ReleaseSRWLockExclusive(&request->conn_lock);
+    return TRUE;
+}
+
+/* WINHTTP_OPTION_TCP_PRIORITY_STATUS (request, query): documented as the
+ * hinted priority of the socket; a DWORD here (the layout is not given):
+ * the hint the socket of the request's connection took, the stack's normal
+ * one when none was asked.  ERROR_WINHTTP_INCORRECT_HANDLE_STATE without a
+ * connection; ERROR_NOT_SUPPORTED where the stack refused the hint (Wine 8),
+ * its Winsock error then in EXTENDED_ERROR. */
+static BOOL query_priority_status(struct object *obj, const struct option_desc *desc, void *buffer, DWORD *size)
+{
+    struct request *request = request_from_object(obj);
+    DWORD hint = 0, error;
+
+    if (!buffer || *size < sizeof(DWORD))
+    {
+        *size = sizeof(DWORD);
+        return FAIL(ERROR_INSUFFICIENT_BUFFER, FALSE);
+    }
+    AcquireSRWLockExclusive(&request->conn_lock);
+    error = request->conn ? socket_stream_priority(request->conn->socket, &hint) : ERROR_WINHTTP_INCORRECT_HANDLE_STATE;
+    ReleaseSRWLockExclusive(&request->conn_lock);
+    if (error) return FAIL(error, FALSE);
+    return copy_out(&hint, sizeof(hint), buffer, size);
+}
+
+/* WINHTTP_OPTION_NETWORK_INTERFACE_AFFINITY (session and request): an
+ * interface index; the sockets are bound to an address of that interface
+ * (its first IPv4 one, else IPv6) unless SOURCE_ADDRESS names one.  An
+ * index no interface has is refused; 0 clears it. */
+static BOOL set_interface(struct object *obj, const struct option_desc *desc, const void *buffer, DWORD size)
+{
+    SOCKADDR_STORAGE address;
+    DWORD value;
+
+    if (!read_dword(buffer, size, &value)) return FALSE;
+    if (value && !socket_interface_address(value, AF_UNSPEC, &address)) return FAIL(ERROR_INVALID_PARAMETER, FALSE);
+    obj->settings.interface_index = value;
+    return TRUE;
+}
+
+/* WINHTTP_OPTION_ERROR_LOG_GUID (request) and SESSION_ERROR_LOG_GUID
+ * (session): not described by the documentation; by the names, a GUID that
+ * tags Windows' own error log entries for the request or session.  This
+ * DLL writes no such log (it traces through WINEDEBUG): the GUID is kept
+ * and read back, inherited by the session's later requests. */
+static BOOL set_error_log_guid(struct object *obj, const struct option_desc *desc, const void *buffer, DWORD size)
+{
+    if (size != sizeof(GUID)) return FAIL(ERROR_INVALID_PARAMETER, FALSE);
+    obj->settings.error_log_guid = *(const GUID *)buffer;
+    return TRUE;
+}
+
+static BOOL query_error_log_guid(struct object *obj, const struct option_desc *desc, void *buffer, DWORD *size)
+{
+    return copy_out(&obj->settings.error_log_guid, sizeof(GUID), buffer, size);
+}
+
 static const struct option_desc *find_option(DWORD id);
 
 /* WINHTTP_OPTION_FEATURE_SUPPORTED: documented as checking whether this
@@ -1043,6 +1295,39 @@ static const struct option_desc options[] =
     { WINHTTP_OPTION_SECURE_PROTOCOLS, "SECURE_PROTOCOLS", SESSION, SESSION, SETTING(secure_protocols),
       query_setting, set_flag_subset, WINHTTP_FLAG_SECURE_PROTOCOL_ALL | WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_1 |
       WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_2 | WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_3 },
+    /* TLS options of issue 14 (see README: what each does, and where OpenSSL limits it) */
+    { WINHTTP_OPTION_CLIENT_CERT_ISSUER_LIST, "CLIENT_CERT_ISSUER_LIST", REQUEST, 0, NO_OFFSET, query_issuer_list,
+      NULL, 0 },
+    { WINHTTP_OPTION_SECURITY_INFO, "SECURITY_INFO", REQUEST, 0, NO_OFFSET, query_security_info, NULL, 0 },
+    { WINHTTP_OPTION_SERVER_CBT, "SERVER_CBT", REQUEST, 0, NO_OFFSET, query_server_cbt, NULL, 0 },
+    /* undocumented but for the flag names of Microsoft's header: the
+     * handle types are our reading (a setting children inherit) */
+    { WINHTTP_OPTION_SERVER_CERT_CHAIN_BUILD_FLAGS, "SERVER_CERT_CHAIN_BUILD_FLAGS", 0, SESSION | REQUEST,
+      SETTING(chain_build_flags), NULL, set_flag_subset, WINHTTP_SERVER_CERT_CHAIN_CACHE_ONLY_URL_RETRIEVAL |
+      WINHTTP_SERVER_CERT_CHAIN_DISABLE_AIA | WINHTTP_SERVER_CERT_CHAIN_REVOCATION_CHECK_CACHE_ONLY },
+    { WINHTTP_OPTION_SERVER_CERT_CHAIN_BUILD_CACHE_ONLY, "SERVER_CERT_CHAIN_BUILD_CACHE_ONLY", 0, SESSION | REQUEST,
+      SETTING(chain_cache_only), NULL, set_setting, 0 },
+    /* the chain is always built and checked: this only stops fetching
+     * missing certificates (connection_chain_flags) */
+    { WINHTTP_OPTION_DISABLE_CERT_CHAIN_BUILDING, "DISABLE_CERT_CHAIN_BUILDING", 0, SESSION,
+      SETTING(no_chain_building), NULL, set_setting, 0 },
+    { WINHTTP_OPTION_IGNORE_CERT_REVOCATION_OFFLINE, "IGNORE_CERT_REVOCATION_OFFLINE", 0, REQUEST,
+      SETTING(ignore_rev_offline), NULL, set_setting, 0 },
+    { WINHTTP_OPTION_REVERT_IMPERSONATION_SERVER_CERT, "REVERT_IMPERSONATION_SERVER_CERT", 0, SESSION | REQUEST,
+      SETTING(revert_impersonation), NULL, set_setting, 0 },
+    /* this engine never retries a failed handshake with an older
+     * protocol: DISABLE_SECURE_PROTOCOL_FALLBACK holds by construction and
+     * TLS_PROTOCOL_INSECURE_FALLBACK's permission is never used; OpenSSL's
+     * client does no False Start; there is one OpenSSL context for the
+     * process, the single credential USE_SESSION_SCH_CRED asks for: kept */
+    { WINHTTP_OPTION_DISABLE_SECURE_PROTOCOL_FALLBACK, "DISABLE_SECURE_PROTOCOL_FALLBACK", 0, SESSION,
+      SETTING(no_protocol_fallback), NULL, set_setting, 0 },
+    { WINHTTP_OPTION_TLS_PROTOCOL_INSECURE_FALLBACK, "TLS_PROTOCOL_INSECURE_FALLBACK", 0, SESSION,
+      SETTING(insecure_fallback), NULL, set_setting, 0 },
+    { WINHTTP_OPTION_TLS_FALSE_START, "TLS_FALSE_START", 0, SESSION, SETTING(false_start), NULL, set_setting, 0 },
+    { WINHTTP_OPTION_USE_SESSION_SCH_CRED, "USE_SESSION_SCH_CRED", 0, SESSION, SETTING(session_sch_cred), NULL,
+      set_setting, 0 },
+    { WINHTTP_OPTION_ENABLE_TEST_SIGNING, "ENABLE_TEST_SIGNING", 0, ALL_TYPES, NO_OFFSET, NULL, set_refused, 0 },
     { WINHTTP_OPTION_AUTOLOGON_POLICY, "AUTOLOGON_POLICY", 0, REQUEST, SETTING(autologon_policy), NULL,
       set_setting, WINHTTP_AUTOLOGON_SECURITY_LEVEL_MAX },
     { WINHTTP_OPTION_SPN, "SPN", 0, SESSION | REQUEST, SETTING(spn), NULL, set_flag_subset, WINHTTP_OPTION_SPN_MASK },
@@ -1123,6 +1408,42 @@ static const struct option_desc options[] =
      * parser is the same either way (see README) */
     { WINHTTP_OPTION_UNSAFE_HEADER_PARSING, "UNSAFE_HEADER_PARSING", 0, SESSION | REQUEST,
       SETTING(unsafe_header_parsing), NULL, set_setting, 0 },
+    /* more of issue 14 (README: "Options" and "Connection options") */
+    { WINHTTP_OPTION_REJECT_USERPWD_IN_URL, "REJECT_USERPWD_IN_URL", 0, REQUEST, SETTING(reject_userpwd), NULL,
+      set_setting, 0 },
+    { WINHTTP_OPTION_ENCODE_EXTRA, "ENCODE_EXTRA", 0, SESSION | REQUEST, SETTING(encode_extra), NULL, set_setting,
+      0 },
+    { WINHTTP_OPTION_REQUEST_ANNOTATION, "REQUEST_ANNOTATION", REQUEST, REQUEST, NO_OFFSET, query_annotation,
+      set_annotation, 0 },
+    { WINHTTP_OPTION_RECEIVE_PROXY_CONNECT_RESPONSE, "RECEIVE_PROXY_CONNECT_RESPONSE", 0, SESSION | REQUEST,
+      SETTING(receive_proxy_connect), NULL, set_setting, 0 },
+    { WINHTTP_OPTION_IS_PROXY_CONNECT_RESPONSE, "IS_PROXY_CONNECT_RESPONSE", SESSION | REQUEST, 0, NO_OFFSET,
+      query_is_proxy_connect, NULL, 0 },
+    { WINHTTP_OPTION_DISABLE_PROXY_AUTH_SCHEMES, "DISABLE_PROXY_AUTH_SCHEMES", 0, SESSION,
+      SETTING(proxy_auth_disabled), NULL, set_flag_subset, WINHTTP_PROXY_DISABLE_SCHEME_BASIC |
+      WINHTTP_PROXY_DISABLE_SCHEME_DIGEST | WINHTTP_PROXY_DISABLE_SCHEME_NTLM | WINHTTP_PROXY_DISABLE_SCHEME_KERBEROS |
+      WINHTTP_PROXY_DISABLE_SCHEME_NEGOTIATE | WINHTTP_PROXY_DISABLE_AUTH_LOCAL_SERVICE },
+    { WINHTTP_OPTION_BACKGROUND_CONNECTIONS, "BACKGROUND_CONNECTIONS", 0, SESSION, SETTING(background_connections),
+      NULL, set_setting, 0 },
+    { WINHTTP_OPTION_TCP_PRIORITY_HINT, "TCP_PRIORITY_HINT", 0, SESSION | REQUEST, SETTING(tcp_priority_hint), NULL,
+      set_priority_hint, 2 /* SocketPriorityHintNormal */ },
+    { WINHTTP_OPTION_TCP_PRIORITY_STATUS, "TCP_PRIORITY_STATUS", REQUEST, 0, NO_OFFSET, query_priority_status,
+      NULL, 0 },
+    { WINHTTP_OPTION_DSCP_TAG, "DSCP_TAG", 0, SESSION | REQUEST, SETTING(dscp_tag), NULL, set_plus_one, 63 },
+    { WINHTTP_OPTION_NETWORK_INTERFACE_AFFINITY, "NETWORK_INTERFACE_AFFINITY", 0, SESSION | REQUEST, NO_OFFSET,
+      NULL, set_interface, 0 },
+    /* documented as deprecated, with no effect: kept and read back */
+    { WINHTTP_OPTION_REQUEST_PRIORITY, "REQUEST_PRIORITY", REQUEST, REQUEST, SETTING(request_priority),
+      query_setting, set_setting, 0 },
+    /* not in the documentation; by its name Windows' choice of allocator
+     * (lookaside lists): the DLL allocates from the process heap either
+     * way, so the BOOL is kept, nothing more */
+    { WINHTTP_OPTION_USE_LOOKASIDE, "USE_LOOKASIDE", 0, SESSION | REQUEST, SETTING(use_lookaside), NULL, set_setting,
+      0 },
+    { WINHTTP_OPTION_ERROR_LOG_GUID, "ERROR_LOG_GUID", REQUEST, REQUEST, NO_OFFSET, query_error_log_guid,
+      set_error_log_guid, 0 },
+    { WINHTTP_OPTION_SESSION_ERROR_LOG_GUID, "SESSION_ERROR_LOG_GUID", SESSION, SESSION, NO_OFFSET,
+      query_error_log_guid, set_error_log_guid, 0 },
 };
 
 static const struct option_desc *find_option(DWORD id)

@@ -265,6 +265,12 @@ void pool_release(struct pool *pool, const struct route *route, struct connectio
     if (waiter) waiter->resume(waiter->context);
 }
 
+void pool_add_idle(struct pool *pool, struct connection *conn)
+{
+    put_idle(idle_of(pool), conn);
+    WakeAllConditionVariable(&pool->released);
+}
+
 BOOL pool_forget_waiter(struct pool *pool, struct pool_waiter *waiter)
 {
     struct pool_server *server = waiter->server;

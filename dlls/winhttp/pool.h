@@ -62,6 +62,9 @@ DWORD pool_acquire(struct pool *pool, const struct route *route, BOOL async, str
 BOOL pool_forget_waiter(struct pool *pool, struct pool_waiter *waiter);
 /* Gives the slot back: keep the connection idle for reuse, or close it. */
 void pool_release(struct pool *pool, const struct route *route, struct connection *conn, BOOL keep);
+/* A connection opened ahead of need (WINHTTP_OPTION_BACKGROUND_CONNECTIONS)
+ * goes idle without having held a slot. */
+void pool_add_idle(struct pool *pool, struct connection *conn);
 /* Closes every idle connection (the DLL is unloaded). */
 void pool_close_idle(void);
 

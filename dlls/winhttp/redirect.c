@@ -57,6 +57,14 @@ static DWORD apply_location(struct request *r, const WCHAR *location, WCHAR **ne
         heap_free(url);
         return ERROR_WINHTTP_REDIRECT_FAILED;
     }
+    /* WINHTTP_OPTION_REJECT_USERPWD_IN_URL: documented as failing a URL with
+     * user-info (even ":@") with ERROR_WINHTTP_INVALID_URL */
+    if (r->obj.settings.reject_userpwd && !WinHttpCrackUrl(url, 0, ICU_REJECT_USERPWD, &uc))
+    {
+        TRACE("user name or password in %s\n", debugstr_w(url));
+        heap_free(url);
+        return ERROR_WINHTTP_INVALID_URL;
+    }
     if (uc.nScheme == INTERNET_SCHEME_HTTP && r->target_secure &&
         r->obj.settings.redirect_policy == WINHTTP_OPTION_REDIRECT_POLICY_DISALLOW_HTTPS_TO_HTTP)
     {

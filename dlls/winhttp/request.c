@@ -21,6 +21,7 @@ static void request_destroy(struct object *obj)
     heap_free(request->username);
     heap_free(request->password);
     heap_free(request->resolution_host);
+    heap_free(request->annotation);
     heap_free(request->proxy_username);
     proxy_setting_free(&request->proxy);
     proxy_setting_free(&request->auto_proxy);
@@ -38,6 +39,7 @@ static void request_destroy(struct object *obj)
     request_discard_connection(request);
     if (request->server_cert) CertFreeCertificateContext(request->server_cert);
     if (request->server_chain) CertFreeCertificateChain(request->server_chain);
+    heap_free(request->issuers);
     task_queue_destroy(&request->queue);
 }
 

@@ -108,6 +108,8 @@ struct request
     PCCERT_CONTEXT server_cert;     /* https: of the last connection used */
     PCCERT_CHAIN_CONTEXT server_chain;
     int cipher_bits;
+    struct tls_summary tls_summary;     /* https: what the last connection negotiated */
+    struct tls_issuers *issuers;        /* WINHTTP_OPTION_CLIENT_CERT_ISSUER_LIST: of the last CERT_NEEDED */
     BOOL conn_reused;
     BOOL conn_pinned;           /* a handshake's next leg goes on conn (request_conn.c) */
     BOOL proxy_replied;         /* the response is the proxy's refusal to tunnel, not the origin's */
@@ -147,6 +149,7 @@ struct request
     struct connection_match match;      /* WINHTTP_OPTION_MATCH_CONNECTION_GUID */
     GUID conn_guid;             /* of the last connection used (under conn_lock, with have_addresses) */
     WCHAR *resolution_host;     /* WINHTTP_OPTION_RESOLUTION_HOSTNAME: looked up instead of the host */
+    WCHAR *annotation;          /* WINHTTP_OPTION_REQUEST_ANNOTATION: the caller's string, or NULL */
     DWORD failed_retries;       /* WINHTTP_OPTION_FAILED_CONNECTION_RETRIES: resends of this send so far */
     BOOL retry_408;             /* a 408 is drained, then the request goes again */
     /* WINHTTP_OPTION_REQUEST_TIMES / REQUEST_STATS of the last send

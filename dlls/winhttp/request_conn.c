@@ -46,6 +46,19 @@ void request_note_connect_stats(struct request *r)
     for (size_t i = 0; i < ARRAY_SIZE(steps); i++) r->times[steps[i]] = conn->times[steps[i]];
     r->stats[WinHttpConnectFailureCount] += conn->connect_failures;
     conn->connect_failures = 0;     /* a CONNECT asked again on it must not count them twice */
+    /* the CAs of a handshake that stopped for a client certificate, until
+     * the next handshake */
+    if (conn->issuers || conn->tls_summary.cipher)
+    {
+        struct tls_issuers *old;
+
+        AcquireSRWLockExclusive(&r->conn_lock);     /* a query may read them */
+        old = r->issuers;
+        r->issuers = conn->issuers;
+        ReleaseSRWLockExclusive(&r->conn_lock);
+        conn->issuers = NULL;
+        heap_free(old);
+    }
 }
 
 void request_note_connection(struct request *r)
@@ -62,6 +75,7 @@ void request_note_connection(struct request *r)
     if (r->server_chain) CertFreeCertificateChain(r->server_chain);
     r->server_chain = r->conn->server_chain ? CertDuplicateCertificateChain(r->conn->server_chain) : NULL;
     r->cipher_bits = r->conn->cipher_bits;
+    r->tls_summary = r->conn->tls_summary;
     ReleaseSRWLockExclusive(&r->conn_lock);
 }
 
@@ -101,6 +115,79 @@ static DWORD take_pinned(struct request *r)
     return ERROR_SUCCESS;
 }
 
+/* ---- WINHTTP_OPTION_BACKGROUND_CONNECTIONS ------------------------------------------ */
+
+/* Documented: set on a session, the number of connections to open; at
+ * the first send, rather than one, that many are opened in parallel, so
+ * that later requests to the same place find them made.  The first is
+ * the request's own; the others are made here, each on a pool thread with
+ * the request's settings (no callbacks: they belong to no request), and
+ * go idle into the session's pool, where the pool's rules for reuse
+ * apply.  Only a route that needs no CONNECT: a tunnel's request carries
+ * its request's proxy credentials. */
+#define BACKGROUND_MAX 64
+
+struct background
+{
+    struct session *session;        /* referenced */
+    struct object settings;         /* a callback-less object carrying the request's settings */
+    struct route route;
+};
+
+static void CALLBACK background_connect(TP_CALLBACK_INSTANCE *instance, void *context)
+{
+    struct background *b = context;
+    struct connection *conn = NULL;
+    struct http_buf none;
+    DWORD error;
+
+    http_buf_init(&none);
+    if (!(error = connection_create(&b->route, &none, FALSE, &conn)) &&
+        !(error = connection_connect(conn, &b->settings)) && connection_reusable(conn))
+    {
+        TRACE("background connection %p to %s:%u\n", conn, debugstr_w(b->route.host), b->route.port);
+        pool_add_idle(&b->session->pool, conn);
+    }
+    else
+    {
+        TRACE("background connection to %s:%u failed: %lu\n", debugstr_w(b->route.host), b->route.port, error);
+        if (conn) connection_close(conn);
+    }
+    if (b->settings.settings.client_cert) CertFreeCertificateContext(b->settings.settings.client_cert);
+    route_free(&b->route);
+    object_release(&b->session->obj);
+    heap_free(b);
+}
+
+static void open_background(struct request *r)
+{
+    struct session *session = request_session(r);
+    DWORD count = session->obj.settings.background_connections, limit = r->obj.settings.max_conns_per_server;
+
+    if (count < 2 || route_tunnels(&r->route) || InterlockedExchange(&session->background_started, 1)) return;
+    count = min(count - 1, BACKGROUND_MAX);
+    if (limit && limit - 1 < count) count = limit - 1;
+    TRACE("opening %lu connections in the background\n", count);
+    for (DWORD i = 0; i < count; i++)
+    {
+        struct background *b = heap_alloc_zero(sizeof(*b));
+
+        if (!b) return;
+        if (!route_copy(&b->route, &r->route))
+        {
+            heap_free(b);
+            return;
+        }
+        b->settings.type = OBJECT_REQUEST;
+        b->settings.settings = r->obj.settings;
+        if (b->settings.settings.client_cert)
+            b->settings.settings.client_cert = CertDuplicateCertificateContext(b->settings.settings.client_cert);
+        b->session = session;
+        object_addref(&session->obj);
+        if (!TrySubmitThreadpoolCallback(background_connect, b, NULL)) background_connect(NULL, b);
+    }
+}
+
 DWORD request_acquire_connection(struct request *r)
 {
     struct session *session = request_session(r);
@@ -130,6 +217,7 @@ DWORD request_acquire_connection(struct request *r)
         else http_buf_init(&tunnel_request);
         if (!error) error = connection_create(&r->route, &tunnel_request, async, &conn);
         http_buf_free(&tunnel_request);
+        if (!error) open_background(r);
     }
     if (error)
     {

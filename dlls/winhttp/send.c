@@ -76,12 +76,16 @@ static DWORD write_request_line(struct http_buf *head, struct request *r)
     WCHAR *origin = NULL;
     char *query;
     size_t query_length;
-    DWORD error;
+    DWORD error, flags = r->open_flags;
 
+    /* WINHTTP_OPTION_ENCODE_EXTRA: documented as percent-encoding the path
+     * and the query; here it overrides WINHTTP_FLAG_ESCAPE_DISABLE and
+     * _DISABLE_QUERY ('%' stays as WINHTTP_FLAG_ESCAPE_PERCENT says) */
+    if (r->obj.settings.encode_extra) flags &= ~(WINHTTP_FLAG_ESCAPE_DISABLE | WINHTTP_FLAG_ESCAPE_DISABLE_QUERY);
     if (route_absolute_form(&r->route) && !(origin = request_origin(r))) return ERROR_OUTOFMEMORY;
     if (!(error = query_bytes(r, &query, &query_length)))
         error = http_result_to_error(http_write_request_line_query(head, r->verb, origin, r->path, query,
-                                                                   query_length, r->version, r->open_flags));
+                                                                   query_length, r->version, flags));
     heap_free(query);
     heap_free(origin);
     return error;
@@ -203,6 +207,7 @@ static DWORD send_step(struct request *r)
         return ERROR_SUCCESS;
 
     case SEND_CONNECT:
+        r->conn->tunnel_keep_refusal = !!r->obj.settings.receive_proxy_connect;
         error = connection_connect(r->conn, &r->obj);
         if (error == ERROR_IO_PENDING) return error;
         request_note_connect_stats(r);
@@ -210,7 +215,8 @@ static DWORD send_step(struct request *r)
         if (r->conn->tunnel_refused)
         {
             r->proxy_replied = TRUE;
-            /* the proxy's 407 is the response: nothing goes to the origin */
+            /* the proxy's 407 (or, as asked, its other refusal) is the
+             * response: nothing goes to the origin */
             request_note_connection(r);
             r->send_phase = SEND_START;
             return ERROR_NO_MORE_ITEMS;

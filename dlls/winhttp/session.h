@@ -33,6 +33,7 @@ struct session
     SRWLOCK cookies_lock;
     struct cookie_jar cookies;  /* the session's cookies (request_cookies.c) */
     HANDLE unload_event;        /* WINHTTP_OPTION_UNLOAD_NOTIFY_EVENT */
+    LONG background_started;    /* WINHTTP_OPTION_BACKGROUND_CONNECTIONS: its first send opened them */
 };
 
 struct connect

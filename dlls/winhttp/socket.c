@@ -16,8 +16,10 @@
 #define NTDDI_VERSION 0x0A000006
 #endif
 #include <winsock2.h>
+#include <ws2tcpip.h>
 #include <mswsock.h>
 #include <mstcpip.h>
+#include <iphlpapi.h>
 
 #include "stream.h"
 #include "task.h"
@@ -67,6 +69,8 @@ struct socket_stream
     TP_IO *io;
     BOOL skip_on_success;       /* FILE_SKIP_COMPLETION_PORT_ON_SUCCESS took */
     size_t send_done;           /* bytes of the current send already sent */
+    DWORD priority;             /* WINHTTP_OPTION_TCP_PRIORITY_HINT the socket took (normal by default) */
+    int priority_error;         /* the Winsock error of the last hint asked, or 0 */
 };
 
 static inline struct socket_stream *impl(struct stream *stream)
@@ -588,6 +592,39 @@ static void set_keepalive(SOCKET socket, const struct socket_config *config)
     setsockopt(socket, SOL_SOCKET, SO_KEEPALIVE, (const char *)&on, sizeof(on));
 }
 
+/* SIO_SET_PRIORITY_HINT and its values (mstcpip.h has them only for
+ * newer Windows targets). */
+#ifndef SIO_SET_PRIORITY_HINT
+#define SIO_SET_PRIORITY_HINT _WSAIOW(IOC_VENDOR, 24)
+#endif
+#define PRIORITY_HINT_NORMAL 2
+
+static void apply_priority(struct socket_stream *s, DWORD hint)
+{
+    DWORD returned;
+
+    if (!WSAIoctl(s->socket, SIO_SET_PRIORITY_HINT, &hint, sizeof(hint), NULL, 0, &returned, NULL, NULL))
+    {
+        s->priority = hint;
+        s->priority_error = 0;
+        return;
+    }
+    s->priority_error = WSAGetLastError();
+    TRACE("no priority hint %lu: %d\n", hint, s->priority_error);
+}
+
+/* WINHTTP_OPTION_DSCP_TAG: the DSCP is the upper six bits of the IPv4 TOS
+ * byte and of the IPv6 traffic class.  Windows applies IP_TOS only where
+ * its policy lets applications mark packets; Wine passes it to the host. */
+static void apply_dscp(SOCKET socket, int family, int dscp)
+{
+    DWORD value = (DWORD)dscp << 2;
+    int result = family == AF_INET6 ? setsockopt(socket, IPPROTO_IPV6, IPV6_TCLASS, (const char *)&value, sizeof(value))
+                                    : setsockopt(socket, IPPROTO_IP, IP_TOS, (const char *)&value, sizeof(value));
+
+    if (result) TRACE("DSCP %d not set: %d\n", dscp, WSAGetLastError());
+}
+
 static DWORD open_socket(struct socket_stream *s, int family, const struct socket_config *config)
 {
     BOOL nodelay = TRUE, on = TRUE;
@@ -600,6 +637,10 @@ static DWORD open_socket(struct socket_stream *s, int family, const struct socke
      * connection goes on without it */
     if (config->fast_open && setsockopt(s->socket, IPPROTO_TCP, TCP_FASTOPEN, (const char *)&on, sizeof(on)))
         TRACE("no TCP Fast Open: %d\n", WSAGetLastError());
+    s->priority = PRIORITY_HINT_NORMAL;
+    s->priority_error = 0;
+    if (config->dscp >= 0) apply_dscp(s->socket, family, config->dscp);
+    if (config->priority_hint >= 0) apply_priority(s, (DWORD)config->priority_hint);
     if (config->source && bind(s->socket, (const struct sockaddr *)config->source, address_length(config->source)))
         return connect_failed(WSAGetLastError());
     return s->async ? bind_to_pool(s) : ERROR_SUCCESS;
@@ -643,6 +684,75 @@ DWORD socket_stream_tcp_info(struct stream *stream, DWORD version, void *buffer,
     TRACE("SIO_TCP_INFO version %lu: Winsock error %d\n", version, error);
     winsock_note_error(error);
     return error == WSAEFAULT ? ERROR_INSUFFICIENT_BUFFER : ERROR_NOT_SUPPORTED;
+}
+
+/* WINHTTP_OPTION_NETWORK_INTERFACE_AFFINITY: a unicast address of the
+ * interface with that index (IPv4 or IPv6 index), of the family asked, or
+ * AF_UNSPEC for the first IPv4 one, else the first IPv6 one. */
+typedef ULONG (WINAPI *adapters_fn)(ULONG, ULONG, void *, IP_ADAPTER_ADDRESSES *, ULONG *);
+
+BOOL socket_interface_address(DWORD index, int family, SOCKADDR_STORAGE *out)
+{
+    static const ULONG flags = GAA_FLAG_SKIP_ANYCAST | GAA_FLAG_SKIP_MULTICAST | GAA_FLAG_SKIP_DNS_SERVER;
+    HMODULE iphlpapi = LoadLibraryW(L"iphlpapi.dll");
+    IP_ADAPTER_ADDRESSES *list = NULL, *adapter;
+    IP_ADAPTER_UNICAST_ADDRESS *address;
+    ULONG size = 16384, err = ERROR_BUFFER_OVERFLOW;
+    adapters_fn get_adapters;
+    BOOL found = FALSE;
+
+    memset(out, 0, sizeof(*out));
+    if (!index || !iphlpapi) return FALSE;
+    get_adapters = (adapters_fn)(void *)GetProcAddress(iphlpapi, "GetAdaptersAddresses");
+    for (int tries = 0; get_adapters && err == ERROR_BUFFER_OVERFLOW && tries < 3; tries++)
+    {
+        heap_free(list);
+        if (!(list = heap_alloc(size))) break;
+        err = get_adapters(AF_UNSPEC, flags, NULL, list, &size);
+    }
+    for (int pass = 0; !err && list && pass < 2 && !found; pass++)
+    {
+        int want = family != AF_UNSPEC ? family : pass ? AF_INET6 : AF_INET;
+
+        for (adapter = list; adapter && !found; adapter = adapter->Next)
+        {
+            if (adapter->IfIndex != index && adapter->Ipv6IfIndex != index) continue;
+            for (address = adapter->FirstUnicastAddress; address && !found; address = address->Next)
+            {
+                const SOCKADDR *sa = address->Address.lpSockaddr;
+
+                if (!sa || sa->sa_family != want || address->Address.iSockaddrLength > (int)sizeof(*out)) continue;
+                memcpy(out, sa, address->Address.iSockaddrLength);
+                found = TRUE;
+            }
+        }
+    }
+    heap_free(list);
+    FreeLibrary(iphlpapi);
+    return found;
+}
+
+DWORD socket_stream_set_priority(struct stream *stream, DWORD hint)
+{
+    struct socket_stream *s = impl(stream);
+
+    if (s->socket == INVALID_SOCKET) return ERROR_WINHTTP_INCORRECT_HANDLE_STATE;
+    apply_priority(s, hint);
+    return s->priority_error;
+}
+
+DWORD socket_stream_priority(struct stream *stream, DWORD *hint)
+{
+    struct socket_stream *s = impl(stream);
+
+    if (s->socket == INVALID_SOCKET) return ERROR_WINHTTP_INCORRECT_HANDLE_STATE;
+    if (s->priority_error)
+    {
+        winsock_note_error(s->priority_error);
+        return ERROR_NOT_SUPPORTED;
+    }
+    *hint = s->priority;
+    return ERROR_SUCCESS;
 }
 
 void socket_stream_no_wait(struct stream *stream, BOOL on)

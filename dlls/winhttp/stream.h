@@ -75,6 +75,8 @@ struct socket_config
     BOOL keepalive;                     /* WINHTTP_OPTION_TCP_KEEPALIVE */
     ULONG keepalive_time, keepalive_interval;   /* ms */
     BOOL fast_open;                     /* WINHTTP_OPTION_TCP_FAST_OPEN: asked, where the stack has it */
+    int dscp;                           /* WINHTTP_OPTION_DSCP_TAG: IP_TOS / IPV6_TCLASS; -1: none */
+    int priority_hint;                  /* WINHTTP_OPTION_TCP_PRIORITY_HINT: SIO_SET_PRIORITY_HINT; -1: none */
 };
 /* Connects to one address within the timeout; resumable like the rest.
  * An address of another family than config's source fails at once
@@ -93,6 +95,17 @@ DWORD socket_tcp_info_size(DWORD version);
  * thread, documented as kept per thread; 0 before any. */
 void winsock_note_error(int error);
 DWORD winsock_last_error(void);
+/* WINHTTP_OPTION_TCP_PRIORITY_HINT on an open socket: SIO_SET_PRIORITY_HINT
+ * (Windows 10 1809 and later); the Winsock error where the stack has no
+ * such hint (Wine 8). */
+DWORD socket_stream_set_priority(struct stream *stream, DWORD hint);
+/* WINHTTP_OPTION_TCP_PRIORITY_STATUS: the hint the socket took (the
+ * stack's normal one when none was set), or ERROR_NOT_SUPPORTED when the
+ * last hint asked of it was refused. */
+DWORD socket_stream_priority(struct stream *stream, DWORD *hint);
+/* A unicast address of the network interface with that index, of the
+ * family (AF_UNSPEC: IPv4 first), for WINHTTP_OPTION_NETWORK_INTERFACE_AFFINITY. */
+BOOL socket_interface_address(DWORD index, int family, SOCKADDR_STORAGE *out);
 /* The two ends of a connected socket stream. */
 void socket_stream_addresses(struct stream *stream, SOCKADDR_STORAGE *local, SOCKADDR_STORAGE *remote);
 /* A connected socket changes mode between requests: blocking calls and

@@ -21,6 +21,9 @@
 
 #include "tls.h"
 
+/* wincrypt.h's X509_NAME (a structure type number) hides OpenSSL's type */
+#undef X509_NAME
+
 /* Ciphertext is received into a buffer that starts small (thousands of
  * connections may be open) and doubles while data streams in, so that large
  * transfers read the socket in large blocks: under Wine every socket call
@@ -61,6 +64,7 @@ struct tls_stream
     EVP_PKEY *client_key;       /* its key, signing through CryptoAPI/CNG (tls_client_cert.c) */
     BOOL client_pss;            /* the key signs RSA-PSS */
     DWORD client_cert_error;    /* why the certificate cannot be used, if the server asks for it */
+    struct tls_issuers *issuers;        /* named by the server's CertificateRequest */
     struct session_key session_key;     /* for resumption; host[0] == 0: none */
     PCCERT_CONTEXT server_cert;
     PCCERT_CHAIN_CONTEXT server_chain;
@@ -175,9 +179,42 @@ static void resume_session(struct tls_stream *t)
  * t->client_cert_error.  Without one the caller must decide: the handshake
  * stops (ERROR_WINHTTP_CLIENT_AUTH_CERT_NEEDED) unless
  * WINHTTP_NO_CLIENT_CERT_CONTEXT said to go on without. */
+/* The CAs the server named (WINHTTP_OPTION_CLIENT_CERT_ISSUER_LIST), as
+ * DER names in one block. */
+static struct tls_issuers *issuers_of(SSL *ssl)
+{
+    const STACK_OF(X509_NAME) *names = SSL_get0_peer_CA_list(ssl);
+    int count, length;
+    struct tls_issuers *issuers;
+    DWORD size = 0;
+    BYTE *at;
+
+    if (!names) names = SSL_get_client_CA_list(ssl);
+    count = names ? sk_X509_NAME_num(names) : 0;
+    for (int i = 0; i < count; i++)
+        if ((length = i2d_X509_NAME(sk_X509_NAME_value(names, i), NULL)) > 0) size += length;
+    if (!(issuers = heap_alloc(sizeof(*issuers) + count * sizeof(DWORD) + size))) return NULL;
+    issuers->count = 0;
+    issuers->size = size;
+    issuers->lengths = (DWORD *)(issuers + 1);
+    issuers->der = at = (BYTE *)(issuers->lengths + count);
+    for (int i = 0; i < count; i++)
+    {
+        BYTE *start = at;
+
+        if (i2d_X509_NAME(sk_X509_NAME_value(names, i), NULL) <= 0) continue;
+        i2d_X509_NAME(sk_X509_NAME_value(names, i), &at);   /* advances at */
+        issuers->lengths[issuers->count++] = at - start;
+    }
+    TRACE("the server names %lu certificate authorities\n", issuers->count);
+    return issuers;
+}
+
 static int client_cert_callback(SSL *ssl, X509 **cert, EVP_PKEY **key)
 {
     struct tls_stream *t = SSL_get_app_data(ssl);
+
+    if (!t->issuers) t->issuers = issuers_of(ssl);
 
     if (t->client_key && !t->client_pss && SSL_version(ssl) >= TLS1_3_VERSION)
     {
@@ -424,8 +461,7 @@ static DWORD verify(struct tls_stream *t, const struct tls_config *config, DWORD
     if (sent.size && !(sent.der = heap_alloc(sent.size))) return ERROR_OUTOFMEMORY;
     at = sent.der;
     for (DWORD i = 0; i < sent.count; i++) i2d_X509(sk_X509_value(peer, i), &at);   /* advances at */
-    error = tls_verify_chain(&sent, config->host, config->security_flags, config->check_revocation, failure,
-                             &t->server_cert, &t->server_chain);
+    error = tls_verify_chain(&sent, config, failure, &t->server_cert, &t->server_chain);
     heap_free(sent.der);
     return error;
 }
@@ -553,6 +589,7 @@ static void tls_destroy(struct stream *stream)
     if (t->server_chain) CertFreeCertificateChain(t->server_chain);
     X509_free(t->client_x509);
     EVP_PKEY_free(t->client_key);
+    heap_free(t->issuers);
     stream_destroy(t->lower);
     heap_free(t->out);
     heap_free(t->in);
@@ -610,6 +647,188 @@ int tls_stream_cipher_bits(struct stream *stream)
 {
     struct tls_stream *t = impl(stream);
     return t->ssl ? SSL_get_cipher_bits(t->ssl, NULL) : 0;
+}
+
+struct tls_issuers *tls_stream_take_issuers(struct stream *stream)
+{
+    struct tls_stream *t = impl(stream);
+    struct tls_issuers *issuers = t->issuers;
+
+    t->issuers = NULL;
+    return issuers;
+}
+
+/* ---- what was negotiated: WINHTTP_OPTION_SECURITY_INFO ---------------------------- */
+
+void tls_stream_summary(struct stream *stream, struct tls_summary *summary)
+{
+    struct tls_stream *t = impl(stream);
+    EVP_PKEY *key = NULL;
+    X509 *peer;
+    int nid;
+
+    memset(summary, 0, sizeof(*summary));
+    if (!t->ssl || !(summary->cipher = SSL_get_current_cipher(t->ssl))) return;
+    summary->version = SSL_version(t->ssl);
+    if (SSL_get_peer_tmp_key(t->ssl, &key) > 0)
+    {
+        summary->exchange_nid = EVP_PKEY_get_base_id(key);
+        summary->exchange_bits = EVP_PKEY_get_bits(key);
+        EVP_PKEY_free(key);
+    }
+    if ((nid = SSL_get_negotiated_group(t->ssl)) > 0 && !(nid & TLSEXT_nid_unknown)) summary->exchange_nid = nid;
+    if ((peer = SSL_get0_peer_certificate(t->ssl)) && X509_get0_pubkey(peer))
+    {
+        summary->server_key_nid = EVP_PKEY_get_base_id(X509_get0_pubkey(peer));
+        /* an RSA key exchange is the server key's */
+        if (!summary->exchange_bits) summary->exchange_bits = EVP_PKEY_get_bits(X509_get0_pubkey(peer));
+    }
+}
+
+static void copy_name(WCHAR *out, const char *name)
+{
+    int i;
+
+    for (i = 0; name && name[i] && i < SZ_ALG_MAX_SIZE - 1; i++) out[i] = (unsigned char)name[i];
+    out[i] = 0;
+}
+
+static DWORD protocol_flag(int version)
+{
+    switch (version)
+    {
+    case TLS1_VERSION:   return SP_PROT_TLS1_CLIENT;
+    case TLS1_1_VERSION: return SP_PROT_TLS1_1_CLIENT;
+    case TLS1_2_VERSION: return SP_PROT_TLS1_2_CLIENT;
+    case TLS1_3_VERSION: return 0x2000;     /* SP_PROT_TLS1_3_CLIENT */
+    default:             return 0;
+    }
+}
+
+/* The cipher, as ALG_ID and as the CNG algorithm name Schannel uses, its
+ * block length in bytes (1 for a stream cipher). */
+static void cipher_names(int nid, ALG_ID *alg, const char **name, DWORD *block)
+{
+    switch (nid)
+    {
+    case NID_aes_128_gcm: case NID_aes_128_cbc: case NID_aes_128_ccm:
+        *alg = CALG_AES_128; *name = "AES"; *block = 16; return;
+    case NID_aes_256_gcm: case NID_aes_256_cbc: case NID_aes_256_ccm:
+        *alg = CALG_AES_256; *name = "AES"; *block = 16; return;
+    case NID_des_ede3_cbc:
+        *alg = CALG_3DES; *name = "3DES"; *block = 8; return;
+    case NID_chacha20_poly1305:     /* no ALG_ID names it */
+        *alg = 0; *name = "CHACHA20_POLY1305"; *block = 1; return;
+    default:
+        *alg = 0; *name = OBJ_nid2sn(nid); *block = 0; return;
+    }
+}
+
+static void hash_names(int nid, ALG_ID *alg, const char **name)
+{
+    switch (nid)
+    {
+    case NID_sha1:   *alg = CALG_SHA1;    *name = "SHA1";   return;
+    case NID_sha256: *alg = CALG_SHA_256; *name = "SHA256"; return;
+    case NID_sha384: *alg = CALG_SHA_384; *name = "SHA384"; return;
+    case NID_sha512: *alg = CALG_SHA_512; *name = "SHA512"; return;
+    case NID_md5:    *alg = CALG_MD5;     *name = "MD5";    return;
+    default:         *alg = 0;            *name = nid ? OBJ_nid2sn(nid) : ""; return;
+    }
+}
+
+/* The key exchange: ECDHE (named curves and X25519/X448), DHE, or RSA. */
+static void exchange_names(const struct tls_summary *summary, int kx, ALG_ID *alg, const char **name)
+{
+    int nid = summary->exchange_nid;
+
+    if (kx == NID_kx_rsa)
+    {
+        *alg = CALG_RSA_KEYX;
+        *name = "RSA";
+    }
+    else if (kx == NID_kx_dhe || nid == EVP_PKEY_DH || nid == EVP_PKEY_DHX ||
+             (nid >= NID_ffdhe2048 && nid <= NID_ffdhe8192))
+    {
+        *alg = CALG_DH_EPHEM;
+        *name = "DH";
+    }
+    else
+    {
+        *alg = CALG_ECDH_EPHEM;
+        *name = "ECDH";
+    }
+}
+
+/* WINHTTP_SECURITY_INFO is Schannel's two context attributes: sizes in
+ * bits (the block length in bytes), names as CNG's algorithm names.  The
+ * AEAD suites have no MAC: their hash is the handshake's (PRF) hash.
+ * dwKeyType, undocumented, stays 0. */
+void tls_describe(const struct tls_summary *summary, SecPkgContext_ConnectionInfo *connection,
+                  SecPkgContext_CipherInfo *cipher)
+{
+    const SSL_CIPHER *suite = summary->cipher;
+    const char *cipher_name, *hash_name, *exchange_name;
+    ALG_ID cipher_alg, hash_alg, exchange_alg;
+    const EVP_MD *md;
+    int hash_nid, bits;
+    DWORD block;
+
+    memset(connection, 0, sizeof(*connection));
+    memset(cipher, 0, sizeof(*cipher));
+    cipher->dwVersion = SECPKGCONTEXT_CIPHERINFO_V1;
+    if (!suite) return;
+    bits = SSL_CIPHER_get_bits(suite, NULL);
+    cipher_names(SSL_CIPHER_get_cipher_nid(suite), &cipher_alg, &cipher_name, &block);
+    if ((hash_nid = SSL_CIPHER_get_digest_nid(suite)) == NID_undef)
+        hash_nid = (md = SSL_CIPHER_get_handshake_digest(suite)) ? EVP_MD_get_type(md) : NID_undef;
+    hash_names(hash_nid, &hash_alg, &hash_name);
+    exchange_names(summary, SSL_CIPHER_get_kx_nid(suite), &exchange_alg, &exchange_name);
+
+    connection->dwProtocol = protocol_flag(summary->version);
+    connection->aiCipher = cipher_alg;
+    connection->dwCipherStrength = bits;
+    connection->aiHash = hash_alg;
+    connection->dwHashStrength = (md = EVP_get_digestbynid(hash_nid)) ? EVP_MD_get_size(md) * 8 : 0;
+    connection->aiExch = exchange_alg;
+    connection->dwExchStrength = summary->exchange_bits;
+
+    cipher->dwProtocol = connection->dwProtocol;
+    cipher->dwCipherSuite = cipher->dwBaseCipherSuite = SSL_CIPHER_get_protocol_id(suite);
+    copy_name(cipher->szCipherSuite, SSL_CIPHER_standard_name(suite));
+    copy_name(cipher->szCipher, cipher_name);
+    cipher->dwCipherLen = bits;
+    cipher->dwCipherBlockLen = block;
+    copy_name(cipher->szHash, hash_name);
+    cipher->dwHashLen = connection->dwHashStrength;
+    copy_name(cipher->szExchange, exchange_name);
+    cipher->dwMinExchangeLen = cipher->dwMaxExchangeLen = summary->exchange_bits;
+    copy_name(cipher->szCertificate, summary->server_key_nid == EVP_PKEY_RSA ? "RSA" :
+                                     summary->server_key_nid == EVP_PKEY_EC ? "ECDSA" :
+                                     summary->server_key_nid ? OBJ_nid2sn(summary->server_key_nid) : "");
+}
+
+/* ---- channel binding: WINHTTP_OPTION_SERVER_CBT --------------------------------- */
+
+BOOL tls_endpoint_hash(const BYTE *der, DWORD der_size, BYTE *hash, DWORD *size)
+{
+    const unsigned char *p = der;
+    X509 *x509 = d2i_X509(NULL, &p, der_size);
+    int md_nid = NID_undef, pk_nid;
+    const EVP_MD *md;
+    unsigned int length = 0;
+    BOOL ret;
+
+    if (!x509) return FALSE;
+    /* RSA-PSS names its hash in the parameters: OpenSSL finds it */
+    if (!X509_get_signature_info(x509, &md_nid, &pk_nid, NULL, NULL)) md_nid = NID_undef;
+    X509_free(x509);
+    if (md_nid == NID_undef || md_nid == NID_md5 || md_nid == NID_sha1 || md_nid == NID_md5_sha1)
+        md_nid = NID_sha256;
+    if (!(md = EVP_get_digestbynid(md_nid)) || (DWORD)EVP_MD_get_size(md) > *size) return FALSE;
+    ret = EVP_Digest(der, der_size, hash, &length, md, NULL);
+    *size = length;
+    return ret;
 }
 
 /* ---- the DLL's lifetime ----------------------------------------------------------- */

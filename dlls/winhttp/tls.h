@@ -7,6 +7,7 @@
 
 #include "stream.h"
 #include <wincrypt.h>
+#include <schannel.h>
 
 /* What an https connection is accepted under, so that neither a pooled
  * connection nor a resumed TLS session serves a stricter request than the
@@ -19,6 +20,8 @@ struct trust_key
 {
     DWORD flags;
     BYTE client_cert[20];
+    DWORD chain_flags;          /* tls_config.chain_flags */
+    DWORD ignore_offline;       /* tls_config.ignore_revocation_offline */
 };
 
 struct tls_config
@@ -30,6 +33,9 @@ struct tls_config
     DWORD protocols;            /* WINHTTP_FLAG_SECURE_PROTOCOL_* */
     DWORD security_flags;       /* SECURITY_FLAG_IGNORE_* */
     BOOL check_revocation;      /* WINHTTP_ENABLE_SSL_REVOCATION */
+    DWORD chain_flags;          /* CertGetCertificateChain flags of the CHAIN_BUILD options */
+    BOOL ignore_revocation_offline; /* WINHTTP_OPTION_IGNORE_CERT_REVOCATION_OFFLINE */
+    BOOL revert_impersonation;  /* build the chain as the process, not an impersonated client */
     struct trust_key trust;     /* with host, port and protocols: the session cache key */
     PCCERT_CONTEXT client_cert; /* WINHTTP_OPTION_CLIENT_CERT_CONTEXT, or NULL */
     int timeout;                /* for each handshake read and write */
@@ -52,6 +58,39 @@ void tls_stream_duplex(struct stream *stream);
 PCCERT_CONTEXT tls_stream_server_cert(struct stream *stream);
 PCCERT_CHAIN_CONTEXT tls_stream_server_chain(struct stream *stream);
 int tls_stream_cipher_bits(struct stream *stream);
+
+/* What was negotiated, kept by connections and requests after the
+ * handshake (a few words: the names are made only when asked for). */
+struct tls_summary
+{
+    const void *cipher;         /* OpenSSL's SSL_CIPHER, static; NULL: no handshake */
+    int version;                /* TLS1_2_VERSION... */
+    int exchange_nid;           /* the key exchange's group or key type */
+    int exchange_bits;
+    int server_key_nid;         /* the type of the server certificate's key */
+};
+void tls_stream_summary(struct stream *stream, struct tls_summary *summary);
+/* WINHTTP_OPTION_SECURITY_INFO: WINHTTP_SECURITY_INFO's two members. */
+void tls_describe(const struct tls_summary *summary, SecPkgContext_ConnectionInfo *connection,
+                  SecPkgContext_CipherInfo *cipher);
+
+/* The certificate authorities the server named in its CertificateRequest,
+ * kept when the handshake stopped for a client certificate: count DER
+ * names of lengths[i] bytes one after another in der.  One heap block. */
+struct tls_issuers
+{
+    DWORD count;
+    DWORD size;                 /* of der */
+    DWORD *lengths;
+    BYTE *der;
+};
+/* The issuers of the last CertificateRequest (the caller's to heap_free), or NULL. */
+struct tls_issuers *tls_stream_take_issuers(struct stream *stream);
+
+/* RFC 5929's tls-server-end-point binding of a certificate: the hash of
+ * its DER with the hash of its signature algorithm (SHA-256 for MD5 and
+ * SHA-1).  *size: in, the room in hash; out, the hash's length. */
+BOOL tls_endpoint_hash(const BYTE *der, DWORD der_size, BYTE *hash, DWORD *size);
 
 /* DllMain: a thread leaves (its OpenSSL state goes), the DLL is unloaded
  * by FreeLibrary (not at process exit). */
@@ -77,8 +116,8 @@ struct sent_chain
  * WINHTTP_CALLBACK_STATUS_FLAG_* bits in *failure; *leaf and *chain get the
  * server's certificate and its chain (references the caller frees; NULL
  * when there are none). */
-DWORD tls_verify_chain(const struct sent_chain *sent, const WCHAR *host, DWORD security_flags,
-                       BOOL check_revocation, DWORD *failure, PCCERT_CONTEXT *leaf, PCCERT_CHAIN_CONTEXT *chain);
+DWORD tls_verify_chain(const struct sent_chain *sent, const struct tls_config *config, DWORD *failure,
+                       PCCERT_CONTEXT *leaf, PCCERT_CHAIN_CONTEXT *chain);
 /* DLL unload: the trust decisions kept go. */
 void tls_trust_unload(void);
 

@@ -93,32 +93,60 @@ static HCERTSTORE store_of(const struct sent_chain *sent, PCCERT_CONTEXT *leaf)
 }
 
 /* The chain's problems before any flag excuses them; *leaf and *chain get
- * what CryptoAPI made of it (*chain NULL when it could not build one). */
-static DWORD check_chain(const struct sent_chain *sent, const WCHAR *host, BOOL check_revocation,
-                         PCCERT_CONTEXT *leaf, PCCERT_CHAIN_CONTEXT *chain)
+ * what CryptoAPI made of it (*chain NULL when it could not build one).
+ * config->chain_flags are the CertGetCertificateChain flags the CHAIN_BUILD
+ * options asked for (no network retrieval, no AIA, revocation from the
+ * cache only).  A revocation server that cannot be reached is no failure
+ * under WINHTTP_OPTION_IGNORE_CERT_REVOCATION_OFFLINE. */
+static DWORD check_chain(const struct sent_chain *sent, const struct tls_config *config, PCCERT_CONTEXT *leaf,
+                         PCCERT_CHAIN_CONTEXT *chain)
 {
     static const char *server_auth[] = { szOID_PKIX_KP_SERVER_AUTH };
     CERT_CHAIN_PARA para = { sizeof(para) };
-    DWORD flags = check_revocation ? CERT_CHAIN_REVOCATION_CHECK_CHAIN_EXCLUDE_ROOT : 0, failure;
+    DWORD flags = config->chain_flags, failure, status;
+    HANDLE token = NULL;
     HCERTSTORE store;
+    BOOL built;
 
+    if (config->check_revocation) flags |= CERT_CHAIN_REVOCATION_CHECK_CHAIN_EXCLUDE_ROOT;
     if (!(store = store_of(sent, leaf))) return WINHTTP_CALLBACK_STATUS_FLAG_INVALID_CERT;
     para.RequestedUsage.dwType = USAGE_MATCH_TYPE_AND;
     para.RequestedUsage.Usage.cUsageIdentifier = 1;
     para.RequestedUsage.Usage.rgpszUsageIdentifier = (char **)server_auth;
-    /* the contexts keep the store alive after it is closed here */
-    if (!CertGetCertificateChain(NULL, *leaf, NULL, store, &para, flags, NULL, chain))
+    /* REVERT_IMPERSONATION_SERVER_CERT: the chain is built with the
+     * process's token, the thread's impersonation put back afterwards */
+    if (config->revert_impersonation && OpenThreadToken(GetCurrentThread(), TOKEN_IMPERSONATE, TRUE, &token))
     {
-        WARN("CertGetCertificateChain failed: %lu\n", GetLastError());
-        CertCloseStore(store, 0);
-        *chain = NULL;
-        return WINHTTP_CALLBACK_STATUS_FLAG_INVALID_CERT;
+        TRACE("building the chain without impersonation\n");
+        if (!RevertToSelf())
+        {
+            CloseHandle(token);
+            token = NULL;
+        }
     }
+    /* the contexts keep the store alive after it is closed here */
+    built = CertGetCertificateChain(NULL, *leaf, NULL, store, &para, flags, NULL, chain);
+    if (!built) WARN("CertGetCertificateChain failed: %lu\n", GetLastError());
     CertCloseStore(store, 0);
-    failure = chain_failures(*chain);
-    if (!name_matches(*chain, host)) failure |= WINHTTP_CALLBACK_STATUS_FLAG_CERT_CN_INVALID;
-    TRACE("%s: trust status %#lx, failures %#lx\n", debugstr_w(host), (*chain)->TrustStatus.dwErrorStatus, failure);
-    return failure;
+    if (built)
+    {
+        failure = chain_failures(*chain);
+        status = (*chain)->TrustStatus.dwErrorStatus;
+        if (config->ignore_revocation_offline && (status & CERT_TRUST_IS_OFFLINE_REVOCATION) &&
+            !(status & CERT_TRUST_IS_REVOKED))
+            failure &= ~WINHTTP_CALLBACK_STATUS_FLAG_CERT_REV_FAILED;
+        if (!name_matches(*chain, config->host)) failure |= WINHTTP_CALLBACK_STATUS_FLAG_CERT_CN_INVALID;
+        TRACE("%s: chain flags %#lx, trust status %#lx, failures %#lx\n", debugstr_w(config->host), flags, status,
+              failure);
+    }
+    if (token)
+    {
+        SetThreadToken(NULL, token);
+        CloseHandle(token);
+    }
+    if (built) return failure;
+    *chain = NULL;
+    return WINHTTP_CALLBACK_STATUS_FLAG_INVALID_CERT;
 }
 
 /* ---- the trust cache ------------------------------------------------------------- */
@@ -135,6 +163,7 @@ struct trust_entry
     BYTE *certs;                /* the DER certificates as sent, one after another */
     DWORD size;
     WCHAR host[256];
+    DWORD chain_flags;          /* what it was built with */
     ULONGLONG expires;          /* as a FILETIME */
     DWORD failure;
     PCCERT_CONTEXT leaf;
@@ -166,8 +195,8 @@ static void entry_clear(struct trust_entry *entry)
     memset(entry, 0, sizeof(*entry));
 }
 
-static BOOL trust_lookup(const BYTE *certs, DWORD size, const WCHAR *host, DWORD *failure, PCCERT_CONTEXT *leaf,
-                         PCCERT_CHAIN_CONTEXT *chain)
+static BOOL trust_lookup(const BYTE *certs, DWORD size, const WCHAR *host, DWORD chain_flags, DWORD *failure,
+                         PCCERT_CONTEXT *leaf, PCCERT_CHAIN_CONTEXT *chain)
 {
     ULONGLONG time = now();
     BOOL found = FALSE;
@@ -177,7 +206,8 @@ static BOOL trust_lookup(const BYTE *certs, DWORD size, const WCHAR *host, DWORD
     {
         const struct trust_entry *entry = &trust[i];
 
-        if (entry->size != size || time >= entry->expires || wcsicmp(entry->host, host) ||
+        if (entry->size != size || time >= entry->expires || entry->chain_flags != chain_flags ||
+            wcsicmp(entry->host, host) ||
             memcmp(entry->certs, certs, size))
             continue;
         *failure = entry->failure;
@@ -190,8 +220,8 @@ static BOOL trust_lookup(const BYTE *certs, DWORD size, const WCHAR *host, DWORD
 }
 
 /* Keeps a copy of the certificates and references of its own to leaf and chain. */
-static void trust_store(const BYTE *der, DWORD size, const WCHAR *host, DWORD failure, PCCERT_CONTEXT leaf,
-                        PCCERT_CHAIN_CONTEXT chain)
+static void trust_store(const BYTE *der, DWORD size, const WCHAR *host, DWORD chain_flags, DWORD failure,
+                        PCCERT_CONTEXT leaf, PCCERT_CHAIN_CONTEXT chain)
 {
     const CERT_SIMPLE_CHAIN *simple = chain->rgpChain[0];
     ULONGLONG expires = now() + TRUST_SECONDS * FILETIME_SECOND;
@@ -208,6 +238,7 @@ static void trust_store(const BYTE *der, DWORD size, const WCHAR *host, DWORD fa
     entry->certs = certs;
     entry->size = size;
     wcscpy(entry->host, host);
+    entry->chain_flags = chain_flags;
     entry->expires = expires;
     entry->failure = failure;
     entry->leaf = CertDuplicateCertificateContext(leaf);
@@ -222,25 +253,30 @@ void tls_trust_unload(void)
 
 /* ---- the decision --------------------------------------------------------------- */
 
-DWORD tls_verify_chain(const struct sent_chain *sent, const WCHAR *host, DWORD security_flags,
-                       BOOL check_revocation, DWORD *failure, PCCERT_CONTEXT *leaf, PCCERT_CHAIN_CONTEXT *chain)
+DWORD tls_verify_chain(const struct sent_chain *sent, const struct tls_config *config, DWORD *failure,
+                       PCCERT_CONTEXT *leaf, PCCERT_CHAIN_CONTEXT *chain)
 {
+    /* revocation is never answered from the cache, nor is a chain whose
+     * building the caller wants done as the process */
+    BOOL cached = !config->check_revocation && !config->revert_impersonation;
+
     *leaf = NULL;
     *chain = NULL;
     if (!sent->count) *failure = WINHTTP_CALLBACK_STATUS_FLAG_INVALID_CERT;
-    else if (!check_revocation && trust_lookup(sent->der, sent->size, host, failure, leaf, chain))
-        TRACE("%s: failures %#lx, as decided before\n", debugstr_w(host), *failure);
+    else if (cached && trust_lookup(sent->der, sent->size, config->host, config->chain_flags, failure, leaf, chain))
+        TRACE("%s: failures %#lx, as decided before\n", debugstr_w(config->host), *failure);
     else
     {
-        *failure = check_chain(sent, host, check_revocation, leaf, chain);
-        if (!check_revocation && *chain) trust_store(sent->der, sent->size, host, *failure, *leaf, *chain);
+        *failure = check_chain(sent, config, leaf, chain);
+        if (cached && *chain)
+            trust_store(sent->der, sent->size, config->host, config->chain_flags, *failure, *leaf, *chain);
     }
     if (!*leaf)     /* nothing to trust at all: no flag excuses that */
     {
         *failure = WINHTTP_CALLBACK_STATUS_FLAG_INVALID_CERT;
         return ERROR_WINHTTP_SECURE_INVALID_CERT;
     }
-    *failure = excused(*failure, security_flags);
-    TRACE("flags %#lx: failures %#lx\n", security_flags, *failure);
+    *failure = excused(*failure, config->security_flags);
+    TRACE("flags %#lx: failures %#lx\n", config->security_flags, *failure);
     return failure_error(*failure);
 }

@@ -5,7 +5,8 @@
  *
  * The reply is read into the connection's buffer without consuming it, so
  * that a 407 can be handed to the request as its response (the application
- * answers the proxy's challenge and sends again, as for a 401).
+ * answers the proxy's challenge and sends again, as for a 401), and with
+ * WINHTTP_OPTION_RECEIVE_PROXY_CONNECT_RESPONSE any other refusal too.
  */
 #include <stdio.h>
 #include <wchar.h>
@@ -114,7 +115,9 @@ DWORD tunnel_reply(struct connection *conn, int timeout)
     }
     if (result != HTTP_DONE) return ERROR_WINHTTP_INVALID_SERVER_RESPONSE;
     TRACE("%p: the proxy answered CONNECT with %u\n", conn, status);
-    if (status == 407)
+    /* WINHTTP_OPTION_RECEIVE_PROXY_CONNECT_RESPONSE: any refusal is the
+     * request's response, as a 407 always is */
+    if (status == 407 || (conn->tunnel_keep_refusal && (status < 200 || status > 299)))
     {
         conn->tunnel_refused = TRUE;
         return ERROR_SUCCESS;

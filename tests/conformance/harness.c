@@ -35,6 +35,11 @@ void harness_skip(const char *file, int line, const char *format, ...)
     printf("\n");
 }
 
+int harness_case_failed(void)
+{
+    return case_failures != 0;
+}
+
 static int selected(int argc, char **argv, const char *name)
 {
     if (argc < 2) return 1;

@@ -32,6 +32,9 @@ void harness_check(const char *file, int line, int condition, const char *format
 void harness_skip(const char *file, int line, const char *format, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Whether a check of the running case has failed already. */
+int harness_case_failed(void);
+
 /* ok(condition, "printf format", ...): the message says what was seen. */
 #define ok(cond, ...) harness_check(__FILE__, __LINE__, !!(cond), __VA_ARGS__)
 #define skip(...) harness_skip(__FILE__, __LINE__, __VA_ARGS__)

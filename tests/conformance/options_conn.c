@@ -2,8 +2,11 @@
  * server: TCP_KEEPALIVE, TCP_FAST_OPEN, IPV6_FAST_FALLBACK,
  * SOURCE_ADDRESS, RESOLUTION_HOSTNAME, FAILED_CONNECTION_RETRIES,
  * FIRST_AVAILABLE_CONNECTION, DISABLE_GLOBAL_POOLING,
- * RESOLVER_CACHE_CONFIG, CONNECTION_STATS_V0/V1, EXTENDED_ERROR, and
- * WinHttpQueryConnectionGroup / WinHttpFreeQueryConnectionGroupResult.
+ * RESOLVER_CACHE_CONFIG, CONNECTION_STATS_V0/V1, EXTENDED_ERROR,
+ * WinHttpQueryConnectionGroup / WinHttpFreeQueryConnectionGroupResult,
+ * BACKGROUND_CONNECTIONS, TCP_PRIORITY_HINT/STATUS, DSCP_TAG,
+ * NETWORK_INTERFACE_AFFINITY, RECEIVE/IS_PROXY_CONNECT_RESPONSE and
+ * DISABLE_PROXY_AUTH_SCHEMES (the scripted server as the proxy).
  *
  * The handle kinds are the documentation's option table (option-flags);
  * where the documentation says nothing (SOURCE_ADDRESS,
@@ -16,7 +19,11 @@
 #include "winhttp.h"
 
 #include <mstcpip.h>
+#include <iphlpapi.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #define AGENT L"opt-conn/1.0"
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -627,6 +634,349 @@ static void test_connection_stats(void)
     fixture_stop(&f);
 }
 
+/* ---- BACKGROUND_CONNECTIONS ----------------------------------------------------- */
+
+/* Documented: set on a session, the number of connections to open; at the
+ * first send WinHTTP opens that many in parallel instead of one, so later
+ * requests to the same destination find them made.  The session keeps its
+ * pool to itself (DISABLE_GLOBAL_POOLING) so that closing it closes them. */
+static LONG wait_connections(struct server *srv, LONG want, DWORD ms)
+{
+    DWORD start = GetTickCount();
+
+    while (server_connections(srv) < want && GetTickCount() - start < ms) Sleep(10);
+    return server_connections(srv);
+}
+
+static void test_background_connections(void)
+{
+    struct fixture f;
+    DWORD count = 3;
+    BOOL on = TRUE;
+
+    if (!fixture_open(&f)) return;
+    serve_keepalive(server_every_connection(f.srv));
+    ok(WinHttpSetOption(f.session, WINHTTP_OPTION_DISABLE_GLOBAL_POOLING, &on, sizeof(on)), "set failed: %lu",
+       GetLastError());
+    ok(WinHttpSetOption(f.session, WINHTTP_OPTION_BACKGROUND_CONNECTIONS, &count, sizeof(count)),
+       "set failed: %lu", GetLastError());
+    ok(do_request(f.connect), "first request failed");
+    ok_int(wait_connections(f.srv, 3, 2000), 3);
+    /* later requests take the connections made: none more is opened */
+    ok(do_request(f.connect), "second request failed");
+    ok(do_request(f.connect), "third request failed");
+    Sleep(50);
+    ok_int(server_connections(f.srv), 3);
+    ok_int(server_requests(f.srv), 3);
+    fixture_stop(&f);
+
+    /* without it, one */
+    if (!fixture_open(&f)) return;
+    serve_keepalive(server_every_connection(f.srv));
+    ok(WinHttpSetOption(f.session, WINHTTP_OPTION_DISABLE_GLOBAL_POOLING, &on, sizeof(on)), "set failed: %lu",
+       GetLastError());
+    ok(do_request(f.connect), "request failed");
+    Sleep(100);
+    ok_int(server_connections(f.srv), 1);
+    fixture_stop(&f);
+}
+
+/* ---- TCP_PRIORITY_HINT, TCP_PRIORITY_STATUS, DSCP_TAG ----------------------------------- */
+
+/* Neither is in the documentation's table.  TCP_PRIORITY_STATUS is
+ * documented as the hinted priority of the socket, set with
+ * TCP_PRIORITY_HINT, pointing at SIO_SET_PRIORITY_HINT: the values are
+ * taken to be SOCKET_PRIORITY_HINT's (0 very low .. 2 normal), a DWORD each
+ * way (our reading).  A stack without the ioctl (Wine 8) cannot hint:
+ * the status then fails with ERROR_NOT_SUPPORTED (this DLL's choice). */
+static void test_tcp_priority(void)
+{
+    struct fixture f;
+    HINTERNET request;
+    DWORD value = 3, status = 99, size = sizeof(status);
+    BOOL ret;
+
+    if (!fixture_open(&f)) return;
+    serve_keepalive(server_every_connection(f.srv));
+    ok_bool_err(WinHttpSetOption(f.session, WINHTTP_OPTION_TCP_PRIORITY_HINT, &value, sizeof(value)), FALSE,
+                ERROR_INVALID_PARAMETER);
+    value = 1;  /* low */
+    ok(WinHttpSetOption(f.session, WINHTTP_OPTION_TCP_PRIORITY_HINT, &value, sizeof(value)), "set failed: %lu",
+       GetLastError());
+    request = open_request(f.connect);
+    ok(!WinHttpQueryOption(request, WINHTTP_OPTION_TCP_PRIORITY_STATUS, &status, &size), "status before a send");
+    if (send_and_receive(request))
+    {
+        size = sizeof(status);
+        ret = WinHttpQueryOption(request, WINHTTP_OPTION_TCP_PRIORITY_STATUS, &status, &size);
+        ok(ret ? status == 1 : GetLastError() == ERROR_NOT_SUPPORTED, "status: %d, %lu, error %lu", ret, status,
+           GetLastError());
+        value = 0;  /* very low, on the request's connection */
+        ok(WinHttpSetOption(request, WINHTTP_OPTION_TCP_PRIORITY_HINT, &value, sizeof(value)), "set failed: %lu",
+           GetLastError());
+        size = sizeof(status);
+        ret = WinHttpQueryOption(request, WINHTTP_OPTION_TCP_PRIORITY_STATUS, &status, &size);
+        ok(ret ? status == 0 : GetLastError() == ERROR_NOT_SUPPORTED, "status: %d, %lu, error %lu", ret, status,
+           GetLastError());
+        ok_int(read_all(request), 5);
+    }
+    WinHttpCloseHandle(request);
+    fixture_stop(&f);
+}
+
+/* DSCP_TAG is not documented beyond its name: a DSCP value (0-63) marking
+ * the connections' packets (IP_TOS / IPV6_TCLASS here).  What the packets
+ * carry cannot be seen from a socket on loopback without raw sockets; the
+ * case asserts the range and that a marked connection carries requests. */
+static void test_dscp_tag(void)
+{
+    struct fixture f;
+    HINTERNET request;
+    DWORD value = 64;
+
+    if (!fixture_open(&f)) return;
+    serve_keepalive(server_every_connection(f.srv));
+    ok_bool_err(WinHttpSetOption(f.session, WINHTTP_OPTION_DSCP_TAG, &value, sizeof(value)), FALSE,
+                ERROR_INVALID_PARAMETER);
+    value = 46;     /* expedited forwarding */
+    ok(WinHttpSetOption(f.session, WINHTTP_OPTION_DSCP_TAG, &value, sizeof(value)), "set failed: %lu",
+       GetLastError());
+    request = open_request(f.connect);
+    value = 10;
+    ok(WinHttpSetOption(request, WINHTTP_OPTION_DSCP_TAG, &value, sizeof(value)), "set failed: %lu", GetLastError());
+    if (send_and_receive(request))
+    {
+        ok_int(status_of(request), 200);
+        ok_int(read_all(request), 5);
+    }
+    WinHttpCloseHandle(request);
+    fixture_stop(&f);
+}
+
+/* ---- NETWORK_INTERFACE_AFFINITY ------------------------------------------------------ */
+
+/* Not in the documentation's table: an interface index (a DWORD), the
+ * sockets bound to that interface's address (our reading).  The loopback
+ * interface's index is looked up with GetAdaptersAddresses; a second
+ * interface with an IPv4 address, if there is one, shows the binding: a
+ * connection to 127.0.0.1 then comes from that address. */
+typedef ULONG (WINAPI *adapters_fn)(ULONG, ULONG, void *, void *, ULONG *);
+
+struct iface { DWORD index; SOCKADDR_IN address; };
+
+static int find_interfaces(struct iface *out, int max)
+{
+    HMODULE iphlpapi = LoadLibraryA("iphlpapi.dll");
+    adapters_fn get = iphlpapi ? (adapters_fn)(void *)GetProcAddress(iphlpapi, "GetAdaptersAddresses") : NULL;
+    ULONG size = 65536;
+    IP_ADAPTER_ADDRESSES *list = malloc(size), *a;
+    int count = 0;
+
+    if (get && list && !get(AF_INET, 0x0e /* skip anycast, multicast, DNS servers */, NULL, list, &size))
+        for (a = list; a && count < max; a = a->Next)
+            if (a->FirstUnicastAddress && a->FirstUnicastAddress->Address.lpSockaddr->sa_family == AF_INET)
+            {
+                out[count].index = a->IfIndex;
+                memcpy(&out[count].address, a->FirstUnicastAddress->Address.lpSockaddr, sizeof(SOCKADDR_IN));
+                count++;
+            }
+    free(list);
+    if (iphlpapi) FreeLibrary(iphlpapi);
+    return count;
+}
+
+static void test_interface_affinity(void)
+{
+    struct iface ifaces[8];
+    int count = find_interfaces(ifaces, ARRAY_SIZE(ifaces)), other = -1;
+    struct fixture f;
+    HINTERNET request;
+    SOCKADDR_IN local;
+    DWORD value = 0x7ffffff0;
+
+    if (!fixture_open(&f)) return;
+    serve_keepalive(server_every_connection(f.srv));
+    /* an index no interface has: refused (error not documented) */
+    ok(!WinHttpSetOption(f.session, WINHTTP_OPTION_NETWORK_INTERFACE_AFFINITY, &value, sizeof(value)),
+       "unknown interface accepted");
+    for (int i = 0; i < count; i++)
+        if (ifaces[i].address.sin_addr.s_addr != htonl(INADDR_LOOPBACK)) other = i;
+    if (other < 0) skip("no interface but loopback with an IPv4 address");
+    else
+    {
+        ok(WinHttpSetOption(f.session, WINHTTP_OPTION_NETWORK_INTERFACE_AFFINITY, &ifaces[other].index,
+                            sizeof(DWORD)), "set failed: %lu", GetLastError());
+        request = open_request(f.connect);
+        if (send_and_receive(request) && local_address(request, &local))
+        {
+            ok(local.sin_addr.s_addr == ifaces[other].address.sin_addr.s_addr, "local address %08lx, want %08lx",
+               (unsigned long)ntohl(local.sin_addr.s_addr),
+               (unsigned long)ntohl(ifaces[other].address.sin_addr.s_addr));
+            read_all(request);
+        }
+        WinHttpCloseHandle(request);
+    }
+    fixture_stop(&f);
+}
+
+/* ---- RECEIVE_PROXY_CONNECT_RESPONSE, IS_PROXY_CONNECT_RESPONSE -------------------------- */
+
+/* Documented: RECEIVE_PROXY_CONNECT_RESPONSE (session and request, BOOL,
+ * set) "sets whether or not the proxy response entity can be retrieved",
+ * off by default; IS_PROXY_CONNECT_RESPONSE (session and request, BOOL,
+ * query) "gets whether or not a Proxy Return Connect Response can be
+ * retrieved".  Read here as: with the option, a proxy's refusal of the
+ * CONNECT tunnel (a 403 here) is the request's response, status and body,
+ * and IS_PROXY_CONNECT_RESPONSE on the request says so.  Without it the
+ * request cannot connect (proxy.c).  The scripted server is the proxy. */
+static void check_connect_response(BOOL receive, BOOL on_session)
+{
+    struct server *srv = server_start();
+    struct script *c;
+    HINTERNET session, connect, request;
+    WCHAR proxy[32];
+    BOOL on = TRUE, is = 2;
+    DWORD size = sizeof(is);
+    char body[16] = "";
+
+    if (!srv)
+    {
+        ok(0, "server_start failed");
+        return;
+    }
+    server_set_timeout(srv, 3000);
+    c = server_add_connection(srv);
+    script_recv_request(c);
+    script_send(c, "HTTP/1.1 403 Forbidden\r\nContent-Length: 6\r\nX-Proxy: yes\r\n\r\ndenied", 0);
+    script_close(c);
+    swprintf(proxy, ARRAY_SIZE(proxy), L"127.0.0.1:%u", server_port(srv));
+    session = WinHttpOpen(AGENT, WINHTTP_ACCESS_TYPE_NAMED_PROXY, proxy, WINHTTP_NO_PROXY_BYPASS, 0);
+    WinHttpSetTimeouts(session, 3000, 3000, 3000, 3000);
+    if (receive && on_session)
+        ok(WinHttpSetOption(session, WINHTTP_OPTION_RECEIVE_PROXY_CONNECT_RESPONSE, &on, sizeof(on)),
+           "set failed: %lu", GetLastError());
+    connect = WinHttpConnect(session, L"secure.example", 443, 0);
+    request = WinHttpOpenRequest(connect, L"GET", L"/", NULL, NULL, NULL, WINHTTP_FLAG_SECURE);
+    ok(request != NULL, "WinHttpOpenRequest failed: %lu", GetLastError());
+    if (receive && !on_session)
+        ok(WinHttpSetOption(request, WINHTTP_OPTION_RECEIVE_PROXY_CONNECT_RESPONSE, &on, sizeof(on)),
+           "set failed: %lu", GetLastError());
+    if (!receive)
+    {
+        ok(!WinHttpSendRequest(request, NULL, 0, NULL, 0, 0, 0) || !WinHttpReceiveResponse(request, NULL),
+           "a refused tunnel succeeded");
+    }
+    else if (send_and_receive(request))
+    {
+        DWORD got = 0;
+
+        ok_int(status_of(request), 403);
+        ok(WinHttpReadData(request, body, sizeof(body) - 1, &got), "read failed: %lu", GetLastError());
+        ok(!strcmp(body, "denied"), "body %s", body);
+        ok(WinHttpQueryOption(request, WINHTTP_OPTION_IS_PROXY_CONNECT_RESPONSE, &is, &size), "query failed: %lu",
+           GetLastError());
+        ok_int(is, TRUE);
+    }
+    WinHttpCloseHandle(request);
+    WinHttpCloseHandle(connect);
+    WinHttpCloseHandle(session);
+    ok(!server_errors(srv), "server errors: %s", server_error_text(srv));
+    server_stop(srv);
+}
+
+static void test_proxy_connect_response(void)
+{
+    struct fixture f;
+    HINTERNET request;
+    BOOL is = 2;
+    DWORD size = sizeof(is);
+
+    check_connect_response(FALSE, FALSE);
+    check_connect_response(TRUE, FALSE);
+    check_connect_response(TRUE, TRUE);
+    /* a direct request's response is the origin's */
+    if (!fixture_open(&f)) return;
+    serve_keepalive(server_every_connection(f.srv));
+    request = open_request(f.connect);
+    if (send_and_receive(request))
+    {
+        ok(WinHttpQueryOption(request, WINHTTP_OPTION_IS_PROXY_CONNECT_RESPONSE, &is, &size), "query failed: %lu",
+           GetLastError());
+        ok_int(is, FALSE);
+        read_all(request);
+    }
+    WinHttpCloseHandle(request);
+    fixture_stop(&f);
+}
+
+/* ---- DISABLE_PROXY_AUTH_SCHEMES ---------------------------------------------------------- */
+
+/* Documented (session): the schemes not used with a proxy.  A proxy asking
+ * for Basic with credentials given as options: answered, unless Basic is
+ * disabled, when the 407 is the response and no Proxy-Authorization was
+ * sent.  The scripted server is the (plain http) proxy. */
+static void check_proxy_basic(BOOL disable)
+{
+    struct server *srv = server_start();
+    struct script *c;
+    HINTERNET session, connect, request;
+    WCHAR proxy[32];
+    DWORD schemes = WINHTTP_PROXY_DISABLE_SCHEME_BASIC;
+    const struct server_request *seen;
+
+    if (!srv)
+    {
+        ok(0, "server_start failed");
+        return;
+    }
+    server_set_timeout(srv, 3000);
+    c = server_every_connection(srv);
+    script_recv_request(c);
+    script_respond(c, 407, "Proxy-Authenticate: Basic realm=\"p\"\r\n", "no");
+    script_recv_request(c);
+    script_respond(c, 200, NULL, "hello");
+    script_repeat(c);
+    swprintf(proxy, ARRAY_SIZE(proxy), L"127.0.0.1:%u", server_port(srv));
+    session = WinHttpOpen(AGENT, WINHTTP_ACCESS_TYPE_NAMED_PROXY, proxy, WINHTTP_NO_PROXY_BYPASS, 0);
+    WinHttpSetTimeouts(session, 3000, 3000, 3000, 3000);
+    if (disable)
+        ok(WinHttpSetOption(session, WINHTTP_OPTION_DISABLE_PROXY_AUTH_SCHEMES, &schemes, sizeof(schemes)),
+           "set failed: %lu", GetLastError());
+    connect = WinHttpConnect(session, L"plain.example", 80, 0);
+    request = WinHttpOpenRequest(connect, L"GET", L"/", NULL, NULL, NULL, 0);
+    ok(WinHttpSetOption(request, WINHTTP_OPTION_PROXY_USERNAME, (void *)L"user", 4), "set failed: %lu",
+       GetLastError());
+    ok(WinHttpSetOption(request, WINHTTP_OPTION_PROXY_PASSWORD, (void *)L"pass", 4), "set failed: %lu",
+       GetLastError());
+    if (send_and_receive(request))
+    {
+        ok_int(status_of(request), disable ? 407 : 200);
+        ok_int(server_requests(srv), disable ? 1 : 2);
+        seen = server_request(srv, 1);
+        ok(disable ? !seen : seen && strstr(seen->head, "\r\nProxy-Authorization: Basic dXNlcjpwYXNz\r\n") != NULL,
+           "second request: %s", seen ? seen->head : "(none)");
+        read_all(request);
+    }
+    WinHttpCloseHandle(request);
+    WinHttpCloseHandle(connect);
+    WinHttpCloseHandle(session);
+    ok(!server_errors(srv), "server errors: %s", server_error_text(srv));
+    server_stop(srv);
+}
+
+static void test_disable_proxy_auth_schemes(void)
+{
+    HINTERNET session = WinHttpOpen(AGENT, WINHTTP_ACCESS_TYPE_NO_PROXY, NULL, NULL, 0);
+    DWORD value = 0x80000000;
+
+    /* bits it does not know: refused (error not documented) */
+    ok(!WinHttpSetOption(session, WINHTTP_OPTION_DISABLE_PROXY_AUTH_SCHEMES, &value, sizeof(value)),
+       "unknown bits accepted");
+    WinHttpCloseHandle(session);
+    check_proxy_basic(FALSE);
+    check_proxy_basic(TRUE);
+}
+
 TEST_CASES(
     TEST(test_session_options),
     TEST(test_request_options),
@@ -637,7 +987,13 @@ TEST_CASES(
     TEST(test_failed_connection_retries),
     TEST(test_disable_global_pooling),
     TEST(test_query_connection_group),
-    TEST(test_connection_stats)
+    TEST(test_connection_stats),
+    TEST(test_background_connections),
+    TEST(test_tcp_priority),
+    TEST(test_dscp_tag),
+    TEST(test_interface_affinity),
+    TEST(test_proxy_connect_response),
+    TEST(test_disable_proxy_auth_schemes)
 );
 
 int main(int argc, char **argv)

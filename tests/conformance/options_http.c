@@ -5,8 +5,11 @@
  * REQUEST_TIMES and REQUEST_STATS, the buffer sizes documented as having
  * no effect, ASSURED_NON_BLOCKING_CALLBACKS; synchronous and asynchronous.
  * FEATURE_SUPPORTED, CODEPAGE (the query string's bytes on the wire),
- * REQUIRE_STREAM_END, UNSAFE_HEADER_PARSING, and international host names
- * (Punycode in the request line and Host header, seen through a proxy). */
+ * REQUIRE_STREAM_END, UNSAFE_HEADER_PARSING, international host names
+ * (Punycode in the request line and Host header, seen through a proxy),
+ * REQUEST_ANNOTATION, the options kept (REQUEST_PRIORITY, USE_LOOKASIDE,
+ * ERROR_LOG_GUID, SESSION_ERROR_LOG_GUID), REJECT_USERPWD_IN_URL (a
+ * redirect's Location) and ENCODE_EXTRA. */
 #include "harness.h"
 #include "client.h"
 #include "server.h"
@@ -1150,6 +1153,201 @@ static void test_idn_host(void)
        "host %.*ls", (int)uc.dwHostNameLength, uc.lpszHostName ? uc.lpszHostName : L"");
 }
 
+/* ---- REQUEST_ANNOTATION, REQUEST_PRIORITY, USE_LOOKASIDE, ERROR_LOG_GUID ----------- */
+
+/* Documented: a string attached to the request for the caller's own later
+ * retrieval.  Sized in characters as the other string options (the docs
+ * give no size rule: our reading), read back with the buffer protocol of
+ * WINHTTP_OPTION_URL; longer than WINHTTP_OPTION_REQUEST_ANNOTATION_MAX_LENGTH
+ * is refused (error not documented: ERROR_INVALID_PARAMETER here). */
+static void test_request_annotation(void)
+{
+    struct fixture f;
+    HINTERNET request;
+    WCHAR buffer[32];
+    DWORD size;
+    static WCHAR big[WINHTTP_OPTION_REQUEST_ANNOTATION_MAX_LENGTH + 2];
+
+    if (!fixture_open(&f)) return;
+    serve_keepalive(server_add_connection(f.srv));
+    request = open_request(&f, NULL);
+    size = sizeof(buffer);
+    ok(WinHttpQueryOption(request, WINHTTP_OPTION_REQUEST_ANNOTATION, buffer, &size), "query failed: %lu",
+       GetLastError());
+    ok_int(size, 0);
+    ok(WinHttpSetOption(request, WINHTTP_OPTION_REQUEST_ANNOTATION, (void *)L"job-42", 6), "set failed: %lu",
+       GetLastError());
+    size = 2;
+    ok_bool_err(WinHttpQueryOption(request, WINHTTP_OPTION_REQUEST_ANNOTATION, buffer, &size), FALSE,
+                ERROR_INSUFFICIENT_BUFFER);
+    ok_int(size, 14);
+    size = sizeof(buffer);
+    ok(WinHttpQueryOption(request, WINHTTP_OPTION_REQUEST_ANNOTATION, buffer, &size), "query failed: %lu",
+       GetLastError());
+    ok_int(size, 12);
+    ok_wstr(buffer, L"job-42");
+    /* it stays the request's through a send */
+    if (send_and_receive(request)) read_all(request);
+    size = sizeof(buffer);
+    ok(WinHttpQueryOption(request, WINHTTP_OPTION_REQUEST_ANNOTATION, buffer, &size) && !wcscmp(buffer, L"job-42"),
+       "annotation lost: %lu", GetLastError());
+    for (size_t i = 0; i < ARRAY_SIZE(big) - 1; i++) big[i] = 'a';
+    ok_bool_err(WinHttpSetOption(request, WINHTTP_OPTION_REQUEST_ANNOTATION, big,
+                                 WINHTTP_OPTION_REQUEST_ANNOTATION_MAX_LENGTH + 1), FALSE, ERROR_INVALID_PARAMETER);
+    ok_bool_err(WinHttpSetOption(f.session, WINHTTP_OPTION_REQUEST_ANNOTATION, (void *)L"x", 1), FALSE,
+                ERROR_WINHTTP_INCORRECT_HANDLE_TYPE);
+    WinHttpCloseHandle(request);
+    fixture_stop(&f);
+}
+
+/* REQUEST_PRIORITY is documented as deprecated, with no effect (a request
+ * DWORD, queried and set, in the table): kept and read back.  USE_LOOKASIDE,
+ * ERROR_LOG_GUID and SESSION_ERROR_LOG_GUID are not described by the
+ * documentation: what native does with them is unknown; this DLL keeps
+ * them (see README). */
+static void test_kept_options(void)
+{
+    static const GUID log_guid = { 0x10c0ffee, 0x5a5a, 0x4b4b, { 9, 8, 7, 6, 5, 4, 3, 2 } };
+    struct fixture f;
+    HINTERNET request;
+    DWORD value = 7, size = sizeof(value);
+    BOOL on = TRUE;
+    GUID guid;
+
+    if (!fixture_open(&f)) return;
+    request = open_request(&f, NULL);
+    ok(WinHttpSetOption(request, WINHTTP_OPTION_REQUEST_PRIORITY, &value, sizeof(value)), "set failed: %lu",
+       GetLastError());
+    value = 0;
+    ok(WinHttpQueryOption(request, WINHTTP_OPTION_REQUEST_PRIORITY, &value, &size), "query failed: %lu",
+       GetLastError());
+    ok_int(value, 7);
+    ok(WinHttpSetOption(f.session, WINHTTP_OPTION_USE_LOOKASIDE, &on, sizeof(on)), "set failed: %lu",
+       GetLastError());
+    ok(WinHttpSetOption(f.session, WINHTTP_OPTION_SESSION_ERROR_LOG_GUID, (void *)&log_guid, sizeof(log_guid)),
+       "set failed: %lu", GetLastError());
+    size = sizeof(guid);
+    ok(WinHttpQueryOption(f.session, WINHTTP_OPTION_SESSION_ERROR_LOG_GUID, &guid, &size) &&
+       !memcmp(&guid, &log_guid, sizeof(guid)), "session GUID not kept: %lu", GetLastError());
+    ok(WinHttpSetOption(request, WINHTTP_OPTION_ERROR_LOG_GUID, (void *)&log_guid, sizeof(log_guid)),
+       "set failed: %lu", GetLastError());
+    size = sizeof(guid);
+    ok(WinHttpQueryOption(request, WINHTTP_OPTION_ERROR_LOG_GUID, &guid, &size) &&
+       !memcmp(&guid, &log_guid, sizeof(guid)), "request GUID not kept: %lu", GetLastError());
+    WinHttpCloseHandle(request);
+    fixture_stop(&f);
+}
+
+/* ---- REJECT_USERPWD_IN_URL -------------------------------------------------------- */
+
+/* Documented: URLs with user-info ("u:p@host", even ":@host") are rejected
+ * with ERROR_WINHTTP_INVALID_URL.  A request's URL enters WinHTTP as a host
+ * and an object name; the URL that enters whole is a redirect's Location.
+ * The scripted server is the proxy, so the redirect may name any host. */
+static void check_userpwd_redirect(BOOL reject)
+{
+    struct server *srv = server_start();
+    struct script *c;
+    HINTERNET session, connect, request;
+    WCHAR proxy[32];
+    BOOL on = TRUE;
+
+    if (!srv)
+    {
+        ok(0, "server_start failed");
+        return;
+    }
+    server_set_timeout(srv, 3000);
+    c = server_add_connection(srv);
+    script_recv_request(c);
+    script_send(c, "HTTP/1.1 302 Found\r\nLocation: http://u:p@other.example/next\r\nContent-Length: 0\r\n\r\n", 0);
+    script_recv_request(c);
+    script_respond(c, 200, NULL, "hello");
+    script_repeat(c);
+
+    swprintf(proxy, ARRAY_SIZE(proxy), L"127.0.0.1:%u", server_port(srv));
+    session = WinHttpOpen(AGENT, WINHTTP_ACCESS_TYPE_NAMED_PROXY, proxy, WINHTTP_NO_PROXY_BYPASS, 0);
+    WinHttpSetTimeouts(session, 3000, 3000, 3000, 3000);
+    connect = WinHttpConnect(session, L"first.example", 80, 0);
+    request = WinHttpOpenRequest(connect, L"GET", L"/", NULL, NULL, NULL, 0);
+    ok(request != NULL, "WinHttpOpenRequest failed: %lu", GetLastError());
+    if (reject)
+    {
+        ok(WinHttpSetOption(request, WINHTTP_OPTION_REJECT_USERPWD_IN_URL, &on, sizeof(on)), "set failed: %lu",
+           GetLastError());
+        ok(WinHttpSendRequest(request, NULL, 0, NULL, 0, 0, 0), "send failed: %lu", GetLastError());
+        ok_bool_err(WinHttpReceiveResponse(request, NULL), FALSE, ERROR_WINHTTP_INVALID_URL);
+        ok_int(server_requests(srv), 1);
+    }
+    else if (send_and_receive(request))
+    {
+        const struct server_request *seen = server_request(srv, 1);
+
+        ok_int(status_of(request), 200);
+        ok(seen && !strncmp(seen->head, "GET http://other.example/next ", 30), "got %.50s",
+           seen ? seen->head : "(none)");
+    }
+    WinHttpCloseHandle(request);
+    WinHttpCloseHandle(connect);
+    WinHttpCloseHandle(session);
+    ok(!server_errors(srv), "server errors: %s", server_error_text(srv));
+    server_stop(srv);
+}
+
+static void test_reject_userpwd(void)
+{
+    struct fixture f;
+    BOOL on = TRUE;
+
+    check_userpwd_redirect(FALSE);
+    check_userpwd_redirect(TRUE);
+    /* the table: request handles only */
+    if (!fixture_open(&f)) return;
+    ok_bool_err(WinHttpSetOption(f.session, WINHTTP_OPTION_REJECT_USERPWD_IN_URL, &on, sizeof(on)), FALSE,
+                ERROR_WINHTTP_INCORRECT_HANDLE_TYPE);
+    fixture_stop(&f);
+}
+
+/* ---- ENCODE_EXTRA ------------------------------------------------------------------ */
+
+/* Documented: "Enables URL percent encoding for path and query string"
+ * (session and request, BOOL).  WinHTTP already escapes unsafe characters
+ * unless WINHTTP_FLAG_ESCAPE_DISABLE(_QUERY) says not to; our reading is
+ * that the option asks for the encoding whatever those flags say ('%'
+ * alone stays as WINHTTP_FLAG_ESCAPE_PERCENT says).  Native unverified. */
+static void test_encode_extra(void)
+{
+    static const char *const want[] = {
+        "GET /a<b>?q=\"x\"| HTTP/1.1\r\n",              /* escaping disabled */
+        "GET /a%3Cb%3E?q=%22x%22%7C HTTP/1.1\r\n",      /* ENCODE_EXTRA on the request */
+        "GET /a%3Cb%3E?q=%22x%22%7C HTTP/1.1\r\n",      /* ENCODE_EXTRA on the session */
+    };
+    struct fixture f;
+    HINTERNET request;
+    BOOL on = TRUE;
+
+    if (!fixture_open(&f)) return;
+    serve_keepalive(server_add_connection(f.srv));
+    for (int i = 0; i < 3; i++)
+    {
+        const struct server_request *seen;
+
+        if (i == 2) ok(WinHttpSetOption(f.session, WINHTTP_OPTION_ENCODE_EXTRA, &on, sizeof(on)), "set failed: %lu",
+                       GetLastError());
+        request = WinHttpOpenRequest(f.connect, L"GET", L"/a<b>?q=\"x\"|", NULL, NULL, NULL,
+                                     WINHTTP_FLAG_ESCAPE_DISABLE);
+        ok(request != NULL, "WinHttpOpenRequest failed: %lu", GetLastError());
+        if (i == 1) ok(WinHttpSetOption(request, WINHTTP_OPTION_ENCODE_EXTRA, &on, sizeof(on)), "set failed: %lu",
+                       GetLastError());
+        if (send_and_receive(request)) read_all(request);
+        WinHttpCloseHandle(request);
+        seen = server_request(f.srv, i);
+        ok(seen && !strncmp(seen->head, want[i], strlen(want[i])), "request %d: got %.60s", i,
+           seen ? seen->head : "(none)");
+    }
+    fixture_stop(&f);
+}
+
 TEST_CASES(
     TEST(test_http_version_option),
     TEST(test_http_version_wire),
@@ -1171,7 +1369,11 @@ TEST_CASES(
     TEST(test_codepage_wire),
     TEST(test_require_stream_end),
     TEST(test_unsafe_header_parsing),
-    TEST(test_idn_host)
+    TEST(test_idn_host),
+    TEST(test_request_annotation),
+    TEST(test_kept_options),
+    TEST(test_reject_userpwd),
+    TEST(test_encode_extra)
 );
 
 int main(int argc, char **argv)

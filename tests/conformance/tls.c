@@ -35,6 +35,9 @@
 
 #include "harness.h"
 #include "server.h"
+#include <schannel.h>       /* before winhttp.h: WINHTTP_SECURITY_INFO */
+#define SECURITY_WIN32
+#include <sspi.h>           /* SecPkgContext_Bindings */
 #include "winhttp.h"
 #include <wincrypt.h>
 #include <ncrypt.h>
@@ -1781,6 +1784,351 @@ static void truncated_after_handshake(void)
     check_broken_after_handshake(L"truncated-after-handshake", FALSE);
 }
 
+/* ---- the TLS options of issue 14 ------------------------------------------------------ */
+
+/* WINHTTP_OPTION_CLIENT_CERT_ISSUER_LIST after ERROR_WINHTTP_CLIENT_AUTH_CERT_NEEDED:
+ * a pointer to a SecPkgContext_IssuerListInfoEx the caller frees with
+ * GlobalFree (the documentation's example, lpBuffer big enough for a
+ * pointer), listing the CAs the server accepts: tools/nginx-ctl's
+ * client-auth server names the test CA (ssl_client_certificate). */
+static void check_issuer_list(BOOL async)
+{
+    SecPkgContext_IssuerListInfoEx *list = NULL;
+    struct client c;
+    DWORD size = 0;
+    BOOL found = FALSE;
+    WCHAR name[256];
+
+    if (client_open(&c, L"client-auth", async, L"/hello.txt"))
+    {
+        ok_int(client_exchange(&c), ERROR_WINHTTP_CLIENT_AUTH_CERT_NEEDED);
+        ok(!WinHttpQueryOption(c.request, WINHTTP_OPTION_CLIENT_CERT_ISSUER_LIST, NULL, &size),
+           "query without a buffer succeeded");
+        ok_int(GetLastError(), ERROR_INSUFFICIENT_BUFFER);
+        ok_int(size, sizeof(list));
+        size = sizeof(list);
+        ok(WinHttpQueryOption(c.request, WINHTTP_OPTION_CLIENT_CERT_ISSUER_LIST, &list, &size), "query: %lu",
+           GetLastError());
+        ok_int(size, sizeof(list));
+        ok(list && list->cIssuers >= 1, "no issuers (%lu)", list ? list->cIssuers : 0);
+        for (DWORD i = 0; list && i < list->cIssuers; i++)
+        {
+            name[0] = 0;
+            CertNameToStrW(X509_ASN_ENCODING, &list->aIssuers[i], CERT_SIMPLE_NAME_STR, name, ARRAYSIZE(name));
+            if (wcsstr(name, CA_NAME)) found = TRUE;
+        }
+        ok(found, "the test CA is not in the list");
+        if (list) ok(GlobalFree(list) == NULL, "GlobalFree failed: %lu", GetLastError());
+    }
+    client_close(&c);
+}
+
+static void client_cert_issuer_list_sync(void)
+{
+    check_issuer_list(FALSE);
+}
+
+static void client_cert_issuer_list_async(void)
+{
+    check_issuer_list(TRUE);
+}
+
+/* Before a server asked for a certificate there is no list.  Which error
+ * native gives is not documented: only the failure is checked (this DLL:
+ * ERROR_WINHTTP_INCORRECT_HANDLE_STATE, as for the server's certificate). */
+static void client_cert_issuer_list_none(void)
+{
+    SecPkgContext_IssuerListInfoEx *list = NULL;
+    struct client c;
+    DWORD size = sizeof(list);
+
+    if (client_open(&c, L"valid", FALSE, L"/hello.txt"))
+    {
+        ok(!WinHttpQueryOption(c.request, WINHTTP_OPTION_CLIENT_CERT_ISSUER_LIST, &list, &size),
+           "query before sending succeeded");
+        ok_int(client_exchange(&c), 0);
+        ok(!WinHttpQueryOption(c.request, WINHTTP_OPTION_CLIENT_CERT_ISSUER_LIST, &list, &size),
+           "query without a CertificateRequest succeeded");
+        ok(WinHttpQueryOption(c.session, WINHTTP_OPTION_CLIENT_CERT_ISSUER_LIST, &list, &size) == FALSE &&
+           GetLastError() == ERROR_WINHTTP_INCORRECT_HANDLE_TYPE, "on a session: %lu", GetLastError());
+    }
+    client_close(&c);
+}
+
+/* WINHTTP_OPTION_SECURITY_INFO (Windows 10 2004): WINHTTP_SECURITY_INFO,
+ * Schannel's connection and cipher information of the request's
+ * connection.  The test servers speak TLS 1.2 or 1.3 with a 128- or
+ * 256-bit AEAD cipher and an RSA certificate (tools/make-test-pki). */
+static void security_info(void)
+{
+    WINHTTP_SECURITY_INFO info;
+    struct client c;
+    DWORD size = sizeof(info), protocol;
+
+    if (client_open(&c, L"valid", FALSE, L"/hello.txt"))
+    {
+        ok(!WinHttpQueryOption(c.request, WINHTTP_OPTION_SECURITY_INFO, &info, &size), "query before sending");
+        ok_int(client_exchange(&c), 0);
+        size = 0;
+        ok(!WinHttpQueryOption(c.request, WINHTTP_OPTION_SECURITY_INFO, NULL, &size), "query without a buffer");
+        ok_int(GetLastError(), ERROR_INSUFFICIENT_BUFFER);
+        ok_int(size, sizeof(info));
+        memset(&info, 0xcc, sizeof(info));
+        size = sizeof(info);
+        ok(WinHttpQueryOption(c.request, WINHTTP_OPTION_SECURITY_INFO, &info, &size), "query: %lu", GetLastError());
+        ok_int(size, sizeof(info));
+        protocol = info.ConnectionInfo.dwProtocol;
+        ok(protocol == SP_PROT_TLS1_2_CLIENT || protocol == 0x2000 /* SP_PROT_TLS1_3_CLIENT */, "protocol %#lx",
+           protocol);
+        ok_int(info.CipherInfo.dwProtocol, protocol);
+        ok_int(info.CipherInfo.dwVersion, SECPKGCONTEXT_CIPHERINFO_V1);
+        ok(info.ConnectionInfo.dwCipherStrength >= 128, "cipher strength %lu", info.ConnectionInfo.dwCipherStrength);
+        ok(info.ConnectionInfo.aiCipher == CALG_AES_128 || info.ConnectionInfo.aiCipher == CALG_AES_256 ||
+           !wcscmp(info.CipherInfo.szCipher, L"CHACHA20_POLY1305"), "cipher %#x (%ls)",
+           info.ConnectionInfo.aiCipher, info.CipherInfo.szCipher);
+        ok(info.ConnectionInfo.dwExchStrength >= 128, "exchange strength %lu", info.ConnectionInfo.dwExchStrength);
+        ok(info.CipherInfo.dwCipherSuite && info.CipherInfo.dwCipherSuite <= 0xffff, "cipher suite %#lx",
+           info.CipherInfo.dwCipherSuite);
+        ok(!wcsncmp(info.CipherInfo.szCipherSuite, L"TLS_", 4), "cipher suite name %.64ls",
+           info.CipherInfo.szCipherSuite);
+        ok(!wcscmp(info.CipherInfo.szCertificate, L"RSA"), "certificate %.64ls", info.CipherInfo.szCertificate);
+        ok_int(info.CipherInfo.dwCipherLen, info.ConnectionInfo.dwCipherStrength);
+    }
+    client_close(&c);
+}
+
+/* WINHTTP_OPTION_SERVER_CBT: a SecPkgContext_Bindings, its
+ * SEC_CHANNEL_BINDINGS and the token in the caller's buffer, whose size a
+ * NULL buffer learns (the documentation's note).  The token is RFC 5929's
+ * tls-server-end-point: the test certificates are signed with SHA-256, so
+ * it is "tls-server-end-point:" and the SHA-256 of the server's certificate. */
+static void server_cbt(void)
+{
+    static const char prefix[] = "tls-server-end-point:";
+    SecPkgContext_Bindings *bindings;
+    PCCERT_CONTEXT cert = NULL;
+    BYTE want[32], *data;
+    DWORD size = 0, want_size = sizeof(want), cert_size = sizeof(cert);
+    HCRYPTPROV prov = 0;
+    struct client c;
+    char *buffer;
+
+    if (client_open(&c, L"valid", FALSE, L"/hello.txt"))
+    {
+        ok(!WinHttpQueryOption(c.request, WINHTTP_OPTION_SERVER_CBT, NULL, &size), "query before sending");
+        ok_int(client_exchange(&c), 0);
+        size = 0;
+        ok(!WinHttpQueryOption(c.request, WINHTTP_OPTION_SERVER_CBT, NULL, &size), "query without a buffer");
+        ok_int(GetLastError(), ERROR_INSUFFICIENT_BUFFER);
+        ok(size == sizeof(*bindings) + sizeof(SEC_CHANNEL_BINDINGS) + sizeof(prefix) - 1 + sizeof(want),
+           "size %lu", size);
+        buffer = calloc(1, size + 16);
+        ok(WinHttpQueryOption(c.request, WINHTTP_OPTION_SERVER_CBT, buffer, &size), "query: %lu", GetLastError());
+        bindings = (SecPkgContext_Bindings *)buffer;
+        ok((char *)bindings->Bindings >= buffer && (char *)bindings->Bindings < buffer + size,
+           "Bindings %p outside the buffer %p", bindings->Bindings, buffer);
+        ok(WinHttpQueryOption(c.request, WINHTTP_OPTION_SERVER_CERT_CONTEXT, &cert, &cert_size), "server cert: %lu",
+           GetLastError());
+        ok(CryptAcquireContextW(&prov, NULL, NULL, PROV_RSA_AES, CRYPT_VERIFYCONTEXT) && cert &&
+           CryptHashCertificate(prov, CALG_SHA_256, 0, cert->pbCertEncoded, cert->cbCertEncoded, want, &want_size),
+           "hashing the certificate: %lu", GetLastError());
+        if ((char *)bindings->Bindings >= buffer && (char *)bindings->Bindings < buffer + size)
+        {
+            SEC_CHANNEL_BINDINGS *channel = bindings->Bindings;
+
+            ok_int(bindings->BindingsLength, sizeof(*channel) + sizeof(prefix) - 1 + sizeof(want));
+            ok_int(channel->cbApplicationDataLength, sizeof(prefix) - 1 + sizeof(want));
+            ok_int(channel->dwApplicationDataOffset, sizeof(*channel));
+            ok(!channel->cbInitiatorLength && !channel->cbAcceptorLength, "addresses in the bindings");
+            data = (BYTE *)channel + channel->dwApplicationDataOffset;
+            ok(channel->cbApplicationDataLength == sizeof(prefix) - 1 + sizeof(want) &&
+               !memcmp(data, prefix, sizeof(prefix) - 1) && !memcmp(data + sizeof(prefix) - 1, want, sizeof(want)),
+               "not tls-server-end-point with the certificate's SHA-256");
+        }
+        if (cert) CertFreeCertificateContext(cert);
+        if (prov) CryptReleaseContext(prov, 0);
+        free(buffer);
+    }
+    client_close(&c);
+}
+
+/* WINHTTP_OPTION_IGNORE_CERT_REVOCATION_OFFLINE (request, BOOL): "allows
+ * secure connections to use security certificates for which the
+ * certificate revocation list could not be downloaded"; a certificate the
+ * CRL lists is still refused. */
+static void check_revocation_offline_ignored(const WCHAR *server, DWORD want)
+{
+    struct client c;
+    BOOL on = TRUE;
+
+    if (client_open_revocation(&c, server, FALSE, TRUE))
+    {
+        ok(WinHttpSetOption(c.request, WINHTTP_OPTION_IGNORE_CERT_REVOCATION_OFFLINE, &on, sizeof(on)),
+           "set IGNORE_CERT_REVOCATION_OFFLINE: %lu", GetLastError());
+        if (!want)
+        {
+            ok_int(client_exchange(&c), 0);
+            ok_hello(&c);
+        }
+        else ok_certificate_error(&c, client_exchange(&c), want, WINHTTP_CALLBACK_STATUS_FLAG_CERT_REVOKED);
+    }
+    client_close(&c);
+}
+
+static void revocation_offline_ignored(void)
+{
+    check_revocation_offline_ignored(L"crl-offline", 0);
+}
+
+static void revoked_despite_offline_ignored(void)
+{
+    check_revocation_offline_ignored(L"revoked", ERROR_WINHTTP_SECURE_CERT_REVOKED);
+}
+
+/* Options set on the wrong kind of handle (the option flags table:
+ * session only, or request only): ERROR_WINHTTP_INCORRECT_HANDLE_TYPE. */
+static void ok_wrong_handle(HINTERNET handle, DWORD option, const char *name)
+{
+    BOOL on = TRUE;
+
+    SetLastError(0xdeadbeef);
+    ok(!WinHttpSetOption(handle, option, &on, sizeof(on)), "%s set on the wrong handle", name);
+    ok(GetLastError() == ERROR_WINHTTP_INCORRECT_HANDLE_TYPE, "%s: error %lu", name, GetLastError());
+}
+
+static void ok_set_bool(HINTERNET handle, DWORD option, const char *name)
+{
+    BOOL on = TRUE;
+
+    ok(WinHttpSetOption(handle, option, &on, sizeof(on)), "set %s: %lu", name, GetLastError());
+}
+
+/* The session options of the option flags table, all BOOLs:
+ * DISABLE_SECURE_PROTOCOL_FALLBACK (1903), TLS_FALSE_START (2004),
+ * TLS_PROTOCOL_INSECURE_FALLBACK and DISABLE_CERT_CHAIN_BUILDING (21H1),
+ * and USE_SESSION_SCH_CRED; IGNORE_CERT_REVOCATION_OFFLINE is the
+ * request's.  With all of them on, the valid server is still reached and
+ * a self-signed certificate still refused: none of them turns the
+ * certificate check off (DISABLE_CERT_CHAIN_BUILDING is documented as
+ * whether the chain is built, not whether it is checked; that native keeps
+ * checking is our reading). */
+static void session_tls_options(void)
+{
+    static const struct { DWORD option; const char *name; } session_only[] =
+    {
+        { WINHTTP_OPTION_DISABLE_SECURE_PROTOCOL_FALLBACK, "DISABLE_SECURE_PROTOCOL_FALLBACK" },
+        { WINHTTP_OPTION_TLS_FALSE_START, "TLS_FALSE_START" },
+        { WINHTTP_OPTION_TLS_PROTOCOL_INSECURE_FALLBACK, "TLS_PROTOCOL_INSECURE_FALLBACK" },
+        { WINHTTP_OPTION_DISABLE_CERT_CHAIN_BUILDING, "DISABLE_CERT_CHAIN_BUILDING" },
+        { WINHTTP_OPTION_USE_SESSION_SCH_CRED, "USE_SESSION_SCH_CRED" },
+    };
+    const WCHAR *servers[] = { L"valid", L"self-signed" };
+    struct endpoint ep;
+    struct client c;
+
+    for (size_t s = 0; s < ARRAYSIZE(servers); s++)
+    {
+        if (!find_server(servers[s], &ep) || !client_open_session(&c, FALSE, 5000)) continue;
+        for (size_t i = 0; i < ARRAYSIZE(session_only); i++)
+            ok_set_bool(c.session, session_only[i].option, session_only[i].name);
+        if (client_open_request(&c, ep.host, ep.port, L"/hello.txt"))
+        {
+            for (size_t i = 0; i < ARRAYSIZE(session_only); i++)
+                ok_wrong_handle(c.request, session_only[i].option, session_only[i].name);
+            ok_wrong_handle(c.session, WINHTTP_OPTION_IGNORE_CERT_REVOCATION_OFFLINE, "IGNORE_CERT_REVOCATION_OFFLINE");
+            ok_set_bool(c.request, WINHTTP_OPTION_IGNORE_CERT_REVOCATION_OFFLINE, "IGNORE_CERT_REVOCATION_OFFLINE");
+            if (!s)
+            {
+                ok_int(client_exchange(&c), 0);
+                ok_hello(&c);
+            }
+            else
+                ok_certificate_error(&c, client_exchange(&c), ERROR_WINHTTP_SECURE_INVALID_CA,
+                                     WINHTTP_CALLBACK_STATUS_FLAG_INVALID_CA);
+        }
+        client_close(&c);
+    }
+}
+
+/* No fallback: a session allowed only TLS 1.2, against a TLS 1.3-only
+ * server, fails the same with TLS_PROTOCOL_INSECURE_FALLBACK on (a retry
+ * with TLS 1.0 finds no common protocol either). */
+static void insecure_fallback_no_common_protocol(void)
+{
+    DWORD protocols = WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_2;
+    struct endpoint ep;
+    struct client c;
+
+    if (!have_protocol_servers() || !find_server(L"tls13", &ep) || !client_open_session(&c, FALSE, 5000)) return;
+    ok_set_bool(c.session, WINHTTP_OPTION_TLS_PROTOCOL_INSECURE_FALLBACK, "TLS_PROTOCOL_INSECURE_FALLBACK");
+    ok(WinHttpSetOption(c.session, WINHTTP_OPTION_SECURE_PROTOCOLS, &protocols, sizeof(protocols)),
+       "set SECURE_PROTOCOLS: %lu", GetLastError());
+    if (client_open_request(&c, ep.host, ep.port, L"/hello.txt")) ok_no_common_protocol(client_exchange(&c));
+    client_close(&c);
+}
+
+/* WINHTTP_OPTION_SERVER_CERT_CHAIN_BUILD_FLAGS and
+ * SERVER_CERT_CHAIN_BUILD_CACHE_ONLY are in no documentation but
+ * Microsoft's header (the WINHTTP_SERVER_CERT_CHAIN_* flags): that they are
+ * set on a request (and on a session) is our reading.  The test CA is in the
+ * local root store, so building from the cache alone, without AIA, still
+ * reaches it. */
+static void chain_build_flags(void)
+{
+    DWORD flags = WINHTTP_SERVER_CERT_CHAIN_CACHE_ONLY_URL_RETRIEVAL | WINHTTP_SERVER_CERT_CHAIN_DISABLE_AIA |
+                  WINHTTP_SERVER_CERT_CHAIN_REVOCATION_CHECK_CACHE_ONLY;
+    struct client c;
+
+    if (client_open(&c, L"valid", FALSE, L"/hello.txt"))
+    {
+        ok(WinHttpSetOption(c.request, WINHTTP_OPTION_SERVER_CERT_CHAIN_BUILD_FLAGS, &flags, sizeof(flags)),
+           "set SERVER_CERT_CHAIN_BUILD_FLAGS: %lu", GetLastError());
+        ok_set_bool(c.request, WINHTTP_OPTION_SERVER_CERT_CHAIN_BUILD_CACHE_ONLY, "SERVER_CERT_CHAIN_BUILD_CACHE_ONLY");
+        ok_int(client_exchange(&c), 0);
+        ok_hello(&c);
+    }
+    client_close(&c);
+}
+
+/* WINHTTP_OPTION_REVERT_IMPERSONATION_SERVER_CERT: "reverts any thread
+ * impersonation when building the server cert chain, forcing the use of
+ * the process token instead".  A synchronous send on an impersonating
+ * thread succeeds, and the thread impersonates again afterwards.  Which
+ * handle takes it is not documented: the request here. */
+static void revert_impersonation_server_cert(void)
+{
+    struct client c;
+    HANDLE token = NULL;
+
+    if (client_open(&c, L"valid", FALSE, L"/hello.txt"))
+    {
+        ok_set_bool(c.request, WINHTTP_OPTION_REVERT_IMPERSONATION_SERVER_CERT, "REVERT_IMPERSONATION_SERVER_CERT");
+        ok(ImpersonateSelf(SecurityImpersonation), "ImpersonateSelf: %lu", GetLastError());
+        ok_int(client_exchange(&c), 0);
+        ok(OpenThreadToken(GetCurrentThread(), TOKEN_QUERY, TRUE, &token), "no longer impersonating: %lu",
+           GetLastError());
+        if (token) CloseHandle(token);
+        RevertToSelf();
+        ok_hello(&c);
+    }
+    client_close(&c);
+}
+
+/* WINHTTP_OPTION_ENABLE_TEST_SIGNING has only a number in Microsoft's
+ * header and no documentation.  This DLL refuses it as not supported
+ * (ERROR_WINHTTP_INVALID_OPTION, the option flags page's error for that);
+ * native may take it: only the error of a refusal is checked. */
+static void enable_test_signing(void)
+{
+    HINTERNET session = WinHttpOpen(L"conformance/tls", WINHTTP_ACCESS_TYPE_NO_PROXY, NULL, NULL, 0);
+    BOOL on = TRUE;
+
+    ok(session != NULL, "WinHttpOpen: %lu", GetLastError());
+    if (!WinHttpSetOption(session, WINHTTP_OPTION_ENABLE_TEST_SIGNING, &on, sizeof(on)))
+        ok_int(GetLastError(), ERROR_WINHTTP_INVALID_OPTION);
+    WinHttpCloseHandle(session);
+}
+
 TEST_CASES(
     TEST(valid_sync),
     TEST(valid_async),
@@ -1853,7 +2201,19 @@ TEST_CASES(
     TEST(never_answers_client_hello_async),
     TEST(garbage_after_handshake_sync),
     TEST(garbage_after_handshake_async),
-    TEST(truncated_after_handshake)
+    TEST(truncated_after_handshake),
+    TEST(client_cert_issuer_list_sync),
+    TEST(client_cert_issuer_list_async),
+    TEST(client_cert_issuer_list_none),
+    TEST(security_info),
+    TEST(server_cbt),
+    TEST(revocation_offline_ignored),
+    TEST(revoked_despite_offline_ignored),
+    TEST(session_tls_options),
+    TEST(insecure_fallback_no_common_protocol),
+    TEST(chain_build_flags),
+    TEST(revert_impersonation_server_cert),
+    TEST(enable_test_signing)
 );
 
 int main(int argc, char **argv)

@@ -5,10 +5,29 @@
 
 #include "harness.h"
 #include "winhttp.h"
+#include "server.h"
 
 /* WinHttpSendRequest with nothing, then WinHttpReceiveResponse. */
 BOOL send_and_receive(HINTERNET request);
 /* The response's status code (0 when it cannot be read). */
 DWORD status_of(HINTERNET request);
+/* Reads the body to its end; returns its length. */
+DWORD read_all(HINTERNET request);
+
+/* The fixture of most cases: a scripted server, a session and a connect
+ * handle to it. */
+struct fixture
+{
+    struct server *srv;
+    HINTERNET session, connect;
+};
+
+/* The server (its reads time out after 3 s), a session of this agent
+ * opened with flags (WinHttpOpen's), its four timeouts timeout_ms, and a
+ * connect handle to the server under host; FALSE after a failed check. */
+BOOL fixture_open_session(struct fixture *f, const WCHAR *agent, const WCHAR *host, DWORD flags, int timeout_ms);
+/* Closes the client side (pooled connections too) and checks that the
+ * server's scripts ended. */
+void fixture_finish(struct fixture *f);
 
 #endif

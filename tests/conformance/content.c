@@ -24,6 +24,7 @@
  * No zlib here: the program builds and runs unchanged on Windows. */
 #include "harness.h"
 #include "recorder.h"
+#include "client.h"
 #include "server.h"
 #include "winhttp.h"
 
@@ -2260,36 +2261,9 @@ static const char *large_text(void)
 
 /* ---- fixture: a server, a session and a connect handle to it ---------------------------- */
 
-struct fixture
-{
-    struct server *srv;
-    HINTERNET session, connect;
-};
-
 static BOOL fixture_open(struct fixture *f)
 {
-    memset(f, 0, sizeof(*f));
-    if (!(f->srv = server_start()))
-    {
-        ok(0, "server_start failed");
-        return FALSE;
-    }
-    server_set_timeout(f->srv, 3000);
-    f->session = WinHttpOpen(L"content-conformance", WINHTTP_ACCESS_TYPE_NO_PROXY, NULL, NULL, 0);
-    ok(f->session != NULL, "WinHttpOpen failed: %lu", GetLastError());
-    WinHttpSetTimeouts(f->session, 5000, 5000, 5000, 5000);
-    f->connect = WinHttpConnect(f->session, L"127.0.0.1", server_port(f->srv), 0);
-    ok(f->connect != NULL, "WinHttpConnect failed: %lu", GetLastError());
-    return f->session && f->connect;
-}
-
-/* Closes the client side (pooled connections too) and lets the scripts end. */
-static void fixture_finish(struct fixture *f)
-{
-    if (f->connect) WinHttpCloseHandle(f->connect);
-    if (f->session) WinHttpCloseHandle(f->session);
-    f->connect = f->session = NULL;
-    ok(server_wait_idle(f->srv, 5000), "server did not finish its scripts");
+    return fixture_open_session(f, L"content-conformance", L"127.0.0.1", 0, 5000);
 }
 
 static void fixture_stop(struct fixture *f)

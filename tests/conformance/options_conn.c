@@ -30,27 +30,9 @@
 
 /* ---- fixture: a server, a session and a connect handle to it ------------- */
 
-struct fixture
-{
-    struct server *srv;
-    HINTERNET session, connect;
-};
-
 static BOOL fixture_open_host(struct fixture *f, const WCHAR *host)
 {
-    memset(f, 0, sizeof(*f));
-    if (!(f->srv = server_start()))
-    {
-        ok(0, "server_start failed");
-        return FALSE;
-    }
-    server_set_timeout(f->srv, 3000);
-    f->session = WinHttpOpen(AGENT, WINHTTP_ACCESS_TYPE_NO_PROXY, NULL, NULL, 0);
-    ok(f->session != NULL, "WinHttpOpen failed: %lu", GetLastError());
-    WinHttpSetTimeouts(f->session, 3000, 3000, 3000, 3000);
-    f->connect = WinHttpConnect(f->session, host, server_port(f->srv), 0);
-    ok(f->connect != NULL, "WinHttpConnect failed: %lu", GetLastError());
-    return f->session && f->connect;
+    return fixture_open_session(f, AGENT, host, 0, 3000);
 }
 
 static BOOL fixture_open(struct fixture *f)
@@ -80,24 +62,6 @@ static HINTERNET open_request(HINTERNET connect)
     HINTERNET request = WinHttpOpenRequest(connect, L"GET", L"/", NULL, NULL, NULL, 0);
     ok(request != NULL, "WinHttpOpenRequest failed: %lu", GetLastError());
     return request;
-}
-
-static DWORD read_all(HINTERNET request)
-{
-    char buffer[256];
-    DWORD total = 0, got;
-
-    do
-    {
-        got = 0;
-        if (!WinHttpReadData(request, buffer, sizeof(buffer), &got))
-        {
-            ok(0, "WinHttpReadData failed: %lu", GetLastError());
-            break;
-        }
-        total += got;
-    } while (got);
-    return total;
 }
 
 /* A whole request on a handle of its own: sent, answered, read. */

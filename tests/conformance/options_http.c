@@ -24,27 +24,9 @@
 
 /* ---- fixture: a server, a session and a connect handle to it ------------- */
 
-struct fixture
-{
-    struct server *srv;
-    HINTERNET session, connect;
-};
-
 static BOOL fixture_open_flags(struct fixture *f, DWORD flags)
 {
-    memset(f, 0, sizeof(*f));
-    if (!(f->srv = server_start()))
-    {
-        ok(0, "server_start failed");
-        return FALSE;
-    }
-    server_set_timeout(f->srv, 3000);
-    f->session = WinHttpOpen(AGENT, WINHTTP_ACCESS_TYPE_NO_PROXY, NULL, NULL, flags);
-    ok(f->session != NULL, "WinHttpOpen failed: %lu", GetLastError());
-    WinHttpSetTimeouts(f->session, 3000, 3000, 3000, 3000);
-    f->connect = WinHttpConnect(f->session, L"127.0.0.1", server_port(f->srv), 0);
-    ok(f->connect != NULL, "WinHttpConnect failed: %lu", GetLastError());
-    return f->session && f->connect;
+    return fixture_open_session(f, AGENT, L"127.0.0.1", flags, 3000);
 }
 
 static BOOL fixture_open(struct fixture *f)
@@ -75,25 +57,6 @@ static HINTERNET open_request(struct fixture *f, const WCHAR *version)
     HINTERNET request = WinHttpOpenRequest(f->connect, L"GET", L"/", version, NULL, NULL, 0);
     ok(request != NULL, "WinHttpOpenRequest failed: %lu", GetLastError());
     return request;
-}
-
-/* Reads the body to its end; returns its length. */
-static DWORD read_all(HINTERNET request)
-{
-    char buffer[256];
-    DWORD total = 0, got;
-
-    do
-    {
-        got = 0;
-        if (!WinHttpReadData(request, buffer, sizeof(buffer), &got))
-        {
-            ok(0, "WinHttpReadData failed: %lu", GetLastError());
-            break;
-        }
-        total += got;
-    } while (got);
-    return total;
 }
 
 /* A whole request on its own handle: sent, answered, read. */

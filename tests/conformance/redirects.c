@@ -75,7 +75,7 @@ static BOOL send_receive(HINTERNET request, const WCHAR *headers, const char *bo
 }
 
 /* Reads the whole body into buffer (NUL-terminated); returns its length or -1. */
-static int read_all(HINTERNET request, char *buffer, int size)
+static int read_body(HINTERNET request, char *buffer, int size)
 {
     int total = 0;
     DWORD read;
@@ -94,7 +94,7 @@ static int read_all(HINTERNET request, char *buffer, int size)
 static void check_body(HINTERNET request, const char *want)
 {
     char buffer[256];
-    int length = read_all(request, buffer, sizeof(buffer));
+    int length = read_body(request, buffer, sizeof(buffer));
 
     ok(length == (int)strlen(want) && !strcmp(buffer, want), "body \"%s\" (%d), want \"%s\"", buffer, length,
        want);
@@ -826,7 +826,7 @@ static DWORD WINAPI second_request_thread(void *arg)
     HINTERNET request = WinHttpOpenRequest(second->connect, L"GET", L"/second", NULL, NULL, NULL, 0);
 
     second->ok = request && send_receive(request, NULL, NULL) &&
-                 read_all(request, second->body, sizeof(second->body)) >= 0;
+                 read_body(request, second->body, sizeof(second->body)) >= 0;
     WinHttpCloseHandle(request);
     return 0;
 }

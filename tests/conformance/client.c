@@ -1,7 +1,10 @@
 /* Client steps the conformance programs share (client.h). */
 #include <string.h>
+#include <wchar.h>
 
 #include "client.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 BOOL send_and_receive(HINTERNET request)
 {
@@ -57,10 +60,44 @@ BOOL fixture_open_session(struct fixture *f, const WCHAR *agent, const WCHAR *ho
     return f->session && f->connect;
 }
 
+BOOL fixture_open_proxy(struct fixture *f, const WCHAR *agent)
+{
+    WCHAR proxy[32];
+
+    memset(f, 0, sizeof(*f));
+    if (!(f->srv = server_start()))
+    {
+        ok(0, "server_start failed");
+        return FALSE;
+    }
+    server_set_timeout(f->srv, 3000);
+    swprintf(proxy, ARRAY_SIZE(proxy), L"127.0.0.1:%u", server_port(f->srv));
+    f->session = WinHttpOpen(agent, WINHTTP_ACCESS_TYPE_NAMED_PROXY, proxy, WINHTTP_NO_PROXY_BYPASS, 0);
+    ok(f->session != NULL, "WinHttpOpen failed: %lu", GetLastError());
+    WinHttpSetTimeouts(f->session, 3000, 3000, 3000, 3000);
+    return f->session != NULL;
+}
+
 void fixture_finish(struct fixture *f)
 {
     if (f->connect) WinHttpCloseHandle(f->connect);
     if (f->session) WinHttpCloseHandle(f->session);
     f->connect = f->session = NULL;
     ok(server_wait_idle(f->srv, 5000), "server did not finish its scripts");
+}
+
+void fixture_stop_now(struct fixture *f)
+{
+    if (f->connect) WinHttpCloseHandle(f->connect);
+    if (f->session) WinHttpCloseHandle(f->session);
+    f->connect = f->session = NULL;
+    ok(!server_errors(f->srv), "server errors: %s", server_error_text(f->srv));
+    server_stop(f->srv);
+}
+
+void serve_keepalive(struct script *c)
+{
+    script_recv_request(c);
+    script_respond(c, 200, NULL, "hello");
+    script_repeat(c);
 }

@@ -40,23 +40,6 @@ static BOOL fixture_open(struct fixture *f)
     return fixture_open_host(f, L"127.0.0.1");
 }
 
-/* Idle keep-alive connections stay in the pool after the session is
- * closed: the server is stopped without waiting for them. */
-static void fixture_stop(struct fixture *f)
-{
-    if (f->connect) WinHttpCloseHandle(f->connect);
-    if (f->session) WinHttpCloseHandle(f->session);
-    ok(!server_errors(f->srv), "server errors: %s", server_error_text(f->srv));
-    server_stop(f->srv);
-}
-
-static void serve_keepalive(struct script *c)
-{
-    script_recv_request(c);
-    script_respond(c, 200, NULL, "hello");
-    script_repeat(c);
-}
-
 static HINTERNET open_request(HINTERNET connect)
 {
     HINTERNET request = WinHttpOpenRequest(connect, L"GET", L"/", NULL, NULL, NULL, 0);
@@ -253,7 +236,7 @@ static void test_socket_options(void)
     localhost = WinHttpConnect(f.session, L"localhost", server_port(f.srv), 0);
     ok(do_request(localhost), "request to localhost failed");
     WinHttpCloseHandle(localhost);
-    fixture_stop(&f);
+    fixture_stop_now(&f);
 }
 
 static BOOL local_address(HINTERNET request, SOCKADDR_IN *local)
@@ -311,7 +294,7 @@ static void test_source_address(void)
     ok(!WinHttpSetOption(f.session, WINHTTP_OPTION_SOURCE_ADDRESS, &two, 2), "a short address was taken");
     SetLastError(0xdeadbeef);
     ok(!WinHttpSetOption(f.connect, WINHTTP_OPTION_SOURCE_ADDRESS, &two, sizeof(two)), "set on a connect handle");
-    fixture_stop(&f);
+    fixture_stop_now(&f);
 }
 
 /* Documented: the caller's name is looked up instead of the URL's host;
@@ -344,7 +327,7 @@ static void test_resolution_hostname(void)
     sprintf(host, "\r\nHost: options-conn.invalid:%u\r\n", server_port(f.srv));
     ok(strstr(server_last_request(f.srv), host) != NULL, "request head: %s", server_last_request(f.srv));
     ok_int(server_requests(f.srv), 1);
-    fixture_stop(&f);
+    fixture_stop_now(&f);
 }
 
 /* ---- errors ------------------------------------------------------------------------ */
@@ -418,7 +401,7 @@ static void test_failed_connection_retries(void)
     ok(!WinHttpSetOption(request, WINHTTP_OPTION_FAILED_CONNECTION_RETRIES, &retries, sizeof(retries)),
        "an unknown condition was taken");
     WinHttpCloseHandle(request);
-    fixture_stop(&f);
+    fixture_stop_now(&f);
 }
 
 /* ---- pooling -------------------------------------------------------------------------- */
@@ -457,7 +440,7 @@ static void test_disable_global_pooling(void)
     WinHttpCloseHandle(c);
     WinHttpCloseHandle(b_connect);
     WinHttpCloseHandle(b);
-    fixture_stop(&f);
+    fixture_stop_now(&f);
 }
 
 /* ---- WinHttpQueryConnectionGroup ------------------------------------------------------ */
@@ -545,7 +528,7 @@ static void test_query_connection_group(void)
     free_group(NULL);
 
     WinHttpCloseHandle(request);
-    fixture_stop(&f);
+    fixture_stop_now(&f);
 }
 
 /* ---- statistics ----------------------------------------------------------------------- */
@@ -595,7 +578,7 @@ static void test_connection_stats(void)
         ok_int(read_all(request), 5);
     }
     WinHttpCloseHandle(request);
-    fixture_stop(&f);
+    fixture_stop_now(&f);
 }
 
 /* ---- BACKGROUND_CONNECTIONS ----------------------------------------------------- */
@@ -632,7 +615,7 @@ static void test_background_connections(void)
     Sleep(50);
     ok_int(server_connections(f.srv), 3);
     ok_int(server_requests(f.srv), 3);
-    fixture_stop(&f);
+    fixture_stop_now(&f);
 
     /* without it, one */
     if (!fixture_open(&f)) return;
@@ -642,7 +625,7 @@ static void test_background_connections(void)
     ok(do_request(f.connect), "request failed");
     Sleep(100);
     ok_int(server_connections(f.srv), 1);
-    fixture_stop(&f);
+    fixture_stop_now(&f);
 }
 
 /* ---- TCP_PRIORITY_HINT, TCP_PRIORITY_STATUS, DSCP_TAG ----------------------------------- */
@@ -685,7 +668,7 @@ static void test_tcp_priority(void)
         ok_int(read_all(request), 5);
     }
     WinHttpCloseHandle(request);
-    fixture_stop(&f);
+    fixture_stop_now(&f);
 }
 
 /* DSCP_TAG is not documented beyond its name: a DSCP value (0-63) marking
@@ -714,7 +697,7 @@ static void test_dscp_tag(void)
         ok_int(read_all(request), 5);
     }
     WinHttpCloseHandle(request);
-    fixture_stop(&f);
+    fixture_stop_now(&f);
 }
 
 /* ---- NETWORK_INTERFACE_AFFINITY ------------------------------------------------------ */
@@ -780,7 +763,7 @@ static void test_interface_affinity(void)
         }
         WinHttpCloseHandle(request);
     }
-    fixture_stop(&f);
+    fixture_stop_now(&f);
 }
 
 /* ---- RECEIVE_PROXY_CONNECT_RESPONSE, IS_PROXY_CONNECT_RESPONSE -------------------------- */
@@ -795,31 +778,22 @@ static void test_interface_affinity(void)
  * request cannot connect (proxy.c).  The scripted server is the proxy. */
 static void check_connect_response(BOOL receive, BOOL on_session)
 {
-    struct server *srv = server_start();
+    struct fixture f;
     struct script *c;
-    HINTERNET session, connect, request;
-    WCHAR proxy[32];
+    HINTERNET connect, request;
     BOOL on = TRUE, is = 2;
     DWORD size = sizeof(is);
     char body[16] = "";
 
-    if (!srv)
-    {
-        ok(0, "server_start failed");
-        return;
-    }
-    server_set_timeout(srv, 3000);
-    c = server_add_connection(srv);
+    if (!fixture_open_proxy(&f, AGENT)) return;
+    c = server_add_connection(f.srv);
     script_recv_request(c);
     script_send(c, "HTTP/1.1 403 Forbidden\r\nContent-Length: 6\r\nX-Proxy: yes\r\n\r\ndenied", 0);
     script_close(c);
-    swprintf(proxy, ARRAY_SIZE(proxy), L"127.0.0.1:%u", server_port(srv));
-    session = WinHttpOpen(AGENT, WINHTTP_ACCESS_TYPE_NAMED_PROXY, proxy, WINHTTP_NO_PROXY_BYPASS, 0);
-    WinHttpSetTimeouts(session, 3000, 3000, 3000, 3000);
     if (receive && on_session)
-        ok(WinHttpSetOption(session, WINHTTP_OPTION_RECEIVE_PROXY_CONNECT_RESPONSE, &on, sizeof(on)),
+        ok(WinHttpSetOption(f.session, WINHTTP_OPTION_RECEIVE_PROXY_CONNECT_RESPONSE, &on, sizeof(on)),
            "set failed: %lu", GetLastError());
-    connect = WinHttpConnect(session, L"secure.example", 443, 0);
+    connect = WinHttpConnect(f.session, L"secure.example", 443, 0);
     request = WinHttpOpenRequest(connect, L"GET", L"/", NULL, NULL, NULL, WINHTTP_FLAG_SECURE);
     ok(request != NULL, "WinHttpOpenRequest failed: %lu", GetLastError());
     if (receive && !on_session)
@@ -843,9 +817,7 @@ static void check_connect_response(BOOL receive, BOOL on_session)
     }
     WinHttpCloseHandle(request);
     WinHttpCloseHandle(connect);
-    WinHttpCloseHandle(session);
-    ok(!server_errors(srv), "server errors: %s", server_error_text(srv));
-    server_stop(srv);
+    fixture_stop_now(&f);
 }
 
 static void test_proxy_connect_response(void)
@@ -870,7 +842,7 @@ static void test_proxy_connect_response(void)
         read_all(request);
     }
     WinHttpCloseHandle(request);
-    fixture_stop(&f);
+    fixture_stop_now(&f);
 }
 
 /* ---- DISABLE_PROXY_AUTH_SCHEMES ---------------------------------------------------------- */
@@ -881,32 +853,23 @@ static void test_proxy_connect_response(void)
  * sent.  The scripted server is the (plain http) proxy. */
 static void check_proxy_basic(BOOL disable)
 {
-    struct server *srv = server_start();
+    struct fixture f;
     struct script *c;
-    HINTERNET session, connect, request;
-    WCHAR proxy[32];
+    HINTERNET connect, request;
     DWORD schemes = WINHTTP_PROXY_DISABLE_SCHEME_BASIC;
     const struct server_request *seen;
 
-    if (!srv)
-    {
-        ok(0, "server_start failed");
-        return;
-    }
-    server_set_timeout(srv, 3000);
-    c = server_every_connection(srv);
+    if (!fixture_open_proxy(&f, AGENT)) return;
+    c = server_every_connection(f.srv);
     script_recv_request(c);
     script_respond(c, 407, "Proxy-Authenticate: Basic realm=\"p\"\r\n", "no");
     script_recv_request(c);
     script_respond(c, 200, NULL, "hello");
     script_repeat(c);
-    swprintf(proxy, ARRAY_SIZE(proxy), L"127.0.0.1:%u", server_port(srv));
-    session = WinHttpOpen(AGENT, WINHTTP_ACCESS_TYPE_NAMED_PROXY, proxy, WINHTTP_NO_PROXY_BYPASS, 0);
-    WinHttpSetTimeouts(session, 3000, 3000, 3000, 3000);
     if (disable)
-        ok(WinHttpSetOption(session, WINHTTP_OPTION_DISABLE_PROXY_AUTH_SCHEMES, &schemes, sizeof(schemes)),
+        ok(WinHttpSetOption(f.session, WINHTTP_OPTION_DISABLE_PROXY_AUTH_SCHEMES, &schemes, sizeof(schemes)),
            "set failed: %lu", GetLastError());
-    connect = WinHttpConnect(session, L"plain.example", 80, 0);
+    connect = WinHttpConnect(f.session, L"plain.example", 80, 0);
     request = WinHttpOpenRequest(connect, L"GET", L"/", NULL, NULL, NULL, 0);
     ok(WinHttpSetOption(request, WINHTTP_OPTION_PROXY_USERNAME, (void *)L"user", 4), "set failed: %lu",
        GetLastError());
@@ -915,17 +878,15 @@ static void check_proxy_basic(BOOL disable)
     if (send_and_receive(request))
     {
         ok_int(status_of(request), disable ? 407 : 200);
-        ok_int(server_requests(srv), disable ? 1 : 2);
-        seen = server_request(srv, 1);
+        ok_int(server_requests(f.srv), disable ? 1 : 2);
+        seen = server_request(f.srv, 1);
         ok(disable ? !seen : seen && strstr(seen->head, "\r\nProxy-Authorization: Basic dXNlcjpwYXNz\r\n") != NULL,
            "second request: %s", seen ? seen->head : "(none)");
         read_all(request);
     }
     WinHttpCloseHandle(request);
     WinHttpCloseHandle(connect);
-    WinHttpCloseHandle(session);
-    ok(!server_errors(srv), "server errors: %s", server_error_text(srv));
-    server_stop(srv);
+    fixture_stop_now(&f);
 }
 
 static void test_disable_proxy_auth_schemes(void)

@@ -34,24 +34,6 @@ static BOOL fixture_open(struct fixture *f)
     return fixture_open_flags(f, 0);
 }
 
-/* Idle keep-alive connections stay in the process's pool after the
- * session is closed: the server is stopped without waiting for them. */
-static void fixture_stop(struct fixture *f)
-{
-    if (f->connect) WinHttpCloseHandle(f->connect);
-    if (f->session) WinHttpCloseHandle(f->session);
-    ok(!server_errors(f->srv), "server errors: %s", server_error_text(f->srv));
-    server_stop(f->srv);
-}
-
-/* A keep-alive connection answering every request with "hello". */
-static void serve_keepalive(struct script *c)
-{
-    script_recv_request(c);
-    script_respond(c, 200, NULL, "hello");
-    script_repeat(c);
-}
-
 static HINTERNET open_request(struct fixture *f, const WCHAR *version)
 {
     HINTERNET request = WinHttpOpenRequest(f->connect, L"GET", L"/", version, NULL, NULL, 0);
@@ -166,7 +148,7 @@ static void test_http_version_wire(void)
     if ((seen = server_request(f.srv, 2)))
         ok(!strncmp(seen->head, "GET / HTTP/1.1\r\n", 16), "back to 1.1: %.40s", seen->head);
     ok_int(server_requests(f.srv), 3);
-    fixture_stop(&f);
+    fixture_stop_now(&f);
 }
 
 /* ---- connections: EXPIRE, CONNECTION_GUID, MATCH_CONNECTION_GUID ----------- */
@@ -207,7 +189,7 @@ static void test_connection_guid_reuse(void)
     ok_int(connection_of(&f, 1), 0);
     ok(IsEqualGUID(&a, &b), "a reused connection read another GUID");
     ok(IsEqualGUID(&a, &c), "a reused connection read another GUID");
-    fixture_stop(&f);
+    fixture_stop_now(&f);
 }
 
 /* Set before the send (or once the response has come), the request's
@@ -254,7 +236,7 @@ static void test_expire_connection(void)
     SetLastError(0xdeadbeef);
     ok_bool_err(WinHttpSetOption(f.session, WINHTTP_OPTION_EXPIRE_CONNECTION, NULL, 0), FALSE,
                 ERROR_WINHTTP_INCORRECT_HANDLE_TYPE);
-    fixture_stop(&f);
+    fixture_stop_now(&f);
 }
 
 static BOOL set_match(HINTERNET request, const GUID *guid, ULONGLONG flags)
@@ -318,7 +300,7 @@ static void test_match_connection_guid(void)
     ok_int(connection_of(&f, 3), 2);    /* requiring guid_two: a new one */
     ok(connection_of(&f, 4) == 1 || connection_of(&f, 4) == 2, "guid_two went to connection %d",
        connection_of(&f, 4));
-    fixture_stop(&f);
+    fixture_stop_now(&f);
 }
 
 static void test_match_connection_guid_errors(void)
@@ -400,7 +382,7 @@ static void test_max_status_continue(void)
     SetLastError(0xdeadbeef);
     ok_bool_err(WinHttpReceiveResponse(request, NULL), FALSE, ERROR_WINHTTP_INVALID_SERVER_RESPONSE);
     WinHttpCloseHandle(request);
-    fixture_stop(&f);
+    fixture_stop_now(&f);
 }
 
 /* ---- WINHTTP_OPTION_REQUEST_TIMES / REQUEST_STATS ------------------------------ */
@@ -512,7 +494,7 @@ static void test_request_times(void)
     ok_bool_err(WinHttpQueryOption(f.session, WINHTTP_OPTION_REQUEST_TIMES, &times, &size), FALSE,
                 ERROR_WINHTTP_INCORRECT_HANDLE_TYPE);
     ok_int(server_connections(f.srv), 1);
-    fixture_stop(&f);
+    fixture_stop_now(&f);
 }
 
 static const char stats_head[] = "HTTP/1.1 200 OK\r\nContent-Length: 11\r\nX-Pad: abcdef\r\n\r\n";
@@ -556,7 +538,7 @@ static void test_request_stats(void)
         ok_int(stats.ulIndex, 1);
     }
     WinHttpCloseHandle(request);
-    fixture_stop(&f);
+    fixture_stop_now(&f);
 }
 
 /* A connection refused at one address counts as a failure; the request
@@ -687,7 +669,7 @@ static void test_async_expire_times(void)
     ok(!IsEqualGUID(&a, &b), "the expired connection was used again");
     ok(IsEqualGUID(&b, &c), "the pooled connection has another GUID");
     ok_int(server_connections(f.srv), 2);
-    fixture_stop(&f);
+    fixture_stop_now(&f);
     CloseHandle(ctx.done);
 }
 
@@ -716,7 +698,7 @@ static void test_async_max_status_continue(void)
         async_wait(&ctx, WINHTTP_CALLBACK_STATUS_REQUEST_ERROR))
         ok_int(ctx.error, ERROR_WINHTTP_INVALID_SERVER_RESPONSE);
     WinHttpCloseHandle(request);
-    fixture_stop(&f);
+    fixture_stop_now(&f);
     CloseHandle(ctx.done);
 }
 
@@ -942,7 +924,7 @@ static void test_codepage_wire(void)
         ok(seen && !strncmp(seen->head, want[i], strlen(want[i])), "request %d: got %.60s", i,
            seen ? seen->head : "(none)");
     }
-    fixture_stop(&f);
+    fixture_stop_now(&f);
 }
 
 /* ---- WINHTTP_OPTION_REQUIRE_STREAM_END ------------------------------------------------- */
@@ -1003,7 +985,7 @@ static void test_require_stream_end(void)
     }
     WinHttpCloseHandle(request);
     ok_int(server_connections(f.srv), 1);
-    fixture_stop(&f);
+    fixture_stop_now(&f);
 }
 
 /* ---- WINHTTP_OPTION_UNSAFE_HEADER_PARSING ---------------------------------------------- */
@@ -1042,7 +1024,7 @@ static void test_unsafe_header_parsing(void)
         ok_int(read_all(request), 5);
     }
     WinHttpCloseHandle(request);
-    fixture_stop(&f);
+    fixture_stop_now(&f);
 }
 
 /* ---- international host names ------------------------------------------------------------ */
@@ -1054,22 +1036,17 @@ static void test_unsafe_header_parsing(void)
  * a name.  WinHttpCrackUrl leaves the name as given. */
 static void test_idn_host(void)
 {
-    struct server *srv = server_start();
+    struct fixture f;
     struct script *c;
-    HINTERNET session, connect, request;
+    HINTERNET connect, request;
     WCHAR proxy[32];
     const struct server_request *seen;
     URL_COMPONENTS uc;
     static const char want0[] = "GET http://xn--bcher-kva.example/a?b HTTP/1.1\r\n";
     static const char want1[] = "GET http://xn--mnchen-3ya.example:8080/x HTTP/1.1\r\n";
 
-    if (!srv)
-    {
-        ok(0, "server_start failed");
-        return;
-    }
-    server_set_timeout(srv, 3000);
-    c = server_add_connection(srv);
+    if (!fixture_open_proxy(&f, AGENT)) return;
+    c = server_add_connection(f.srv);
     script_recv_request(c);
     /* the response head is read in the ANSI code page: 0xFC is u-umlaut in 1252 */
     script_send(c, "HTTP/1.1 302 Found\r\nLocation: http://m\xfcnchen.example:8080/x\r\nContent-Length: 0\r\n\r\n", 0);
@@ -1077,11 +1054,7 @@ static void test_idn_host(void)
     script_respond(c, 200, NULL, "hello");
     script_close(c);
 
-    swprintf(proxy, ARRAY_SIZE(proxy), L"127.0.0.1:%u", server_port(srv));
-    session = WinHttpOpen(AGENT, WINHTTP_ACCESS_TYPE_NAMED_PROXY, proxy, WINHTTP_NO_PROXY_BYPASS, 0);
-    ok(session != NULL, "WinHttpOpen failed: %lu", GetLastError());
-    WinHttpSetTimeouts(session, 3000, 3000, 3000, 3000);
-    connect = WinHttpConnect(session, L"b\u00fccher.example", 80, 0);
+    connect = WinHttpConnect(f.session, L"b\u00fccher.example", 80, 0);
     ok(connect != NULL, "WinHttpConnect failed: %lu", GetLastError());
     request = WinHttpOpenRequest(connect, L"GET", L"/a?b", NULL, NULL, NULL, 0);
     ok(request != NULL, "WinHttpOpenRequest failed: %lu", GetLastError());
@@ -1090,10 +1063,10 @@ static void test_idn_host(void)
         ok_int(status_of(request), 200);
         read_all(request);
     }
-    seen = server_request(srv, 0);
+    seen = server_request(f.srv, 0);
     ok(seen && !strncmp(seen->head, want0, strlen(want0)), "got %.60s", seen ? seen->head : "(none)");
     ok(seen && strstr(seen->head, "\r\nHost: xn--bcher-kva.example\r\n"), "Host: %s", seen ? seen->head : "(none)");
-    seen = server_request(srv, 1);
+    seen = server_request(f.srv, 1);
     if (MultiByteToWideChar(CP_ACP, 0, "\xfc", 1, proxy, 1) != 1 || proxy[0] != 0xfc)
         skip("the ANSI code page has no u-umlaut at 0xFC");
     else
@@ -1104,9 +1077,7 @@ static void test_idn_host(void)
     }
     WinHttpCloseHandle(request);
     WinHttpCloseHandle(connect);
-    WinHttpCloseHandle(session);
-    ok(!server_errors(srv), "server errors: %s", server_error_text(srv));
-    server_stop(srv);
+    fixture_stop_now(&f);
 
     memset(&uc, 0, sizeof(uc));
     uc.dwStructSize = sizeof(uc);
@@ -1160,7 +1131,7 @@ static void test_request_annotation(void)
     ok_bool_err(WinHttpSetOption(f.session, WINHTTP_OPTION_REQUEST_ANNOTATION, (void *)L"x", 1), FALSE,
                 ERROR_WINHTTP_INCORRECT_HANDLE_TYPE);
     WinHttpCloseHandle(request);
-    fixture_stop(&f);
+    fixture_stop_now(&f);
 }
 
 /* REQUEST_PRIORITY is documented as deprecated, with no effect (a request
@@ -1198,7 +1169,7 @@ static void test_kept_options(void)
     ok(WinHttpQueryOption(request, WINHTTP_OPTION_ERROR_LOG_GUID, &guid, &size) &&
        !memcmp(&guid, &log_guid, sizeof(guid)), "request GUID not kept: %lu", GetLastError());
     WinHttpCloseHandle(request);
-    fixture_stop(&f);
+    fixture_stop_now(&f);
 }
 
 /* ---- REJECT_USERPWD_IN_URL -------------------------------------------------------- */
@@ -1209,29 +1180,20 @@ static void test_kept_options(void)
  * The scripted server is the proxy, so the redirect may name any host. */
 static void check_userpwd_redirect(BOOL reject)
 {
-    struct server *srv = server_start();
+    struct fixture f;
     struct script *c;
-    HINTERNET session, connect, request;
-    WCHAR proxy[32];
+    HINTERNET connect, request;
     BOOL on = TRUE;
 
-    if (!srv)
-    {
-        ok(0, "server_start failed");
-        return;
-    }
-    server_set_timeout(srv, 3000);
-    c = server_add_connection(srv);
+    if (!fixture_open_proxy(&f, AGENT)) return;
+    c = server_add_connection(f.srv);
     script_recv_request(c);
     script_send(c, "HTTP/1.1 302 Found\r\nLocation: http://u:p@other.example/next\r\nContent-Length: 0\r\n\r\n", 0);
     script_recv_request(c);
     script_respond(c, 200, NULL, "hello");
     script_repeat(c);
 
-    swprintf(proxy, ARRAY_SIZE(proxy), L"127.0.0.1:%u", server_port(srv));
-    session = WinHttpOpen(AGENT, WINHTTP_ACCESS_TYPE_NAMED_PROXY, proxy, WINHTTP_NO_PROXY_BYPASS, 0);
-    WinHttpSetTimeouts(session, 3000, 3000, 3000, 3000);
-    connect = WinHttpConnect(session, L"first.example", 80, 0);
+    connect = WinHttpConnect(f.session, L"first.example", 80, 0);
     request = WinHttpOpenRequest(connect, L"GET", L"/", NULL, NULL, NULL, 0);
     ok(request != NULL, "WinHttpOpenRequest failed: %lu", GetLastError());
     if (reject)
@@ -1240,11 +1202,11 @@ static void check_userpwd_redirect(BOOL reject)
            GetLastError());
         ok(WinHttpSendRequest(request, NULL, 0, NULL, 0, 0, 0), "send failed: %lu", GetLastError());
         ok_bool_err(WinHttpReceiveResponse(request, NULL), FALSE, ERROR_WINHTTP_INVALID_URL);
-        ok_int(server_requests(srv), 1);
+        ok_int(server_requests(f.srv), 1);
     }
     else if (send_and_receive(request))
     {
-        const struct server_request *seen = server_request(srv, 1);
+        const struct server_request *seen = server_request(f.srv, 1);
 
         ok_int(status_of(request), 200);
         ok(seen && !strncmp(seen->head, "GET http://other.example/next ", 30), "got %.50s",
@@ -1252,9 +1214,7 @@ static void check_userpwd_redirect(BOOL reject)
     }
     WinHttpCloseHandle(request);
     WinHttpCloseHandle(connect);
-    WinHttpCloseHandle(session);
-    ok(!server_errors(srv), "server errors: %s", server_error_text(srv));
-    server_stop(srv);
+    fixture_stop_now(&f);
 }
 
 static void test_reject_userpwd(void)
@@ -1268,7 +1228,7 @@ static void test_reject_userpwd(void)
     if (!fixture_open(&f)) return;
     ok_bool_err(WinHttpSetOption(f.session, WINHTTP_OPTION_REJECT_USERPWD_IN_URL, &on, sizeof(on)), FALSE,
                 ERROR_WINHTTP_INCORRECT_HANDLE_TYPE);
-    fixture_stop(&f);
+    fixture_stop_now(&f);
 }
 
 /* ---- ENCODE_EXTRA ------------------------------------------------------------------ */
@@ -1308,7 +1268,7 @@ static void test_encode_extra(void)
         ok(seen && !strncmp(seen->head, want[i], strlen(want[i])), "request %d: got %.60s", i,
            seen ? seen->head : "(none)");
     }
-    fixture_stop(&f);
+    fixture_stop_now(&f);
 }
 
 TEST_CASES(

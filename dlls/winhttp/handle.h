@@ -75,7 +75,8 @@ struct settings
     DWORD background_connections;   /* WINHTTP_OPTION_BACKGROUND_CONNECTIONS: opened at the first send */
     DWORD tcp_priority_hint;        /* WINHTTP_OPTION_TCP_PRIORITY_HINT: the hint + 1; 0: none set */
     DWORD dscp_tag;                 /* WINHTTP_OPTION_DSCP_TAG: the DSCP value + 1; 0: none set */
-    DWORD interface_index;          /* WINHTTP_OPTION_NETWORK_INTERFACE_AFFINITY; 0: none */
+    SOCKADDR_STORAGE interface_address; /* WINHTTP_OPTION_NETWORK_INTERFACE_AFFINITY: the interface's address,
+                                           found when the option was set; ss_family 0: none */
     DWORD request_priority;         /* WINHTTP_OPTION_REQUEST_PRIORITY: documented as no effect; kept */
     DWORD use_lookaside;            /* WINHTTP_OPTION_USE_LOOKASIDE (BOOL): kept, see option.c */
     GUID error_log_guid;            /* WINHTTP_OPTION_(SESSION_)ERROR_LOG_GUID: kept, see option.c */

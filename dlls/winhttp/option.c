@@ -23,6 +23,9 @@
 #define CONNECT TYPE_BIT(OBJECT_CONNECT)
 #define REQUEST TYPE_BIT(OBJECT_REQUEST)
 #define WEBSOCKET TYPE_BIT(OBJECT_WEBSOCKET)
+/* On a NULL handle: an option of the DLL itself, not of a handle; its
+ * handlers are called with obj NULL. */
+#define PROCESS (1u << 31)
 #define NO_OFFSET ((size_t)-1)
 
 struct option_desc;
@@ -55,13 +58,17 @@ static struct object *settings_owner(struct object *obj)
 
 /* Buffer-size protocol for fixed-size values: too small (or NULL) gives
  * ERROR_INSUFFICIENT_BUFFER and the size needed. */
+static BOOL has_room(const void *buffer, DWORD *size, DWORD needed)
+{
+    if (buffer && *size >= needed) return TRUE;
+    *size = needed;
+    return FAIL(ERROR_INSUFFICIENT_BUFFER, FALSE);
+}
+
+/* A fixed-size value out, by that protocol. */
 static BOOL copy_out(const void *value, DWORD value_size, void *buffer, DWORD *size)
 {
-    if (!buffer || *size < value_size)
-    {
-        *size = value_size;
-        return FAIL(ERROR_INSUFFICIENT_BUFFER, FALSE);
-    }
+    if (!has_room(buffer, size, value_size)) return FALSE;
     memcpy(buffer, value, value_size);
     *size = value_size;
     return TRUE;
@@ -73,11 +80,7 @@ static BOOL copy_string_out(const WCHAR *str, void *buffer, DWORD *size)
 {
     DWORD length = str ? lstrlenW(str) : 0, needed = (length + 1) * sizeof(WCHAR);
 
-    if (!buffer || *size < needed)
-    {
-        *size = needed;
-        return FAIL(ERROR_INSUFFICIENT_BUFFER, FALSE);
-    }
+    if (!has_room(buffer, size, needed)) return FALSE;
     if (length) memcpy(buffer, str, length * sizeof(WCHAR));
     ((WCHAR *)buffer)[length] = 0;
     *size = length * sizeof(WCHAR);
@@ -298,14 +301,14 @@ const WCHAR *http_default_version(void)
     return InterlockedCompareExchange(&http_minor_version, 0, 0) ? L"HTTP/1.1" : L"HTTP/1.0";
 }
 
-static BOOL query_http_version_value(void *buffer, DWORD *size)
+static BOOL query_http_version(struct object *obj, const struct option_desc *desc, void *buffer, DWORD *size)
 {
     HTTP_VERSION_INFO info = { 1, (DWORD)InterlockedCompareExchange(&http_minor_version, 0, 0) };
     return copy_out(&info, sizeof(info), buffer, size);
 }
 
 /* HTTP_VERSION_INFO: the major version must be 1, the minor 1 or 0. */
-static BOOL set_http_version_value(const void *buffer, DWORD size)
+static BOOL set_http_version(struct object *obj, const struct option_desc *desc, const void *buffer, DWORD size)
 {
     const HTTP_VERSION_INFO *info = buffer;
 
@@ -317,62 +320,15 @@ static BOOL set_http_version_value(const void *buffer, DWORD size)
     return TRUE;
 }
 
-static BOOL query_http_version(struct object *obj, const struct option_desc *desc, void *buffer, DWORD *size)
-{
-    return query_http_version_value(buffer, size);
-}
-
-static BOOL set_http_version(struct object *obj, const struct option_desc *desc, const void *buffer, DWORD size)
-{
-    return set_http_version_value(buffer, size);
-}
-
 /* WINHTTP_OPTION_WORKER_THREAD_COUNT belongs to the DLL, not to a handle:
  * documented as set on a NULL handle, once, before any asynchronous
- * operation (the pool serves every session).  So does
- * WINHTTP_OPTION_HTTP_VERSION. */
-static BOOL set_global_option(DWORD option, const void *buffer, DWORD size)
+ * operation (the pool serves every session). */
+static BOOL set_worker_count(struct object *obj, const struct option_desc *desc, const void *buffer, DWORD size)
 {
     DWORD count;
 
-    if (option == WINHTTP_OPTION_HTTP_VERSION)
-    {
-        if (!set_http_version_value(buffer, size)) return FALSE;
-        SetLastError(ERROR_SUCCESS);
-        return TRUE;
-    }
-    if (option != WINHTTP_OPTION_WORKER_THREAD_COUNT) return FAIL(ERROR_INVALID_HANDLE, FALSE);
     if (!buffer || !read_dword(buffer, size, &count)) return FAIL(ERROR_INVALID_PARAMETER, FALSE);
     if (!task_set_worker_count(count)) return FAIL(ERROR_WINHTTP_INCORRECT_HANDLE_STATE, FALSE);
-    SetLastError(ERROR_SUCCESS);
-    return TRUE;
-}
-
-static BOOL query_feature_value(void *buffer, DWORD *size);
-
-/* Queried on a NULL handle: the process-wide options. */
-static BOOL query_global_option(DWORD option, void *buffer, DWORD *size)
-{
-    if (option == WINHTTP_OPTION_EXTENDED_ERROR)
-    {
-        DWORD error = winsock_last_error();
-
-        if (!size) return FAIL(ERROR_INVALID_PARAMETER, FALSE);
-        if (!copy_out(&error, sizeof(error), buffer, size)) return FALSE;
-        SetLastError(ERROR_SUCCESS);
-        return TRUE;
-    }
-    if (option == WINHTTP_OPTION_FEATURE_SUPPORTED)
-    {
-        if (!size) return FAIL(ERROR_INVALID_PARAMETER, FALSE);
-        if (!query_feature_value(buffer, size)) return FALSE;
-        SetLastError(ERROR_SUCCESS);
-        return TRUE;
-    }
-    if (option != WINHTTP_OPTION_HTTP_VERSION) return FAIL(ERROR_INVALID_HANDLE, FALSE);
-    if (!size) return FAIL(ERROR_INVALID_PARAMETER, FALSE);
-    if (!query_http_version_value(buffer, size)) return FALSE;
-    SetLastError(ERROR_SUCCESS);
     return TRUE;
 }
 
@@ -461,11 +417,7 @@ static BOOL query_request_times(struct object *obj, const struct option_desc *de
     WINHTTP_REQUEST_TIMES *times = buffer;
     ULONG count;
 
-    if (!buffer || *size < sizeof(*times))
-    {
-        *size = sizeof(*times);
-        return FAIL(ERROR_INSUFFICIENT_BUFFER, FALSE);
-    }
+    if (!has_room(buffer, size, sizeof(*times))) return FALSE;
     count = min(times->cTimes, (ULONG)WinHttpRequestTimeLast);
     memset(times->rgullTimes, 0, sizeof(times->rgullTimes));
     memcpy(times->rgullTimes, request->times, count * sizeof(ULONGLONG));
@@ -483,11 +435,7 @@ static BOOL query_request_stats(struct object *obj, const struct option_desc *de
     WINHTTP_REQUEST_STATS *stats = buffer;
     ULONG count;
 
-    if (!buffer || *size < sizeof(*stats))
-    {
-        *size = sizeof(*stats);
-        return FAIL(ERROR_INSUFFICIENT_BUFFER, FALSE);
-    }
+    if (!has_room(buffer, size, sizeof(*stats))) return FALSE;
     count = min(stats->cStats, (ULONG)WinHttpRequestStatLast);
     memset(stats->rgullStats, 0, sizeof(stats->rgullStats));
     memcpy(stats->rgullStats, request->stats, count * sizeof(ULONGLONG));
@@ -580,11 +528,7 @@ static BOOL query_certificate_struct(struct object *obj, const struct option_des
     PCCERT_CONTEXT cert;
     WINHTTP_CERTIFICATE_INFO info;
 
-    if (!buffer || *size < sizeof(info))
-    {
-        *size = sizeof(info);
-        return FAIL(ERROR_INSUFFICIENT_BUFFER, FALSE);
-    }
+    if (!has_room(buffer, size, sizeof(info))) return FALSE;
     if (!(cert = server_cert(request))) return FAIL(ERROR_WINHTTP_INCORRECT_HANDLE_STATE, FALSE);
     memset(&info, 0, sizeof(info));
     info.ftExpiry = cert->pCertInfo->NotAfter;
@@ -644,11 +588,7 @@ static BOOL query_issuer_list(struct object *obj, const struct option_desc *desc
     {
         ReleaseSRWLockExclusive(&request->conn_lock);
         if (!issuers) return FAIL(ERROR_WINHTTP_INCORRECT_HANDLE_STATE, FALSE);
-        if (!buffer || *size < sizeof(list))
-        {
-            *size = sizeof(list);
-            return FAIL(ERROR_INSUFFICIENT_BUFFER, FALSE);
-        }
+        if (!has_room(buffer, size, sizeof(list))) return FALSE;
         return FAIL(ERROR_OUTOFMEMORY, FALSE);
     }
     blobs = (CERT_NAME_BLOB *)(list + 1);
@@ -686,11 +626,7 @@ static BOOL query_security_info(struct object *obj, const struct option_desc *de
     AcquireSRWLockExclusive(&request->conn_lock);
     summary = request->tls_summary;
     ReleaseSRWLockExclusive(&request->conn_lock);
-    if (!buffer || *size < sizeof(info))
-    {
-        *size = sizeof(info);
-        return FAIL(ERROR_INSUFFICIENT_BUFFER, FALSE);
-    }
+    if (!has_room(buffer, size, sizeof(info))) return FALSE;
     if (!summary.cipher) return FAIL(ERROR_WINHTTP_INCORRECT_HANDLE_STATE, FALSE);
     tls_describe(&summary, &info.ConnectionInfo, &info.CipherInfo);
     TRACE("protocol %#lx, %s\n", info.CipherInfo.dwProtocol, debugstr_w(info.CipherInfo.szCipherSuite));
@@ -721,11 +657,7 @@ static BOOL query_server_cbt(struct object *obj, const struct option_desc *desc,
     if (!hashed) return FAIL(ERROR_WINHTTP_SECURE_CHANNEL_ERROR, FALSE);
     data = sizeof(prefix) - 1 + hash_size;
     needed = sizeof(*bindings) + sizeof(*channel) + data;
-    if (!buffer || *size < needed)
-    {
-        *size = needed;
-        return FAIL(ERROR_INSUFFICIENT_BUFFER, FALSE);
-    }
+    if (!has_room(buffer, size, needed)) return FALSE;
     channel = (SEC_CHANNEL_BINDINGS *)(bindings + 1);
     memset(channel, 0, sizeof(*channel));
     channel->cbApplicationDataLength = data;
@@ -766,11 +698,7 @@ static BOOL query_proxy(struct object *obj, const struct option_desc *desc, void
     const struct proxy_setting *setting = proxy_setting_of(obj, FALSE);
     WINHTTP_PROXY_INFO info = { setting->access_type };
 
-    if (!buffer || *size < sizeof(info))
-    {
-        *size = sizeof(info);
-        return FAIL(ERROR_INSUFFICIENT_BUFFER, FALSE);
-    }
+    if (!has_room(buffer, size, sizeof(info))) return FALSE;
     if ((setting->proxy && !(info.lpszProxy = proxy_global_copy(setting->proxy))) ||
         (setting->bypass && !(info.lpszProxyBypass = proxy_global_copy(setting->bypass))))
     {
@@ -912,7 +840,7 @@ static BOOL set_resolver_cache(struct object *obj, const struct option_desc *des
 
 /* WINHTTP_OPTION_EXTENDED_ERROR: documented as the Winsock error behind
  * the ERROR_WINHTTP_* error last returned on this thread, whatever the
- * handle (NULL too: query_global_option). */
+ * handle, NULL too. */
 static BOOL query_extended_error(struct object *obj, const struct option_desc *desc, void *buffer, DWORD *size)
 {
     DWORD error = winsock_last_error();
@@ -930,11 +858,7 @@ static BOOL query_connection_stats(struct object *obj, const struct option_desc 
                     : desc->id == WINHTTP_OPTION_CONNECTION_STATS_V1 ? 1 : 2;
     DWORD needed = socket_tcp_info_size(version), returned = 0, error;
 
-    if (!buffer || *size < needed)
-    {
-        *size = needed;
-        return FAIL(ERROR_INSUFFICIENT_BUFFER, FALSE);
-    }
+    if (!has_room(buffer, size, needed)) return FALSE;
     AcquireSRWLockExclusive(&request->conn_lock);
     if (!request->conn) error = ERROR_WINHTTP_INCORRECT_HANDLE_STATE;
     else error = socket_stream_tcp_info(request->conn->socket, version, buffer, version == 2 ? *size : needed,
@@ -1065,11 +989,7 @@ static BOOL query_priority_status(struct object *obj, const struct option_desc *
     struct request *request = request_from_object(obj);
     DWORD hint = 0, error;
 
-    if (!buffer || *size < sizeof(DWORD))
-    {
-        *size = sizeof(DWORD);
-        return FAIL(ERROR_INSUFFICIENT_BUFFER, FALSE);
-    }
+    if (!has_room(buffer, size, sizeof(DWORD))) return FALSE;
     AcquireSRWLockExclusive(&request->conn_lock);
     error = request->conn ? socket_stream_priority(request->conn->socket, &hint) : ERROR_WINHTTP_INCORRECT_HANDLE_STATE;
     ReleaseSRWLockExclusive(&request->conn_lock);
@@ -1079,16 +999,17 @@ static BOOL query_priority_status(struct object *obj, const struct option_desc *
 
 /* WINHTTP_OPTION_NETWORK_INTERFACE_AFFINITY (session and request): an
  * interface index; the sockets are bound to an address of that interface
- * (its first IPv4 one, else IPv6) unless SOURCE_ADDRESS names one.  An
- * index no interface has is refused; 0 clears it. */
+ * (its first IPv4 one, else IPv6) unless SOURCE_ADDRESS names one.  The
+ * address is looked up here, once, not for every request.  An index no
+ * interface has is refused; 0 clears it. */
 static BOOL set_interface(struct object *obj, const struct option_desc *desc, const void *buffer, DWORD size)
 {
-    SOCKADDR_STORAGE address;
+    SOCKADDR_STORAGE address = { 0 };
     DWORD value;
 
     if (!read_dword(buffer, size, &value)) return FALSE;
     if (value && !socket_interface_address(value, AF_UNSPEC, &address)) return FAIL(ERROR_INVALID_PARAMETER, FALSE);
-    obj->settings.interface_index = value;
+    obj->settings.interface_address = address;
     return TRUE;
 }
 
@@ -1220,27 +1141,18 @@ static BOOL feature_supported(DWORD feature)
     return FALSE;
 }
 
-static BOOL query_feature_value(void *buffer, DWORD *size)
+static BOOL query_feature(struct object *obj, const struct option_desc *desc, void *buffer, DWORD *size)
 {
     DWORD feature;
     BOOL supported;
 
-    if (!buffer || *size < sizeof(DWORD))
-    {
-        *size = sizeof(DWORD);
-        return FAIL(ERROR_INSUFFICIENT_BUFFER, FALSE);
-    }
+    if (!has_room(buffer, size, sizeof(DWORD))) return FALSE;
     feature = *(const DWORD *)buffer;
     supported = feature_supported(feature);
     TRACE("feature %lu: %s\n", feature, supported ? "supported" : "not supported");
     *(BOOL *)buffer = supported;
     *size = sizeof(BOOL);
     return TRUE;
-}
-
-static BOOL query_feature(struct object *obj, const struct option_desc *desc, void *buffer, DWORD *size)
-{
-    return query_feature_value(buffer, size);
 }
 
 static const struct option_desc options[] =
@@ -1333,8 +1245,8 @@ static const struct option_desc options[] =
     { WINHTTP_OPTION_SPN, "SPN", 0, SESSION | REQUEST, SETTING(spn), NULL, set_flag_subset, WINHTTP_OPTION_SPN_MASK },
     { WINHTTP_OPTION_SERVER_SPN_USED, "SERVER_SPN_USED", REQUEST, 0, NO_OFFSET, query_spn_used, NULL, 0 },
     { WINHTTP_OPTION_PROXY_SPN_USED, "PROXY_SPN_USED", REQUEST, 0, NO_OFFSET, query_spn_used, NULL, 0 },
-    { WINHTTP_OPTION_WORKER_THREAD_COUNT, "WORKER_THREAD_COUNT", ALL_TYPES, 0, NO_OFFSET, query_worker_count, NULL,
-      0 },
+    { WINHTTP_OPTION_WORKER_THREAD_COUNT, "WORKER_THREAD_COUNT", ALL_TYPES, PROCESS, NO_OFFSET, query_worker_count,
+      set_worker_count, 0 },
     { WINHTTP_OPTION_CONNECT_RETRIES, "CONNECT_RETRIES", SESSION | CONNECT | REQUEST, SESSION | REQUEST,
       SETTING(connect_retries), query_setting, set_setting, 0 },
     { WINHTTP_OPTION_DECOMPRESSION, "DECOMPRESSION", 0, SESSION | REQUEST, SETTING(decompression), NULL,
@@ -1351,7 +1263,8 @@ static const struct option_desc options[] =
     { WINHTTP_OPTION_CONFIGURE_PASSPORT_AUTH, "CONFIGURE_PASSPORT_AUTH", 0, SESSION, SETTING(passport_flags), NULL,
       set_flag_subset, WINHTTP_ENABLE_PASSPORT_AUTH | WINHTTP_DISABLE_PASSPORT_KEYRING |
       WINHTTP_ENABLE_PASSPORT_KEYRING },
-    { WINHTTP_OPTION_HTTP_VERSION, "HTTP_VERSION", SESSION | CONNECT | REQUEST, SESSION | REQUEST, NO_OFFSET,
+    { WINHTTP_OPTION_HTTP_VERSION, "HTTP_VERSION", PROCESS | SESSION | CONNECT | REQUEST, PROCESS | SESSION | REQUEST,
+      NO_OFFSET,
       query_http_version, set_http_version, 0 },
     { WINHTTP_OPTION_MAX_HTTP_STATUS_CONTINUE, "MAX_HTTP_STATUS_CONTINUE", SESSION | CONNECT | REQUEST,
       SESSION | REQUEST, SETTING(max_status_continue), query_setting, set_setting, 0 },
@@ -1381,7 +1294,7 @@ static const struct option_desc options[] =
       set_failed_retries, 0 },
     { WINHTTP_OPTION_RESOLVER_CACHE_CONFIG, "RESOLVER_CACHE_CONFIG", 0, SESSION, NO_OFFSET, NULL,
       set_resolver_cache, 0 },
-    { WINHTTP_OPTION_EXTENDED_ERROR, "EXTENDED_ERROR", ALL_TYPES, 0, NO_OFFSET, query_extended_error, NULL, 0 },
+    { WINHTTP_OPTION_EXTENDED_ERROR, "EXTENDED_ERROR", PROCESS | ALL_TYPES, 0, NO_OFFSET, query_extended_error, NULL, 0 },
     { WINHTTP_OPTION_CONNECTION_STATS_V0, "CONNECTION_STATS_V0", REQUEST, 0, NO_OFFSET, query_connection_stats,
       NULL, 0 },
     { WINHTTP_OPTION_CONNECTION_STATS_V1, "CONNECTION_STATS_V1", REQUEST, 0, NO_OFFSET, query_connection_stats,
@@ -1399,7 +1312,7 @@ static const struct option_desc options[] =
       SETTING(assured_non_blocking), NULL, set_setting, 0 },
     /* HTTP options of issue 14 */
     { WINHTTP_OPTION_CODEPAGE, "CODEPAGE", 0, SESSION | REQUEST, SETTING(codepage), NULL, set_codepage, 0 },
-    { WINHTTP_OPTION_FEATURE_SUPPORTED, "FEATURE_SUPPORTED", ALL_TYPES, 0, NO_OFFSET, query_feature, NULL, 0 },
+    { WINHTTP_OPTION_FEATURE_SUPPORTED, "FEATURE_SUPPORTED", PROCESS | ALL_TYPES, 0, NO_OFFSET, query_feature, NULL, 0 },
     /* documented for HTTP/2's END_STREAM; an HTTP/1.1 body here must always
      * reach its Content-Length or last chunk (body.c): kept, see README */
     { WINHTTP_OPTION_REQUIRE_STREAM_END, "REQUIRE_STREAM_END", 0, SESSION | REQUEST, SETTING(require_stream_end),
@@ -1453,6 +1366,24 @@ static const struct option_desc *find_option(DWORD id)
     return NULL;
 }
 
+/* A NULL handle: only the DLL's own options (PROCESS). */
+static BOOL query_process_option(const struct option_desc *desc, void *buffer, DWORD *size)
+{
+    if (!desc || !desc->query || !(desc->query_types & PROCESS)) return FAIL(ERROR_INVALID_HANDLE, FALSE);
+    if (!size) return FAIL(ERROR_INVALID_PARAMETER, FALSE);
+    if (!desc->query(NULL, desc, buffer, size)) return FALSE;
+    SetLastError(ERROR_SUCCESS);
+    return TRUE;
+}
+
+static BOOL set_process_option(const struct option_desc *desc, void *buffer, DWORD size)
+{
+    if (!desc || !desc->set || !(desc->set_types & PROCESS)) return FAIL(ERROR_INVALID_HANDLE, FALSE);
+    if (!desc->set(NULL, desc, buffer, size)) return FALSE;
+    SetLastError(ERROR_SUCCESS);
+    return TRUE;
+}
+
 BOOL WINAPI WinHttpQueryOption(HINTERNET handle, DWORD option, void *buffer, DWORD *size)
 {
     const struct option_desc *desc = find_option(option);
@@ -1461,7 +1392,7 @@ BOOL WINAPI WinHttpQueryOption(HINTERNET handle, DWORD option, void *buffer, DWO
 
     TRACE("%p, %lu (%s), %p, %p\n", handle, option, desc ? desc->name : "?", buffer, size);
 
-    if (!handle) return query_global_option(option, buffer, size);
+    if (!handle) return query_process_option(desc, buffer, size);
     if (!(obj = handle_ref(handle))) return FALSE;
     /* native: an option that cannot be queried (unknown, or write-only such
      * as DISABLE_FEATURE) is a bad parameter, not ERROR_WINHTTP_INVALID_OPTION */
@@ -1486,9 +1417,9 @@ BOOL WINAPI WinHttpSetOption(HINTERNET handle, DWORD option, void *buffer, DWORD
 
     TRACE("%p, %lu (%s), %p, %lu\n", handle, option, desc ? desc->name : "?", buffer, size);
 
-    if (!handle) return set_global_option(option, buffer, size);
+    if (!handle) return set_process_option(desc, buffer, size);
     if (!(obj = handle_ref(handle))) return FALSE;
-    if (!desc || !desc->set)
+    if (!desc || !desc->set || !(desc->set_types & ~PROCESS))
         ret = FAIL(ERROR_WINHTTP_INVALID_OPTION, FALSE);
     else if (!(TYPE_BIT(obj->type) & desc->set_types))
         ret = FAIL(ERROR_WINHTTP_INCORRECT_HANDLE_TYPE, FALSE);

@@ -120,11 +120,12 @@ static DWORD take_pinned(struct request *r)
 /* Documented: set on a session, the number of connections to open; at
  * the first send, rather than one, that many are opened in parallel, so
  * that later requests to the same place find them made.  The first is
- * the request's own; the others are made here, each on a pool thread with
- * the request's settings (no callbacks: they belong to no request), and
- * go idle into the session's pool, where the pool's rules for reuse
- * apply.  Only a route that needs no CONNECT: a tunnel's request carries
- * its request's proxy credentials. */
+ * the request's own; the others are made here, asynchronously whatever the
+ * session's mode (their waits for the network hold no thread), with the
+ * request's settings (no callbacks: they belong to no request), and go
+ * idle into the session's pool, where the pool's rules for reuse apply.
+ * Only a route that needs no CONNECT: a tunnel's request carries its
+ * request's proxy credentials. */
 #define BACKGROUND_MAX 64
 
 struct background
@@ -132,36 +133,56 @@ struct background
     struct session *session;        /* referenced */
     struct object settings;         /* a callback-less object carrying the request's settings */
     struct route route;
+    struct connection *conn;
+    LONG wakeups;                   /* resumptions not yet taken by the running step */
 };
 
-static void CALLBACK background_connect(TP_CALLBACK_INSTANCE *instance, void *context)
+static void background_free(struct background *b)
 {
-    struct background *b = context;
-    struct connection *conn = NULL;
-    struct http_buf none;
-    DWORD error;
-
-    http_buf_init(&none);
-    if (!(error = connection_create(&b->route, &none, FALSE, &conn)) &&
-        !(error = connection_connect(conn, &b->settings)) && connection_reusable(conn))
-    {
-        TRACE("background connection %p to %s:%u\n", conn, debugstr_w(b->route.host), b->route.port);
-        pool_add_idle(&b->session->pool, conn);
-    }
-    else
-    {
-        TRACE("background connection to %s:%u failed: %lu\n", debugstr_w(b->route.host), b->route.port, error);
-        if (conn) connection_close(conn);
-    }
     if (b->settings.settings.client_cert) CertFreeCertificateContext(b->settings.settings.client_cert);
     route_free(&b->route);
     object_release(&b->session->obj);
     heap_free(b);
 }
 
+/* One step of the connect; TRUE once it ended (made and pooled, or
+ * failed), with b freed. */
+static BOOL background_step(struct background *b)
+{
+    DWORD error = connection_connect(b->conn, &b->settings);
+
+    if (error == ERROR_IO_PENDING) return FALSE;
+    if (!error && connection_reusable(b->conn))
+    {
+        TRACE("background connection %p to %s:%u\n", b->conn, debugstr_w(b->route.host), b->route.port);
+        pool_add_idle(&b->session->pool, b->conn);
+    }
+    else
+    {
+        TRACE("background connection to %s:%u failed: %lu\n", debugstr_w(b->route.host), b->route.port, error);
+        connection_close(b->conn);
+    }
+    background_free(b);
+    return TRUE;
+}
+
+/* The connection's I/O completed (or the first step): one runner at a
+ * time; a completion arriving while a step runs makes it go round again. */
+static void background_resume(void *context)
+{
+    struct background *b = context;
+
+    if (InterlockedIncrement(&b->wakeups) > 1) return;
+    do
+    {
+        if (background_step(b)) return;
+    } while (InterlockedDecrement(&b->wakeups));
+}
+
 static void open_background(struct request *r)
 {
     struct session *session = request_session(r);
+    struct http_buf none;
     DWORD count = session->obj.settings.background_connections, limit = r->obj.settings.max_conns_per_server;
 
     if (count < 2 || route_tunnels(&r->route) || InterlockedExchange(&session->background_started, 1)) return;
@@ -184,7 +205,14 @@ static void open_background(struct request *r)
             b->settings.settings.client_cert = CertDuplicateCertificateContext(b->settings.settings.client_cert);
         b->session = session;
         object_addref(&session->obj);
-        if (!TrySubmitThreadpoolCallback(background_connect, b, NULL)) background_connect(NULL, b);
+        http_buf_init(&none);
+        if (connection_create(&b->route, &none, TRUE, &b->conn))
+        {
+            background_free(b);
+            return;
+        }
+        connection_bind(b->conn, background_resume, b);
+        background_resume(b);
     }
 }
 

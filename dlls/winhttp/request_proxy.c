@@ -59,11 +59,8 @@ DWORD request_route(struct request *r, struct route *route)
     next.tunnel = r->upgrade;
     next.source = r->obj.settings.source_address;
     /* WINHTTP_OPTION_NETWORK_INTERFACE_AFFINITY: bound to the interface's
-     * address, unless SOURCE_ADDRESS names one; an interface gone since the
-     * option was set leaves the socket unbound */
-    if (!next.source.ss_family && r->obj.settings.interface_index &&
-        !socket_interface_address(r->obj.settings.interface_index, AF_UNSPEC, &next.source))
-        WARN("no address on interface %lu\n", r->obj.settings.interface_index);
+     * address, unless SOURCE_ADDRESS names one */
+    if (!next.source.ss_family) next.source = r->obj.settings.interface_address;
     if (!(next.host = strdupW(request_target_host(r)))) return ERROR_OUTOFMEMORY;
     if (r->resolution_host && !(next.resolve_as = strdupW(r->resolution_host)))
     {

@@ -387,34 +387,32 @@ static void test_max_status_continue(void)
 
 /* ---- WINHTTP_OPTION_REQUEST_TIMES / REQUEST_STATS ------------------------------ */
 
-static BOOL query_times(HINTERNET request, WINHTTP_REQUEST_TIMES *times)
+/* A fixed-size structure option whose size comes back unchanged. */
+static BOOL query_struct(HINTERNET request, DWORD option, void *out, DWORD size)
 {
-    DWORD size = sizeof(*times);
+    DWORD got = size;
 
-    memset(times, 0xcc, sizeof(*times));
-    times->cTimes = WinHttpRequestTimeLast;
-    if (!WinHttpQueryOption(request, WINHTTP_OPTION_REQUEST_TIMES, times, &size))
+    if (!WinHttpQueryOption(request, option, out, &got))
     {
-        ok(0, "query times failed: %lu", GetLastError());
+        ok(0, "query %lu failed: %lu", option, GetLastError());
         return FALSE;
     }
-    ok_int(size, sizeof(*times));
+    ok_int(got, size);
     return TRUE;
+}
+
+static BOOL query_times(HINTERNET request, WINHTTP_REQUEST_TIMES *times)
+{
+    memset(times, 0xcc, sizeof(*times));
+    times->cTimes = WinHttpRequestTimeLast;
+    return query_struct(request, WINHTTP_OPTION_REQUEST_TIMES, times, sizeof(*times));
 }
 
 static BOOL query_stats(HINTERNET request, WINHTTP_REQUEST_STATS *stats)
 {
-    DWORD size = sizeof(*stats);
-
     memset(stats, 0xcc, sizeof(*stats));
     stats->cStats = WinHttpRequestStatLast;
-    if (!WinHttpQueryOption(request, WINHTTP_OPTION_REQUEST_STATS, stats, &size))
-    {
-        ok(0, "query stats failed: %lu", GetLastError());
-        return FALSE;
-    }
-    ok_int(size, sizeof(*stats));
-    return TRUE;
+    return query_struct(request, WINHTTP_OPTION_REQUEST_STATS, stats, sizeof(*stats));
 }
 
 /* The steps of a request on a new connection, in the order they happen;

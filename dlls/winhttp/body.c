@@ -46,6 +46,11 @@ static void finish(struct request *request)
     if (body->done) return;
     body->done = TRUE;
     request_time(request, WinHttpReceiveResponseEnd);
+    if (request->h2)
+    {
+        request_h2_finish(request);
+        return;
+    }
     if (body->chunked_active)
     {
         /* trailers become queryable with WINHTTP_QUERY_FLAG_TRAILERS */
@@ -197,10 +202,15 @@ static DWORD read_plain(struct request *request, char *buffer, DWORD size, DWORD
 DWORD body_read_sent(struct request *request, void *buffer, DWORD size, DWORD *read)
 {
     DWORD error;
+    BOOL end;
 
     *read = 0;
     if (request->body.done || !size) return ERROR_SUCCESS;
-    if (request->body.framing.kind == HTTP_BODY_CHUNKED) error = read_chunked(request, buffer, size, read);
+    if (request->h2)
+    {
+        if (!(error = request_h2_read(request, buffer, size, read, &end)) && end) finish(request);
+    }
+    else if (request->body.framing.kind == HTTP_BODY_CHUNKED) error = read_chunked(request, buffer, size, read);
     else error = read_plain(request, buffer, size, read);
     /* WINHTTP_OPTION_REQUEST_STATS: the body as sent (before any decoding) */
     request->stats[WinHttpResponseBodySize] += *read;
@@ -222,6 +232,13 @@ DWORD body_available(struct request *request, DWORD *available)
     if (body->decoding) return body_decode_available(request, available);
     *available = 0;
     if (body->done) return ERROR_SUCCESS;
+    if (request->h2)
+    {
+        BOOL end;
+
+        if (!(error = request_h2_available(request, available, &end)) && end) finish(request);
+        return error;
+    }
     if (body->framing.kind == HTTP_BODY_CHUNKED)
     {
         /* what is buffered is encoded: report the current chunk's bytes at hand */
@@ -267,7 +284,7 @@ void body_finish_buffered(struct request *request)
     struct body_reader *body = &request->body;
     struct connection *conn = request->conn;
 
-    if (!conn || body->done || connection_secure(conn)) return;
+    if (!conn || request->h2 || body->done || connection_secure(conn)) return;
     if (body->framing.kind == HTTP_BODY_LENGTH && body->left <= connection_buffered(conn))
     {
         conn->start += (size_t)body->left;

@@ -285,6 +285,7 @@ static DWORD handshake(struct connection *conn, struct object *obj)
     config.trust = conn->trust;
     config.client_cert = obj->settings.client_cert;
     config.timeout = obj->settings.receive_timeout;
+    config.offer_h2 = conn->offer_h2;
     config.chain_flags = conn->trust.chain_flags;
     config.ignore_revocation_offline = conn->trust.ignore_offline;
     config.revert_impersonation = obj->settings.revert_impersonation ||
@@ -309,6 +310,7 @@ static DWORD handshake(struct connection *conn, struct object *obj)
     conn->server_chain = tls_stream_server_chain(conn->tls);
     conn->cipher_bits = tls_stream_cipher_bits(conn->tls);
     tls_stream_summary(conn->tls, &conn->tls_summary);
+    conn->h2 = conn->offer_h2 && tls_stream_h2(conn->tls);
     return ERROR_SUCCESS;
 }
 

@@ -76,6 +76,8 @@ struct connection
     ULONGLONG times[WinHttpRequestTimeLast];    /* connecting steps, QueryPerformanceCounter values */
     DWORD connect_failures;         /* addresses that did not answer */
 
+    BOOL offer_h2;                  /* https: ALPN offers h2 (set before connecting) */
+    BOOL h2;                        /* the handshake chose h2: the connection is for a link (h2_link.c) */
     enum connect_phase phase;       /* connecting */
     BOOL async;
     SRWLOCK lookup_lock;            /* guards lookup and cancelled against connection_cancel */

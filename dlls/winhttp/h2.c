@@ -44,6 +44,9 @@ struct h2_stream
     unsigned int peer_reset : 1;
     unsigned int cancelled : 1;
     unsigned int released : 1;          /* the engine gave it up: freed once nghttp2 closes it */
+    unsigned int signalled : 1;         /* on the connection's list of streams with news */
+    struct h2_stream *next_signalled;
+    void *user;                         /* h2_stream_set_user */
     enum h2_result error;
     uint32_t error_code;
 };
@@ -54,6 +57,7 @@ struct h2_conn
     nghttp2_mem mem;
     struct h2_settings settings;
     struct h2_stream *streams;
+    struct h2_stream *signalled;        /* streams with news for the engine, newest first */
     unsigned int open_streams;          /* submitted and not yet closed by nghttp2 */
     const uint8_t *out;                 /* bytes from nghttp2_session_mem_send not yet taken */
     size_t out_len;
@@ -184,6 +188,13 @@ static int head_add(struct h2_conn *conn, struct h2_head *head, const uint8_t *n
 
 static void stream_unlink_free(struct h2_conn *conn, struct h2_stream *s)
 {
+    if (s->signalled)
+    {
+        struct h2_stream **link = &conn->signalled;
+
+        while (*link != s) link = &(*link)->next_signalled;
+        *link = s->next_signalled;
+    }
     if (s->prev) s->prev->next = s->next;
     else conn->streams = s->next;
     if (s->next) s->next->prev = s->prev;
@@ -208,11 +219,22 @@ static struct h2_stream *stream_find(struct h2_conn *conn, int32_t id)
 
 static int stream_finished(const struct h2_stream *s) { return s->error || (s->remote_ended && s->have_head); }
 
+/* Something the engine waits for happened on the stream: a head, body
+ * bytes, its end or its failure, or its request body all framed. */
+static void stream_signal(struct h2_stream *s)
+{
+    if (s->signalled || s->released) return;
+    s->signalled = 1;
+    s->next_signalled = s->conn->signalled;
+    s->conn->signalled = s;
+}
+
 static void stream_fail(struct h2_stream *s, enum h2_result error, uint32_t code)
 {
     if (stream_finished(s)) return;
     s->error = error;
     s->error_code = code;
+    stream_signal(s);
 }
 
 /* The connection is over: every stream not finished fails with its error. */
@@ -326,6 +348,7 @@ static void head_received(struct h2_conn *conn, struct h2_stream *s)
     *dest = s->building;
     memset(&s->building, 0, sizeof(s->building));
     s->building_kind = BUILD_NONE;
+    stream_signal(s);
 }
 
 static int on_frame_recv(nghttp2_session *session, const nghttp2_frame *frame, void *user)
@@ -368,7 +391,11 @@ static int on_frame_recv(nghttp2_session *session, const nghttp2_frame *frame, v
     }
     if (frame->hd.type == NGHTTP2_HEADERS && (s->building_kind == BUILD_HEAD || s->building_kind == BUILD_TRAILERS))
         head_received(conn, s);
-    if (frame->hd.flags & NGHTTP2_FLAG_END_STREAM) s->remote_ended = 1;
+    if (frame->hd.flags & NGHTTP2_FLAG_END_STREAM)
+    {
+        s->remote_ended = 1;
+        stream_signal(s);
+    }
     return 0;
 }
 
@@ -390,6 +417,7 @@ static int on_data_chunk_recv(nghttp2_session *session, uint8_t flags, int32_t s
         nghttp2_submit_rst_stream(session, NGHTTP2_FLAG_NONE, stream_id, NGHTTP2_INTERNAL_ERROR);
         nghttp2_session_consume(session, stream_id, len);
     }
+    else stream_signal(s);
     return 0;
 }
 
@@ -407,6 +435,7 @@ static int on_stream_close(nghttp2_session *session, int32_t stream_id, uint32_t
         stream_unlink_free(conn, s);
         return 0;
     }
+    stream_signal(s);       /* a body still being written has no more to wait for */
     if (code == NGHTTP2_NO_ERROR && s->remote_ended) return 0;     /* complete (a reset NO_ERROR only stops our body) */
     if (s->cancelled) stream_fail(s, H2_ERR_CANCELLED, code);
     /* RFC 9113 8.7: refused, or above a GOAWAY's last-stream-id, or never sent */
@@ -441,6 +470,7 @@ static ssize_t read_body(nghttp2_session *session, int32_t stream_id, uint8_t *b
 
     if (s->released) return NGHTTP2_ERR_DEFERRED;    /* its RST_STREAM goes first */
     n = bytes_take(&s->body, buf, length);
+    if (n && !bytes_len(&s->body)) stream_signal(s);  /* a writer waiting for room */
     if (s->body_ended && !bytes_len(&s->body)) *data_flags |= NGHTTP2_DATA_FLAG_EOF;
     else if (!n) return NGHTTP2_ERR_DEFERRED;     /* h2_stream_write resumes it */
     return (ssize_t)n;
@@ -783,6 +813,75 @@ enum h2_result h2_submit(struct h2_conn *conn, const struct h2_request *req, str
 }
 
 int32_t h2_stream_id(const struct h2_stream *s) { return s->id; }
+
+static const char *find_crlf(const char *p, const char *end)
+{
+    for (; p + 1 < end; p++)
+        if (p[0] == '\r' && p[1] == '\n') return p;
+    return NULL;
+}
+
+enum h2_result h2_submit_http1(struct h2_conn *conn, const char *scheme, const char *head, size_t len, int has_body,
+                               struct h2_stream **stream)
+{
+    struct h2_request req = {.scheme = scheme, .has_body = has_body};
+    const char *end = head + len, *line_end, *p;
+    struct h2_field *fields;
+    size_t lines = 0;
+    char *copy, *sp1, *sp2;
+    enum h2_result result = H2_ERR_INVALID;
+
+    *stream = NULL;
+    for (p = head; p < end && (line_end = find_crlf(p, end)); p = line_end + 2) lines++;
+    if (!lines || !(line_end = find_crlf(head, end))) return H2_ERR_INVALID;
+    /* the request line, NUL-terminated pieces in a copy: "METHOD SP target SP version" */
+    if (!(copy = conn_alloc(conn, line_end - head + 1))) return H2_ERR_NOMEM;
+    memcpy(copy, head, line_end - head);
+    copy[line_end - head] = 0;
+    if (!(fields = conn_alloc(conn, lines * sizeof(*fields))))
+    {
+        conn_free_mem(conn, copy);
+        return H2_ERR_NOMEM;
+    }
+    if ((sp1 = strchr(copy, ' ')) && (sp2 = strchr(sp1 + 1, ' ')))
+    {
+        *sp1 = *sp2 = 0;
+        req.method = copy;
+        req.path = sp1 + 1;
+        req.fields = fields;
+        for (p = line_end + 2; p < end && (line_end = find_crlf(p, end)) && line_end > p; p = line_end + 2)
+        {
+            const char *colon = memchr(p, ':', line_end - p);
+            struct h2_field *f = &fields[req.field_count++];
+
+            if (!colon) break;
+            f->name = p;
+            f->name_len = colon - p;
+            f->value = colon + 1;
+            f->value_len = line_end - colon - 1;
+        }
+        /* every line a field, up to the blank line that ends the head */
+        if (p < end && line_end == p) result = h2_submit(conn, &req, stream);
+    }
+    conn_free_mem(conn, fields);
+    conn_free_mem(conn, copy);
+    return result;
+}
+
+void h2_stream_set_user(struct h2_stream *s, void *user) { s->user = user; }
+
+void *h2_next_signalled(struct h2_conn *conn)
+{
+    struct h2_stream *s;
+
+    while ((s = conn->signalled))
+    {
+        conn->signalled = s->next_signalled;
+        s->signalled = 0;
+        if (s->user && !s->released) return s->user;
+    }
+    return NULL;
+}
 
 /* ---- a stream ---------------------------------------------------------------------------- */
 

@@ -141,7 +141,21 @@ struct h2_request
  * stream belongs to the caller until h2_stream_release. */
 enum h2_result h2_submit(struct h2_conn *conn, const struct h2_request *request, struct h2_stream **stream);
 
+/* The same from an HTTP/1.1 request head as the engine writes it
+ * ("METHOD target version", fields, the blank line; nothing after it): one
+ * head builder for both protocols.  The target is the :path, Host the
+ * :authority. */
+enum h2_result h2_submit_http1(struct h2_conn *conn, const char *scheme, const char *head, size_t len, int has_body,
+                               struct h2_stream **stream);
+
 int32_t h2_stream_id(const struct h2_stream *stream);
+
+/* The engine's pointer for a stream (its request). */
+void h2_stream_set_user(struct h2_stream *stream, void *user);
+/* The user pointer of a stream with news since it was last returned (a
+ * head, body bytes, its end or failure, its request body all framed),
+ * each once; NULL when there is none.  Call after h2_recv and h2_output. */
+void *h2_next_signalled(struct h2_conn *conn);
 
 /* Request body bytes, copied, to go out as DATA frames as the server's
  * windows allow; h2_stream_unsent says how many are still waiting. */

@@ -43,7 +43,8 @@ struct settings
     DWORD no_client_cert;           /* WINHTTP_NO_CLIENT_CERT_CONTEXT was set */
     PCCERT_CONTEXT client_cert;     /* WINHTTP_OPTION_CLIENT_CERT_CONTEXT: a reference each copy owns */
     BYTE client_cert_hash[20];      /* its SHA-1 thumbprint: pooled connections and sessions go by it */
-    DWORD http_protocols;
+    DWORD http_protocols;           /* WINHTTP_OPTION_ENABLE_HTTP_PROTOCOL: WINHTTP_PROTOCOL_FLAG_* */
+    DWORD h2_receive_window;        /* WINHTTP_OPTION_HTTP2_RECEIVE_WINDOW: a stream's; 0: the default */
     DWORD connect_retries;          /* WINHTTP_OPTION_CONNECT_RETRIES: kept; every address is tried once */
     DWORD passport_flags;           /* WINHTTP_OPTION_CONFIGURE_PASSPORT_AUTH */
     DWORD ws_receive_buffer_size;   /* WINHTTP_OPTION_WEB_SOCKET_RECEIVE_BUFFER_SIZE */

@@ -3,6 +3,7 @@
 #include "winhttp_private.h"
 #include "tls.h"
 #include "pool.h"
+#include "h2_link.h"
 
 HINSTANCE winhttp_instance;
 
@@ -24,6 +25,7 @@ BOOL WINAPI DllMain(HINSTANCE instance, DWORD reason, void *reserved)
         if (reserved) break;
         TRACE("unloading, %ld objects alive\n", object_count());
         pool_close_idle();
+        h2_link_close_all();
         tls_unload();
         com_events_unload();
         break;

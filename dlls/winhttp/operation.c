@@ -53,6 +53,11 @@ static DWORD write_step(struct operation *o)
     DWORD error;
 
     if (!o->size) return ERROR_SUCCESS;
+    if (r->h2)
+    {
+        if (!(error = request_h2_write(r, o->buffer, o->size))) o->count = o->size;
+        return error;
+    }
     if (!r->conn) return ERROR_WINHTTP_CONNECTION_ERROR;
     error = connection_send(r->conn, o->buffer, o->size, r->obj.settings.send_timeout);
     if (!error) o->count = o->size;
@@ -277,7 +282,9 @@ static BOOL run_nested(struct request *r, struct operation *o, BOOL *queue_callb
         return FALSE;
     r->nesting++;
     if (conn) socket_stream_no_wait(conn->socket, TRUE);
+    r->h2_no_wait = TRUE;
     error = step(o);
+    r->h2_no_wait = FALSE;
     /* a body that ended gave the connection up, switched back (body.c) */
     if (conn && r->conn == conn) socket_stream_no_wait(conn->socket, FALSE);
     if (error != STREAM_WOULD_BLOCK)
@@ -567,6 +574,7 @@ void request_close(struct object *obj)
     AcquireSRWLockExclusive(&r->conn_lock);
     r->closing = TRUE;
     if (r->conn) connection_cancel(r->conn);
+    request_h2_cancel(r);
     ReleaseSRWLockExclusive(&r->conn_lock);
     request_cancel_auto_proxy(r);
     /* a task waiting for a connection slot wakes up to be cancelled */

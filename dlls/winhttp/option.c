@@ -224,6 +224,28 @@ static BOOL query_spn_used(struct object *obj, const struct option_desc *desc, v
     return copy_string_out(spn ? spn : L"", buffer, size);
 }
 
+/* WINHTTP_OPTION_ENABLE_HTTP_PROTOCOL: HTTP/2 is offered by ALPN to TLS
+ * servers; HTTP/3 is not spoken here, and asking for it as well leaves the
+ * request on HTTP/2 or HTTP/1.1, as native's own fallback does. */
+static BOOL set_http_protocols(struct object *obj, const struct option_desc *desc, const void *buffer, DWORD size)
+{
+    DWORD value;
+
+    if (!read_dword(buffer, size, &value)) return FALSE;
+    if (value & ~(WINHTTP_PROTOCOL_FLAG_HTTP2 | WINHTTP_PROTOCOL_FLAG_HTTP3)) return FAIL(ERROR_INVALID_PARAMETER, FALSE);
+    if (value & WINHTTP_PROTOCOL_FLAG_HTTP3) FIXME("HTTP/3 is not supported: HTTP/2 or HTTP/1.1 instead\n");
+    obj->settings.http_protocols = value & WINHTTP_PROTOCOL_FLAG_HTTP2;
+    return TRUE;
+}
+
+/* WINHTTP_OPTION_HTTP_PROTOCOL_USED: the protocol of the last send. */
+static BOOL query_protocol_used(struct object *obj, const struct option_desc *desc, void *buffer, DWORD *size)
+{
+    DWORD used = request_from_object(obj)->h2_used ? WINHTTP_PROTOCOL_FLAG_HTTP2 : 0;
+
+    return copy_out(&used, sizeof(used), buffer, size);
+}
+
 /* Credentials given as options, by option id. */
 static WCHAR **credential_slot(struct request *request, DWORD id)
 {
@@ -1266,6 +1288,10 @@ static const struct option_desc options[] =
     { WINHTTP_OPTION_HTTP_VERSION, "HTTP_VERSION", PROCESS | SESSION | CONNECT | REQUEST, PROCESS | SESSION | REQUEST,
       NO_OFFSET,
       query_http_version, set_http_version, 0 },
+    /* HTTP/2 (issue 15) */
+    { WINHTTP_OPTION_ENABLE_HTTP_PROTOCOL, "ENABLE_HTTP_PROTOCOL", SESSION | REQUEST, SESSION | REQUEST,
+      SETTING(http_protocols), query_setting, set_http_protocols, 0 },
+    { WINHTTP_OPTION_HTTP_PROTOCOL_USED, "HTTP_PROTOCOL_USED", REQUEST, 0, NO_OFFSET, query_protocol_used, NULL, 0 },
     { WINHTTP_OPTION_MAX_HTTP_STATUS_CONTINUE, "MAX_HTTP_STATUS_CONTINUE", SESSION | CONNECT | REQUEST,
       SESSION | REQUEST, SETTING(max_status_continue), query_setting, set_setting, 0 },
     { WINHTTP_OPTION_EXPIRE_CONNECTION, "EXPIRE_CONNECTION", 0, REQUEST, NO_OFFSET, NULL, set_expire_connection, 0 },

@@ -40,6 +40,7 @@ DWORD request_read_ahead(struct request *r)
     DWORD error;
 
     r->read_ahead_error = ERROR_SUCCESS;
+    if (r->h2) return request_h2_wait_head(r);
     while (conn && !head_buffered(conn))
     {
         error = connection_fill(conn, r->obj.settings.receive_timeout, &received);
@@ -71,7 +72,9 @@ static DWORD store_response(struct request *r, const struct http_response_head *
 
     response_clear(response);
     response->status = head->status;
-    snprintf(version, sizeof(version), "HTTP/%u.%u", head->version_major, head->version_minor);
+    /* HTTP/2 has no version in a status line: named as RFC 9113 names it */
+    if (head->version_major == 2) strcpy(version, "HTTP/2");
+    else snprintf(version, sizeof(version), "HTTP/%u.%u", head->version_major, head->version_minor);
     response->version = widen(version, strlen(version));
     response->status_text = widen(head->reason, head->reason_len);
     /* the raw head without its final blank line */
@@ -143,6 +146,43 @@ static void passport_challenge(struct request *r)
     if ((space = wcschr(response->raw, ' ')) && lstrlenW(space) >= 4) memcpy(space + 1, L"401", 3 * sizeof(WCHAR));
 }
 
+/* The final head is in: the response, and what it tells cookies, auth,
+ * a WebSocket upgrade and the body. */
+static DWORD head_received(struct request *r, const struct http_response_head *head, const char *raw,
+                           size_t raw_length)
+{
+    DWORD error = store_response(r, head, raw, raw_length);
+
+    request_time(r, WinHttpReceiveResponseHeadersEnd);
+    r->stats[WinHttpResponseHeadersSize] = raw_length;
+    r->stats[WinHttpResponseBodySize] = 0;
+    if (!error) passport_challenge(r);
+    if (!error) ws_upgrade_note_response(r);
+    if (!error) request_store_cookies(r);
+    if (!error) auth_note_response(r);
+    if (!error) error = body_start(r, head);
+    return error;
+}
+
+/* The same from an HTTP/2 stream. */
+static DWORD read_h2_head(struct request *r)
+{
+    struct h2_response_head head;
+    DWORD error = request_h2_read_head(r, head_read_timeout(r, r->head_deadline), &head);
+
+    if (error == ERROR_IO_PENDING || error == STREAM_WOULD_BLOCK) return error;
+    r->nothing_received = error == ERROR_RETRY;
+    if (!error)
+    {
+        r->head_bytes = (DWORD)head.raw_len;
+        error = head_received(r, &head.head, head.raw, head.raw_len);
+    }
+    request_h2_head_free(&head);
+    if (!error)
+        notify(&r->obj, WINHTTP_CALLBACK_STATUS_RESPONSE_RECEIVED, &r->head_bytes, sizeof(r->head_bytes));
+    return error;
+}
+
 /* Reads until one final response head is parsed, skipping 1xx interim
  * ones; resumable. */
 static DWORD read_head(struct request *r)
@@ -195,15 +235,7 @@ static DWORD read_head(struct request *r)
             http_head_parser_reset(&r->parser);
             continue;
         }
-        error = store_response(r, &r->parser.head, r->parser.block.raw, r->parser.block.raw_len);
-        request_time(r, WinHttpReceiveResponseHeadersEnd);
-        r->stats[WinHttpResponseHeadersSize] = r->parser.block.raw_len;
-        r->stats[WinHttpResponseBodySize] = 0;
-        if (!error) passport_challenge(r);
-        if (!error) ws_upgrade_note_response(r);
-        if (!error) request_store_cookies(r);
-        if (!error) auth_note_response(r);
-        if (!error) error = body_start(r, &r->parser.head);
+        error = head_received(r, &r->parser.head, r->parser.block.raw, r->parser.block.raw_len);
         break;
     }
     parser_done(r);
@@ -233,8 +265,18 @@ static DWORD receive_step(struct request *r)
         return ERROR_SUCCESS;
 
     case RECEIVE_HEAD:
-        error = read_head(r);
+        error = r->h2 ? read_h2_head(r) : read_head(r);
         if (error == ERROR_IO_PENDING) return error;
+        if (error == ERROR_RETRY)
+        {
+            /* the server did not process the stream: once more, elsewhere */
+            if (r->retried || r->written != r->send_body_length) return ERROR_WINHTTP_CONNECTION_ERROR;
+            TRACE("stream refused, retrying\n");
+            r->retried = TRUE;
+            request_drop_connection(r);
+            r->receive_phase = RECEIVE_RESEND;
+            return ERROR_SUCCESS;
+        }
         if (error && may_resend(r, error))
         {
             TRACE("no response on a reused connection, retrying\n");

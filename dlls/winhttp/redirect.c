@@ -143,7 +143,7 @@ DWORD redirect_follow(struct request *r)
     DWORD status = r->response.status, error;
 
     if (!location) return ERROR_OUTOFMEMORY;
-    if (r->conn) request_drop_connection(r);
+    if (r->conn || r->h2) request_drop_connection(r);
     error = apply_location(r, location, &url);
     heap_free(location);
     if (error) return error;

@@ -8,6 +8,7 @@
 #include "task.h"
 #include "route.h"
 #include "auth.h"
+#include "h2_link.h"
 
 struct connection;
 
@@ -158,6 +159,15 @@ struct request
     ULONGLONG stats[WinHttpRequestStatLast];
     ULONGLONG stat_flags;
     ULONG stat_index;
+    /* HTTP/2 (request_h2.c): the link and the stream of the current send
+     * (under conn_lock, with conn) */
+    struct h2_link *h2;
+    struct h2_stream *h2_stream;
+    struct h2_waiter h2_waiter;
+    BOOL h2_used;               /* WINHTTP_OPTION_HTTP_PROTOCOL_USED: the last send went over HTTP/2 */
+    BOOL h2_writing;            /* WriteData: the data is in the stream, waiting to go out */
+    BOOL h2_no_wait;            /* nested in a callback (operation.c): never wait */
+    unsigned int h2_interim;    /* interim heads reported */
 };
 
 static inline struct request *request_from_object(struct object *obj) { return (struct request *)obj; }
@@ -286,6 +296,50 @@ void request_note_connect_stats(struct request *request);
 /* For WINHTTP_OPTION_CONNECTION_INFO and the certificate options, which
  * outlive the connection. */
 void request_note_connection(struct request *request);
+/* ---- HTTP/2 (request_h2.c) ----------------------------------------------------------------- */
+
+/* A response head from a stream, shaped as the HTTP/1.1 parser's, and its
+ * raw text ("HTTP/2 200", the fields as received). */
+struct h2_response_head
+{
+    struct http_response_head head;
+    struct http_header *headers;
+    char *raw;
+    size_t raw_len;
+};
+
+/* WINHTTP_OPTION_ENABLE_HTTP_PROTOCOL asks for it, and the route can have
+ * it (TLS: h2 is offered by ALPN; never for a WebSocket upgrade). */
+BOOL request_h2_wanted(struct request *request);
+/* SEND_ACQUIRE: a live HTTP/2 connection along the route with room takes
+ * the request (TRUE), instead of a connection of its own. */
+BOOL request_h2_attach(struct request *request);
+/* The request's new connection chose h2: it becomes a shared link. */
+DWORD request_h2_adopt(struct request *request);
+/* The connection the request's bytes go over: its own, or its link's. */
+struct connection *request_wire(struct request *request);
+/* The head built (sent_head) and the send's body: a new stream.
+ * ERROR_RETRY: no stream could start there (full or closing), another
+ * connection is to be found. */
+DWORD request_h2_send(struct request *request);
+/* WinHttpWriteData: resumable; done once the data is framed. */
+DWORD request_h2_write(struct request *request, const void *data, DWORD size);
+/* An asynchronous send waits for the response head (request_read_ahead). */
+DWORD request_h2_wait_head(struct request *request);
+/* The final head, 1xx ones reported on the way; ERROR_RETRY: the server
+ * did not process the stream. */
+DWORD request_h2_read_head(struct request *request, int timeout, struct h2_response_head *head);
+void request_h2_head_free(struct h2_response_head *head);
+DWORD request_h2_read(struct request *request, void *buffer, DWORD size, DWORD *read, BOOL *end);
+DWORD request_h2_available(struct request *request, DWORD *available, BOOL *end);
+/* The body ended: trailers kept, the stream given up. */
+void request_h2_finish(struct request *request);
+/* The stream and the link given up (a new send, an error, the handle closed). */
+void request_h2_release(struct request *request);
+/* WinHttpCloseHandle, under conn_lock: the stream is reset. */
+void request_h2_cancel(struct request *request);
+DWORD request_h2_error(enum h2_result result);
+
 /* Takes a request handle for an API call: the object, its lock held. */
 struct request *request_enter(HINTERNET handle);
 void request_leave(struct request *request);

@@ -63,19 +63,21 @@ void request_note_connect_stats(struct request *r)
 
 void request_note_connection(struct request *r)
 {
-    r->stat_index = r->conn->requests;
-    r->stat_flags = r->conn->requests ? 0 : WINHTTP_REQUEST_STAT_FLAG_FIRST_REQUEST;
+    struct connection *conn = request_wire(r);
+
+    r->stat_index = conn->requests;
+    r->stat_flags = conn->requests ? 0 : WINHTTP_REQUEST_STAT_FLAG_FIRST_REQUEST;
     AcquireSRWLockExclusive(&r->conn_lock);
-    r->conn_guid = r->conn->guid;
-    r->local_address = r->conn->local_address;
-    r->remote_address = r->conn->remote_address;
+    r->conn_guid = conn->guid;
+    r->local_address = conn->local_address;
+    r->remote_address = conn->remote_address;
     r->have_addresses = TRUE;
     if (r->server_cert) CertFreeCertificateContext(r->server_cert);
-    r->server_cert = r->conn->server_cert ? CertDuplicateCertificateContext(r->conn->server_cert) : NULL;
+    r->server_cert = conn->server_cert ? CertDuplicateCertificateContext(conn->server_cert) : NULL;
     if (r->server_chain) CertFreeCertificateChain(r->server_chain);
-    r->server_chain = r->conn->server_chain ? CertDuplicateCertificateChain(r->conn->server_chain) : NULL;
-    r->cipher_bits = r->conn->cipher_bits;
-    r->tls_summary = r->conn->tls_summary;
+    r->server_chain = conn->server_chain ? CertDuplicateCertificateChain(conn->server_chain) : NULL;
+    r->cipher_bits = conn->cipher_bits;
+    r->tls_summary = conn->tls_summary;
     ReleaseSRWLockExclusive(&r->conn_lock);
 }
 
@@ -286,6 +288,7 @@ void request_discard_connection(struct request *r)
 {
     struct connection *conn = r->conn;
 
+    request_h2_release(r);
     r->conn_pinned = FALSE;
     if (!conn) return;
     request_set_conn(r, NULL);
@@ -297,6 +300,7 @@ void request_release_connection(struct request *r, BOOL keep)
 {
     struct connection *conn = r->conn;
 
+    request_h2_release(r);      /* a stream: no connection of its own to release */
     if (!conn) return;
     socket_stream_no_wait(conn->socket, FALSE);     /* a nested read may have set it (operation.c) */
     /* bytes past the body would be a pipelining desync: never reuse then */

@@ -182,7 +182,9 @@ static DWORD send_step(struct request *r)
     case SEND_START:
         if (r->upgrade && (error = ws_upgrade_check(r))) return error;
         if ((error = request_route(r, &r->route))) return error;
+        request_h2_release(r);
         request_drop_unless_pinned(r);
+        r->h2_used = FALSE;
         r->upgraded = FALSE;
         response_clear(&r->response);
         body_free(&r->body);
@@ -199,7 +201,8 @@ static DWORD send_step(struct request *r)
         return ERROR_SUCCESS;
 
     case SEND_ACQUIRE:
-        if ((error = request_acquire_connection(r))) return error;
+        /* a stream on a shared HTTP/2 connection, or a connection of its own */
+        if ((r->conn || !request_h2_attach(r)) && (error = request_acquire_connection(r))) return error;
         /* the head knows its connection: one already logged in needs no
          * handshake (auth_handshake.c) */
         if ((error = build_head(r, &r->sent_head))) return error;
@@ -208,6 +211,7 @@ static DWORD send_step(struct request *r)
 
     case SEND_CONNECT:
         r->conn->tunnel_keep_refusal = !!r->obj.settings.receive_proxy_connect;
+        r->conn->offer_h2 = request_h2_wanted(r);
         error = connection_connect(r->conn, &r->obj);
         if (error == ERROR_IO_PENDING) return error;
         request_note_connect_stats(r);
@@ -221,6 +225,7 @@ static DWORD send_step(struct request *r)
             r->send_phase = SEND_START;
             return ERROR_NO_MORE_ITEMS;
         }
+        if (r->conn->h2 && (error = request_h2_adopt(r))) return error;
         r->send_phase = SEND_HEAD;
         return ERROR_SUCCESS;
 
@@ -229,8 +234,22 @@ static DWORD send_step(struct request *r)
         request_note_connection(r);
         request_time(r, WinHttpSendRequestStart);
         notify(&r->obj, WINHTTP_CALLBACK_STATUS_SENDING_REQUEST, NULL, 0);
-        /* the head, and the body when it is small, go out in one send */
         r->head_length = r->sent_head.len;
+        if (r->h2)
+        {
+            /* a stream: the head and the body go out as the link sends */
+            if ((error = request_h2_send(r)) == ERROR_RETRY)
+            {
+                request_h2_release(r);
+                r->send_phase = SEND_ACQUIRE;
+                return ERROR_SUCCESS;
+            }
+            if (error) return error;
+            r->h2_used = TRUE;
+            r->stats[WinHttpRequestHeadersSize] = r->head_length;
+            break;
+        }
+        /* the head, and the body when it is small, go out in one send */
         r->body_with_head = r->send_body_length && r->send_body_length <= 64 * 1024 &&
                             http_buf_append(&r->sent_head, r->send_body, r->send_body_length) == HTTP_DONE;
         r->send_phase = SEND_HEAD_WAIT;
@@ -255,7 +274,7 @@ static DWORD send_step(struct request *r)
         if (error) return error;
         break;
     }
-    r->conn->requests++;
+    request_wire(r)->requests++;
     request_time(r, WinHttpSendRequestEnd);
     sent = (DWORD)r->head_length + r->send_body_length;
     notify(&r->obj, WINHTTP_CALLBACK_STATUS_REQUEST_SENT, &sent, sizeof(sent));
@@ -310,7 +329,7 @@ DWORD request_send(struct request *r)
             r->send_phase = SEND_ACQUIRE;
             continue;
         }
-        if (phase >= SEND_HEAD && r->conn_reused && error != ERROR_WINHTTP_OPERATION_CANCELLED &&
+        if (phase >= SEND_HEAD && r->conn_reused && !r->h2 && error != ERROR_WINHTTP_OPERATION_CANCELLED &&
             (!r->retried || request_retry(r, WINHTTP_CONNECTION_RETRY_CONDITION_STALE_CONNECTION)))
         {
             /* a pooled connection the server had closed: once more on a new one */

@@ -408,7 +408,9 @@ static void load_client_cert(struct tls_stream *t, const struct tls_config *conf
 static DWORD start(struct tls_stream *t, const struct tls_config *config)
 {
     struct session_key *key = &t->session_key;
-    static const unsigned char alpn[] = { 8, 'h', 't', 't', 'p', '/', '1', '.', '1' };
+    static const unsigned char alpn_h2[] = { 2, 'h', '2', 8, 'h', 't', 't', 'p', '/', '1', '.', '1' };
+    const unsigned char *alpn = config->offer_h2 ? alpn_h2 : alpn_h2 + 3;
+    unsigned int alpn_length = config->offer_h2 ? sizeof(alpn_h2) : sizeof(alpn_h2) - 3;
 
     if (!tls_context() || !(t->ssl = SSL_new(tls_context()))) return ERROR_WINHTTP_SECURE_CHANNEL_ERROR;
     t->rbio = BIO_new(received_method);
@@ -421,8 +423,8 @@ static DWORD start(struct tls_stream *t, const struct tls_config *config)
     SSL_set_connect_state(t->ssl);
     if (!set_protocols(t->ssl, config->protocols)) return ERROR_WINHTTP_SECURE_CHANNEL_ERROR;
     if (config->client_cert) load_client_cert(t, config);
-    /* ready for HTTP/2 later: offer what we speak */
-    SSL_set_alpn_protos(t->ssl, alpn, sizeof(alpn));
+    /* what we speak: h2 only when the request enabled it */
+    SSL_set_alpn_protos(t->ssl, alpn, alpn_length);
     /* sessions are resumed per route and per everything that let the
      * handshake through (struct trust_key) */
     memset(key, 0, sizeof(*key));
@@ -486,6 +488,16 @@ DWORD tls_stream_handshake(struct stream *stream, const struct tls_config *confi
     TRACE("%s, %s%s\n", SSL_get_version(t->ssl), SSL_get_cipher_name(t->ssl),
           SSL_session_reused(t->ssl) ? ", resumed" : "");
     return verify(t, config, failure);
+}
+
+BOOL tls_stream_h2(struct stream *stream)
+{
+    struct tls_stream *t = impl(stream);
+    const unsigned char *chosen;
+    unsigned int length;
+
+    SSL_get0_alpn_selected(t->ssl, &chosen, &length);
+    return length == 2 && !memcmp(chosen, "h2", 2);
 }
 
 /* ---- the stream ---------------------------------------------------------------------- */

@@ -39,6 +39,7 @@ struct tls_config
     struct trust_key trust;     /* with host, port and protocols: the session cache key */
     PCCERT_CONTEXT client_cert; /* WINHTTP_OPTION_CLIENT_CERT_CONTEXT, or NULL */
     int timeout;                /* for each handshake read and write */
+    BOOL offer_h2;              /* ALPN offers h2 before http/1.1 (WINHTTP_OPTION_ENABLE_HTTP_PROTOCOL) */
 };
 
 /* A TLS stream over lower, which it owns from then on. */
@@ -52,6 +53,9 @@ DWORD tls_stream_handshake(struct stream *stream, const struct tls_config *confi
 /* After the handshake, before a receive and a send run at once: receives
  * stop sending (stream.h), renegotiation is refused. */
 void tls_stream_duplex(struct stream *stream);
+
+/* After the handshake: whether the server chose h2 by ALPN. */
+BOOL tls_stream_h2(struct stream *stream);
 
 /* After the handshake: the server's certificate and the chain CryptoAPI
  * built for it (new references, or NULL), the cipher's strength in bits. */

@@ -1214,9 +1214,105 @@ static void test_out_of_memory(void)
     printf("out of memory: each of %ld allocations failed in turn\n", n);
 }
 
+/* The engine's HTTP/1.1 head, as it writes it, goes out as the same request. */
+static void test_submit_http1(void)
+{
+    static const char head[] =
+        "POST /upload?x=1 HTTP/1.1\r\n"
+        "Connection: Keep-Alive\r\n"
+        "User-Agent: agent\r\n"
+        "Content-Length: 3\r\n"
+        "Host: example.com:8443\r\n"
+        "X-Empty:\r\n"
+        "\r\n";
+    static const char *const bad[] = {
+        "GET /\r\n\r\n",                              /* no version */
+        "GET / HTTP/1.1\r\nNoColon\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: a\r\n",              /* no blank line */
+        "GET / HTTP/1.1\r\n\r\n",                     /* no Host: no :authority */
+        "",
+    };
+    struct h2_conn *c = client_new(NULL);
+    struct server *srv = server_new(NULL, 0);
+    struct h2_stream *s, *none;
+    unsigned char *body;
+    size_t len;
+
+    CHECK_INT(h2_submit_http1(c, "https", head, sizeof(head) - 1, 1, &s), H2_OK);
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+    {
+        CHECK_MSG(h2_submit_http1(c, "https", bad[i], strlen(bad[i]), 0, &none) == H2_ERR_INVALID, "%s", bad[i]);
+        CHECK(none == NULL);
+    }
+    CHECK_INT(h2_stream_write(c, s, "abc", 3), H2_OK);
+    CHECK_INT(h2_stream_end_body(c, s), H2_OK);
+    pump(c, srv);
+    CHECK_INT(srv->count, 1);
+    CHECK(!strcmp(srv->streams[0].method, "POST"));
+    CHECK(!strcmp(srv->streams[0].path, "/upload?x=1"));
+    CHECK(!strcmp(srv->streams[0].authority, "example.com:8443"));
+    CHECK_MSG(!strcmp(srv->streams[0].fields, "user-agent: agent\ncontent-length: 3\nx-empty: \n"), "%s",
+              srv->streams[0].fields);
+    CHECK(srv->streams[0].body_len == 3 && !memcmp(srv->streams[0].body, "abc", 3));
+    server_respond(srv, 1, "200", "ok", 2, 0);
+    pump(c, srv);
+    CHECK_INT(read_all(c, srv, s, &body, &len), H2_END);
+    CHECK(len == 2 && body && !memcmp(body, "ok", 2));
+    free(body);
+    h2_stream_release(c, s);
+    finish(c, srv);
+}
+
+/* Each stream with news is named once, by its user pointer, and a released
+ * one never. */
+static void test_signalled(void)
+{
+    struct h2_conn *c = client_new(NULL);
+    struct server *srv = server_new(NULL, 0);
+    struct h2_request req = {"GET", "https", "example.com", "/", NULL, 0, 0};
+    struct h2_stream *a, *b, *quiet;
+    int user_a, user_b, user_quiet;
+    void *seen[4];
+    size_t n = 0;
+    unsigned char *body;
+    size_t len;
+
+    CHECK_INT(h2_submit(c, &req, &a), H2_OK);
+    CHECK_INT(h2_submit(c, &req, &b), H2_OK);
+    CHECK_INT(h2_submit(c, &req, &quiet), H2_OK);
+    h2_stream_set_user(a, &user_a);
+    h2_stream_set_user(b, &user_b);
+    h2_stream_set_user(quiet, &user_quiet);
+    pump(c, srv);
+    CHECK(h2_next_signalled(c) == NULL);
+    server_respond(srv, 1, "200", "a", 1, 0);
+    server_respond(srv, 3, "200", "b", 1, 0);
+    pump(c, srv);
+    while (n < 4 && (seen[n] = h2_next_signalled(c))) n++;
+    CHECK_INT(n, 2);
+    CHECK((seen[0] == &user_a && seen[1] == &user_b) || (seen[0] == &user_b && seen[1] == &user_a));
+    CHECK(h2_next_signalled(c) == NULL);
+    CHECK_INT(read_all(c, srv, a, &body, &len), H2_END);
+    free(body);
+    /* a stream released with news pending drops out of the list */
+    server_respond(srv, 5, "500", NULL, 0, 0);
+    pump(c, srv);
+    h2_stream_release(c, quiet);
+    h2_stream_release(c, a);
+    while (h2_next_signalled(c) == &user_b) ;
+    CHECK(h2_next_signalled(c) == NULL);
+    /* a connection that ends names every stream left */
+    h2_connection_lost(c);
+    CHECK(h2_next_signalled(c) == NULL);    /* b had finished: nothing new */
+    h2_stream_release(c, b);
+    finish(c, srv);
+}
+
 int main(void)
 {
     test_get();
+    test_submit_http1();
+    test_signalled();
     test_bad_requests();
     test_bodies_both_ways();
     test_deferred_body();

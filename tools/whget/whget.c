@@ -1,11 +1,13 @@
 /* whget: a small curl-like client over the public WinHTTP API.
  *
- *   whget [-v] [--async] [-I] [-X METHOD] [-H "Name: value"]... [-d DATA] [-o FILE] URL
+ *   whget [-v] [--async] [--http2] [-k] [-I] [-X METHOD] [-H "Name: value"]... [-d DATA] [-o FILE] URL
  *
  * -v prints the request and response headers and the status callback trace
  * (handle, status name, payload, thread) on stderr.  --async opens the
  * session with WINHTTP_FLAG_ASYNC and drives the whole exchange from the
- * completion callbacks.  A body of more than
+ * completion callbacks.  --http2 enables HTTP/2 (WINHTTP_OPTION_ENABLE_HTTP_PROTOCOL)
+ * and -v then says which protocol was used; -k ignores certificate errors.
+ * A body of more than
  * 1 MiB written to a file (-o) gets a progress bar on stderr.
  */
 #include <windows.h>
@@ -17,7 +19,7 @@
 
 struct options
 {
-    BOOL verbose, head_only, async, system_proxy;
+    BOOL verbose, head_only, async, system_proxy, http2, insecure;
     const WCHAR *method, *data_arg, *output, *url, *proxy, *no_proxy;
     WCHAR headers[4096];
 };
@@ -93,6 +95,7 @@ struct exchange
 };
 
 static void print_headers(HINTERNET request, DWORD level, const char *prefix);
+static void print_protocol(HINTERNET request);
 
 static void finish_exchange(struct exchange *x, DWORD error)
 {
@@ -119,6 +122,7 @@ static void CALLBACK async_callback(HINTERNET handle, DWORD_PTR context, DWORD s
         if (x->opts->verbose)
             print_headers(handle, WINHTTP_QUERY_RAW_HEADERS_CRLF | WINHTTP_QUERY_FLAG_REQUEST_HEADERS, ">");
         if (x->opts->verbose || x->opts->head_only) print_headers(handle, WINHTTP_QUERY_RAW_HEADERS_CRLF, "<");
+        if (x->opts->verbose) print_protocol(handle);
         if (x->opts->head_only) finish_exchange(x, 0);
         else read_next(handle, x);
         break;
@@ -139,7 +143,7 @@ static void CALLBACK async_callback(HINTERNET handle, DWORD_PTR context, DWORD s
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: whget [-v] [--async] [-I] [-X METHOD] [-H \"Name: value\"]... [-d DATA] [-o FILE]\n"
+    fprintf(stderr, "usage: whget [-v] [--async] [--http2] [-k] [-I] [-X METHOD] [-H \"Name: value\"]... [-d DATA] [-o FILE]\n"
                     "             [-x PROXY-LIST [--noproxy BYPASS-LIST] | --system-proxy] URL\n");
     exit(2);
 }
@@ -152,6 +156,8 @@ static void parse_arguments(int argc, WCHAR **argv, struct options *opts)
         const WCHAR *arg = argv[i];
         if (!wcscmp(arg, L"-v")) opts->verbose = TRUE;
         else if (!wcscmp(arg, L"--async")) opts->async = TRUE;
+        else if (!wcscmp(arg, L"--http2")) opts->http2 = TRUE;
+        else if (!wcscmp(arg, L"-k")) opts->insecure = TRUE;
         else if (!wcscmp(arg, L"-I")) opts->head_only = TRUE;
         else if (!wcscmp(arg, L"-X") && i + 1 < argc) opts->method = argv[++i];
         else if (!wcscmp(arg, L"-d") && i + 1 < argc) opts->data_arg = argv[++i];
@@ -242,6 +248,15 @@ static int download(HINTERNET request, FILE *out, BOOL head_only)
     }
 }
 
+/* WINHTTP_OPTION_HTTP_PROTOCOL_USED, after the response head. */
+static void print_protocol(HINTERNET request)
+{
+    DWORD used = 0, size = sizeof(used);
+
+    if (WinHttpQueryOption(request, WINHTTP_OPTION_HTTP_PROTOCOL_USED, &used, &size))
+        fprintf(stderr, "* protocol: %s\n", used & WINHTTP_PROTOCOL_FLAG_HTTP2 ? "HTTP/2" : "HTTP/1.x");
+}
+
 static int run_async(const struct options *opts, HINTERNET request, char *data, DWORD data_length, FILE *out)
 {
     static struct exchange x;
@@ -288,6 +303,11 @@ static int run(const struct options *opts, HINTERNET session)
     request = WinHttpOpenRequest(connect, opts->method, path, NULL, WINHTTP_NO_REFERER, WINHTTP_DEFAULT_ACCEPT_TYPES,
                                  url.nScheme == INTERNET_SCHEME_HTTPS ? WINHTTP_FLAG_SECURE : 0);
     if (!request) { WinHttpCloseHandle(connect); return fail("WinHttpOpenRequest"); }
+    if (opts->insecure)
+    {
+        DWORD flags = SECURITY_FLAG_IGNORE_ALL_CERT_ERRORS;
+        WinHttpSetOption(request, WINHTTP_OPTION_SECURITY_FLAGS, &flags, sizeof(flags));
+    }
 
     if (opts->data_arg)
     {
@@ -306,6 +326,7 @@ static int run(const struct options *opts, HINTERNET session)
     {
         if (opts->verbose) print_headers(request, WINHTTP_QUERY_RAW_HEADERS_CRLF | WINHTTP_QUERY_FLAG_REQUEST_HEADERS, ">");
         if (opts->verbose || opts->head_only) print_headers(request, WINHTTP_QUERY_RAW_HEADERS_CRLF, "<");
+        if (opts->verbose) print_protocol(request);
         ret = download(request, out, opts->head_only);
     }
     if (out && out != stdout) fclose(out);
@@ -331,6 +352,12 @@ int wmain(int argc, WCHAR **argv)
     if (!(session = WinHttpOpen(L"whget/0.1", access, opts.proxy, opts.no_proxy,
                                 opts.async ? WINHTTP_FLAG_ASYNC : 0)))
         return fail("WinHttpOpen");
+    if (opts.http2)
+    {
+        DWORD protocols = WINHTTP_PROTOCOL_FLAG_HTTP2;
+        if (!WinHttpSetOption(session, WINHTTP_OPTION_ENABLE_HTTP_PROTOCOL, &protocols, sizeof(protocols)))
+            return fail("WINHTTP_OPTION_ENABLE_HTTP_PROTOCOL");
+    }
     if (verbose)
         WinHttpSetStatusCallback(session, trace_callback, WINHTTP_CALLBACK_FLAG_ALL_NOTIFICATIONS, 0);
     ret = run(&opts, session);

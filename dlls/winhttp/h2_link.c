@@ -1,0 +1,382 @@
+/* The HTTP/2 connection driver: see h2_link.h. */
+#include "h2_link.h"
+#include "connection.h"
+#include "pool.h"
+#include "task.h"
+
+/* What one receive reads: TLS records decrypted straight into it. */
+#define LINK_RECEIVE_SIZE (256 * 1024)
+/* How often the timeouts of asynchronous waits are looked at, while any. */
+#define LINK_TICK_MS 100
+
+struct h2_link
+{
+    struct h2_link *next;           /* among the live links (links_lock) */
+    BOOL listed;
+    LONG refs;                      /* the list's, each request's, and each I/O in flight's */
+    SRWLOCK lock;                   /* guards everything below, and the session */
+    CONDITION_VARIABLE changed;     /* synchronous requests wait on it */
+    struct h2_conn *session;
+    struct connection *conn;
+    char *in;
+    const uint8_t *out;             /* the send in flight: the session's bytes, until it completes */
+    size_t out_len;
+    BOOL receiving, sending;        /* an operation is in flight (it holds a reference) */
+    BOOL failed;                    /* the connection ended: no more I/O */
+    LONG runs;                      /* rendezvous of the driver's runner and those who kick it */
+    struct h2_waiter *timed;        /* asynchronous waits with a timeout */
+    TP_TIMER *timer;                /* ticks while there are */
+};
+
+static SRWLOCK links_lock = SRWLOCK_INIT;
+static struct h2_link *links;
+
+void h2_link_addref(struct h2_link *link)
+{
+    InterlockedIncrement(&link->refs);
+}
+
+void h2_link_release(struct h2_link *link)
+{
+    if (InterlockedDecrement(&link->refs)) return;
+    TRACE("link %p freed\n", link);
+    if (link->timer)
+    {
+        SetThreadpoolTimer(link->timer, NULL, 0, 0);
+        WaitForThreadpoolTimerCallbacks(link->timer, TRUE);
+        CloseThreadpoolTimer(link->timer);
+    }
+    connection_close(link->conn);
+    h2_conn_free(link->session);
+    heap_free(link->in);
+    heap_free(link);
+}
+
+void h2_link_lock(struct h2_link *link) { AcquireSRWLockExclusive(&link->lock); }
+void h2_link_unlock(struct h2_link *link) { ReleaseSRWLockExclusive(&link->lock); }
+struct h2_conn *h2_link_session(struct h2_link *link) { return link->session; }
+struct connection *h2_link_connection(struct h2_link *link) { return link->conn; }
+
+static void unlist(struct h2_link *link)
+{
+    BOOL was_listed;
+
+    AcquireSRWLockExclusive(&links_lock);
+    if ((was_listed = link->listed))
+    {
+        struct h2_link **at = &links;
+
+        while (*at != link) at = &(*at)->next;
+        *at = link->next;
+        link->listed = FALSE;
+    }
+    ReleaseSRWLockExclusive(&links_lock);
+    if (was_listed) h2_link_release(link);
+}
+
+/* ---- the driver ---------------------------------------------------------------- */
+
+/* The transport ended (an error, EOF or a cancel): every stream left fails,
+ * and nothing more is sent or received. */
+static void fail(struct h2_link *link, DWORD error)
+{
+    if (link->failed) return;
+    TRACE("link %p: connection ended (%lu)\n", link, error);
+    link->failed = TRUE;
+    h2_connection_lost(link->session);
+    connection_cancel(link->conn);      /* the other direction's operation in flight ends too */
+}
+
+/* Sends what the session has, as long as sends complete at once.  An
+ * operation in flight is always collected, even once the link failed: it
+ * holds a reference. */
+static BOOL drive_send(struct h2_link *link, LONG *released)
+{
+    DWORD error;
+
+    if (!link->sending)
+    {
+        if (link->failed) return FALSE;
+        h2_output(link->session, &link->out, &link->out_len);
+        if (!link->out_len) return FALSE;
+    }
+    error = connection_send(link->conn, link->out, link->out_len, 0);
+    if (error == ERROR_IO_PENDING)
+    {
+        if (!link->sending) h2_link_addref(link);
+        link->sending = TRUE;
+        return FALSE;
+    }
+    if (link->sending) (*released)++;
+    link->sending = FALSE;
+    if (error || link->failed)
+    {
+        fail(link, error);
+        return FALSE;
+    }
+    h2_output_done(link->session, link->out_len);
+    link->out_len = 0;
+    return TRUE;
+}
+
+/* Feeds the session what arrived, and starts the next receive. */
+static BOOL drive_receive(struct h2_link *link, LONG *released)
+{
+    size_t received;
+    DWORD error;
+
+    if (link->failed && !link->receiving) return FALSE;
+    error = connection_recv(link->conn, link->in, LINK_RECEIVE_SIZE, 0, &received);
+    if (error == ERROR_IO_PENDING)
+    {
+        if (!link->receiving) h2_link_addref(link);
+        link->receiving = TRUE;
+        return FALSE;
+    }
+    if (link->receiving) (*released)++;
+    link->receiving = FALSE;
+    if (link->failed) return FALSE;
+    if (error || !received)
+    {
+        fail(link, error ? error : ERROR_WINHTTP_CONNECTION_ERROR);
+        return FALSE;
+    }
+    if (h2_recv(link->session, link->in, received))
+        TRACE("link %p: session ended (%s)\n", link, h2_result_name(h2_conn_error(link->session)));
+    return TRUE;
+}
+
+/* One pass: I/O as far as it goes without waiting, then the waiters of
+ * the streams with news, added to *wake. */
+static void drive(struct h2_link *link, struct h2_waiter **wake)
+{
+    struct h2_waiter *w;
+    LONG released = 0;
+    BOOL dead;
+
+    AcquireSRWLockExclusive(&link->lock);
+    for (;;)
+    {
+        BOOL progress = drive_send(link, &released);
+
+        progress |= drive_receive(link, &released);
+        if (!progress) break;
+    }
+    /* a session that has ended sends its GOAWAY, then is done */
+    if (!link->failed && h2_conn_error(link->session) && !h2_wants_write(link->session) && !link->sending)
+        fail(link, ERROR_WINHTTP_CONNECTION_ERROR);
+    while ((w = h2_next_signalled(link->session)))
+    {
+        if (!w->waiting) continue;
+        h2_link_unwait(link, w);
+        w->next_wake = *wake;
+        *wake = w;
+    }
+    dead = link->failed || h2_can_submit(link->session) == H2_ERR_CLOSING;
+    WakeAllConditionVariable(&link->changed);
+    ReleaseSRWLockExclusive(&link->lock);
+
+    if (dead) unlist(link);     /* new requests go elsewhere */
+    while (released--) h2_link_release(link);
+}
+
+static void wake_all(struct h2_waiter *wake)
+{
+    struct h2_waiter *next;
+
+    for (; wake; wake = next)
+    {
+        next = wake->next_wake;
+        wake->wake(wake->context);     /* the request runs on: wake may be gone after */
+    }
+}
+
+static void CALLBACK wake_on_pool(TP_CALLBACK_INSTANCE *instance, void *context)
+{
+    wake_all(context);
+}
+
+/* One runner at a time; a kick or a completion meanwhile makes it go round
+ * again.  The requests woken run on: on this thread when it is the pool's
+ * (an I/O completion), else on the pool, never inside a request's call.
+ * The caller holds a reference. */
+static void run(struct h2_link *link, BOOL on_pool)
+{
+    struct h2_waiter *wake = NULL;
+
+    if (InterlockedIncrement(&link->runs) > 1) return;
+    do drive(link, &wake);
+    while (InterlockedDecrement(&link->runs));
+    if (!wake) return;
+    if (on_pool || !TrySubmitThreadpoolCallback(wake_on_pool, wake, task_environment())) wake_all(wake);
+}
+
+static void on_io(void *context)
+{
+    struct h2_link *link = context;
+
+    h2_link_addref(link);
+    run(link, TRUE);
+    h2_link_release(link);
+}
+
+void h2_link_kick(struct h2_link *link)
+{
+    run(link, FALSE);
+}
+
+void h2_link_unwait(struct h2_link *link, struct h2_waiter *waiter)
+{
+    waiter->waiting = FALSE;
+    if (!waiter->timed_prev) return;
+    if ((*waiter->timed_prev = waiter->timed_next)) waiter->timed_next->timed_prev = waiter->timed_prev;
+    waiter->timed_prev = NULL;
+    waiter->timed_next = NULL;
+}
+
+/* The waits whose time is up are woken, on the pool (never on this
+ * thread: a request woken may let the link go, whose end waits for this
+ * callback). */
+static void CALLBACK tick(TP_CALLBACK_INSTANCE *instance, void *context, TP_TIMER *timer)
+{
+    struct h2_link *link = context;
+    struct h2_waiter *w, *next, *wake = NULL;
+    ULONGLONG now = GetTickCount64();
+
+    AcquireSRWLockExclusive(&link->lock);
+    for (w = link->timed; w; w = next)
+    {
+        next = w->timed_next;
+        if (w->deadline > now) continue;
+        h2_link_unwait(link, w);
+        w->timed_out = TRUE;
+        w->next_wake = wake;
+        wake = w;
+    }
+    if (!link->timed) SetThreadpoolTimer(link->timer, NULL, 0, 0);
+    ReleaseSRWLockExclusive(&link->lock);
+    if (wake && !TrySubmitThreadpoolCallback(wake_on_pool, wake, task_environment())) wake_all(wake);
+}
+
+DWORD h2_link_wait(struct h2_link *link, struct h2_waiter *waiter, BOOL async, int timeout)
+{
+    if (async)
+    {
+        waiter->waiting = TRUE;
+        waiter->timed_out = FALSE;
+        if (timeout <= 0) return ERROR_IO_PENDING;
+        if (!link->timer && !(link->timer = CreateThreadpoolTimer(tick, link, task_environment())))
+        {
+            waiter->waiting = FALSE;
+            return ERROR_OUTOFMEMORY;
+        }
+        waiter->deadline = GetTickCount64() + timeout;
+        if (!link->timed)
+        {
+            FILETIME due;
+            LARGE_INTEGER when;
+
+            when.QuadPart = -(LONGLONG)LINK_TICK_MS * 10000;
+            due.dwLowDateTime = when.LowPart;
+            due.dwHighDateTime = when.HighPart;
+            SetThreadpoolTimer(link->timer, &due, LINK_TICK_MS, LINK_TICK_MS / 2);
+        }
+        if ((waiter->timed_next = link->timed)) link->timed->timed_prev = &waiter->timed_next;
+        waiter->timed_prev = &link->timed;
+        link->timed = waiter;
+        return ERROR_IO_PENDING;
+    }
+    if (SleepConditionVariableSRW(&link->changed, &link->lock, timeout > 0 ? (DWORD)timeout : INFINITE, 0))
+        return ERROR_SUCCESS;
+    return GetLastError() == ERROR_TIMEOUT ? ERROR_WINHTTP_TIMEOUT : ERROR_SUCCESS;
+}
+
+/* ---- the links ------------------------------------------------------------------- */
+
+DWORD h2_link_create(struct connection *conn, DWORD stream_window, struct h2_link **out)
+{
+    struct h2_link *link = heap_alloc_zero(sizeof(*link));
+    struct h2_settings settings;
+    enum h2_result result;
+
+    *out = NULL;
+    if (!link || !(link->in = heap_alloc(LINK_RECEIVE_SIZE)))
+    {
+        heap_free(link);
+        connection_close(conn);
+        return ERROR_OUTOFMEMORY;
+    }
+    h2_settings_default(&settings);
+    if (stream_window) settings.stream_window = stream_window;
+    if ((result = h2_conn_new(&link->session, &settings, NULL)))
+    {
+        heap_free(link->in);
+        heap_free(link);
+        connection_close(conn);
+        return ERROR_OUTOFMEMORY;
+    }
+    link->conn = conn;
+    link->refs = 2;     /* the caller's and the list's */
+    InitializeSRWLock(&link->lock);
+    InitializeConditionVariable(&link->changed);
+    connection_set_async(conn, TRUE);
+    connection_bind_duplex(conn, on_io, on_io, link);
+    AcquireSRWLockExclusive(&links_lock);
+    link->next = links;
+    link->listed = TRUE;
+    links = link;
+    ReleaseSRWLockExclusive(&links_lock);
+    TRACE("link %p on connection %p to %s:%u\n", link, conn, debugstr_w(conn->route.host), conn->route.port);
+    run(link, FALSE);   /* the preface and our SETTINGS go out; the first receive starts */
+    *out = link;
+    return ERROR_SUCCESS;
+}
+
+/* Whether a stream more fits on it now; closes one idle too long. */
+static BOOL has_room(struct h2_link *link)
+{
+    enum h2_result result;
+
+    AcquireSRWLockExclusive(&link->lock);
+    result = link->failed ? H2_ERR_CLOSING : h2_can_submit(link->session);
+    ReleaseSRWLockExclusive(&link->lock);
+    return result == H2_OK;
+}
+
+struct h2_link *h2_link_find(const struct route *route, const struct trust_key *trust)
+{
+    struct h2_link *link, *found = NULL;
+
+    AcquireSRWLockShared(&links_lock);
+    for (link = links; link && !found; link = link->next)
+    {
+        if (!route_shares_connection(&link->conn->route, route) ||
+            memcmp(&link->conn->trust, trust, sizeof(*trust)) || !has_room(link))
+            continue;
+        h2_link_addref(link);
+        found = link;
+    }
+    ReleaseSRWLockShared(&links_lock);
+    return found;
+}
+
+void h2_link_close_all(void)
+{
+    struct h2_link *link;
+
+    for (;;)
+    {
+        AcquireSRWLockExclusive(&links_lock);
+        if ((link = links))
+        {
+            links = link->next;
+            link->listed = FALSE;
+        }
+        ReleaseSRWLockExclusive(&links_lock);
+        if (!link) break;
+        AcquireSRWLockExclusive(&link->lock);
+        fail(link, ERROR_WINHTTP_OPERATION_CANCELLED);
+        ReleaseSRWLockExclusive(&link->lock);
+        h2_link_release(link);
+    }
+}

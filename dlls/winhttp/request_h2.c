@@ -1,0 +1,400 @@
+/* A request's exchange over HTTP/2: its stream on a shared connection
+ * (h2_link.c).  The state machine's steps stay the same (send.c,
+ * receive.c, body.c); where they would touch the connection they come
+ * here instead: the head written by the one head builder goes out as a
+ * HEADERS frame, the body as DATA, the response head and body come from
+ * the stream.  Waiting is the link's: an asynchronous request gives its
+ * thread back until its stream has news, a synchronous one sleeps.
+ */
+#include <stdio.h>
+
+#include "body.h"
+#include "connection.h"
+#include "h2_link.h"
+
+static BOOL is_async(struct request *r)
+{
+    return !!(r->obj.session_flags & WINHTTP_FLAG_ASYNC);
+}
+
+static void wake_request(void *context)
+{
+    struct request *r = context;
+    task_queue_resume(&r->queue);
+}
+
+DWORD request_h2_error(enum h2_result result)
+{
+    switch (result)
+    {
+    case H2_OK:
+    case H2_END:
+    case H2_WAIT:                   return ERROR_SUCCESS;
+    case H2_ERR_NOMEM:              return ERROR_OUTOFMEMORY;
+    case H2_ERR_INVALID:            return ERROR_WINHTTP_INVALID_HEADER;
+    case H2_ERR_HEADERS_TOO_LARGE:  return ERROR_WINHTTP_HEADER_SIZE_OVERFLOW;
+    case H2_ERR_CANCELLED:          return ERROR_WINHTTP_OPERATION_CANCELLED;
+    case H2_ERR_PROTOCOL:           return ERROR_WINHTTP_INVALID_SERVER_RESPONSE;
+    /* not processed by the server, or no room: the request may go again elsewhere */
+    case H2_ERR_TOO_MANY_STREAMS:
+    case H2_ERR_CLOSING:
+    case H2_ERR_REFUSED:            return ERROR_RETRY;
+    case H2_ERR_RESET:
+    case H2_ERR_GOAWAY:
+    case H2_ERR_CONNECTION_LOST:    break;
+    }
+    return ERROR_WINHTTP_CONNECTION_ERROR;
+}
+
+BOOL request_h2_wanted(struct request *r)
+{
+    return (r->obj.settings.http_protocols & WINHTTP_PROTOCOL_FLAG_HTTP2) && r->route.secure && !r->upgrade;
+}
+
+BOOL request_h2_attach(struct request *r)
+{
+    struct trust_key trust = connection_trust_key(&r->obj.settings, TRUE);
+    struct h2_link *link;
+
+    if (!request_h2_wanted(r) || !(link = h2_link_find(&r->route, &trust))) return FALSE;
+    TRACE("%p: a stream on link %p\n", r->obj.handle, link);
+    AcquireSRWLockExclusive(&r->conn_lock);
+    r->h2 = link;
+    ReleaseSRWLockExclusive(&r->conn_lock);
+    r->conn_reused = TRUE;
+    return TRUE;
+}
+
+DWORD request_h2_adopt(struct request *r)
+{
+    struct connection *conn = request_detach_connection(r);
+    struct h2_link *link;
+    DWORD error;
+
+    if ((error = h2_link_create(conn, r->obj.settings.h2_receive_window, &link))) return error;
+    AcquireSRWLockExclusive(&r->conn_lock);
+    r->h2 = link;
+    ReleaseSRWLockExclusive(&r->conn_lock);
+    return ERROR_SUCCESS;
+}
+
+struct connection *request_wire(struct request *r)
+{
+    return r->h2 ? h2_link_connection(r->h2) : r->conn;
+}
+
+void request_h2_release(struct request *r)
+{
+    struct h2_link *link;
+    struct h2_stream *stream;
+
+    AcquireSRWLockExclusive(&r->conn_lock);
+    link = r->h2;
+    stream = r->h2_stream;
+    r->h2 = NULL;
+    r->h2_stream = NULL;
+    ReleaseSRWLockExclusive(&r->conn_lock);
+    if (!link) return;
+    if (stream)
+    {
+        h2_link_lock(link);
+        h2_link_unwait(link, &r->h2_waiter);
+        h2_stream_release(h2_link_session(link), stream);
+        h2_link_unlock(link);
+        h2_link_kick(link);     /* its RST_STREAM or WINDOW_UPDATE goes out */
+    }
+    h2_link_release(link);
+}
+
+void request_h2_cancel(struct request *r)
+{
+    /* under conn_lock (WinHttpCloseHandle): the stream cannot go meanwhile */
+    if (!r->h2) return;
+    if (r->h2_stream)
+    {
+        h2_link_lock(r->h2);
+        h2_stream_cancel(h2_link_session(r->h2), r->h2_stream);
+        h2_link_unlock(r->h2);
+    }
+    h2_link_kick(r->h2);        /* sends the reset, and wakes the request */
+}
+
+/* ---- waiting -------------------------------------------------------------------- */
+
+/* What a step waits for on the stream: TRUE once it is there (or the
+ * stream failed: the step reads why). */
+typedef BOOL (*stream_ready)(struct request *r, struct h2_stream *stream);
+
+/* Waits, the link locked, until ready or the timeout: ERROR_SUCCESS with
+ * the lock still held, else the lock released and ERROR_IO_PENDING
+ * (asynchronous), STREAM_WOULD_BLOCK (nested in a callback: never wait),
+ * ERROR_WINHTTP_TIMEOUT or ERROR_WINHTTP_OPERATION_CANCELLED. */
+static DWORD lock_when(struct request *r, stream_ready ready, int timeout)
+{
+    ULONGLONG deadline = timeout > 0 ? GetTickCount64() + timeout : 0;
+    DWORD error;
+
+    h2_link_lock(r->h2);
+    for (;;)
+    {
+        if (ready(r, r->h2_stream) || h2_stream_error(r->h2_stream))
+        {
+            r->h2_waiter.timed_out = FALSE;
+            return ERROR_SUCCESS;
+        }
+        if (r->closing) error = ERROR_WINHTTP_OPERATION_CANCELLED;
+        else if (r->h2_waiter.timed_out) error = ERROR_WINHTTP_TIMEOUT;
+        else if (r->h2_no_wait) error = STREAM_WOULD_BLOCK;
+        else if (is_async(r))
+        {
+            r->h2_waiter.wake = wake_request;
+            r->h2_waiter.context = r;
+            error = h2_link_wait(r->h2, &r->h2_waiter, TRUE, timeout);
+        }
+        else
+        {
+            int left = 0;
+
+            if (deadline)
+            {
+                ULONGLONG now = GetTickCount64();
+                left = now >= deadline ? 1 : (int)min(deadline - now, 0x7fffffff);
+            }
+            if (!(error = h2_link_wait(r->h2, &r->h2_waiter, FALSE, left))) continue;
+        }
+        r->h2_waiter.timed_out = FALSE;
+        h2_link_unlock(r->h2);
+        return error;
+    }
+}
+
+static BOOL has_head(struct request *r, struct h2_stream *stream)
+{
+    return h2_stream_head(stream) || h2_stream_interim_count(stream) > r->h2_interim;
+}
+
+static BOOL has_final_head(struct request *r, struct h2_stream *stream)
+{
+    return h2_stream_head(stream) != NULL;
+}
+
+static BOOL has_body_news(struct request *r, struct h2_stream *stream)
+{
+    size_t read;
+    return h2_stream_buffered(stream) || h2_stream_read(h2_link_session(r->h2), stream, NULL, 0, &read) != H2_WAIT;
+}
+
+static BOOL body_sent(struct request *r, struct h2_stream *stream)
+{
+    return !h2_stream_unsent(stream);
+}
+
+/* ---- sending ----------------------------------------------------------------------- */
+
+DWORD request_h2_send(struct request *r)
+{
+    struct h2_conn *session;
+    enum h2_result result;
+    BOOL has_body = r->total_length > 0;
+
+    h2_link_lock(r->h2);
+    session = h2_link_session(r->h2);
+    result = h2_submit_http1(session, "https", r->sent_head.data, r->head_length, has_body, &r->h2_stream);
+    if (!result)
+    {
+        r->h2_waiter.timed_out = FALSE;
+        h2_stream_set_user(r->h2_stream, &r->h2_waiter);
+        if (r->send_body_length) result = h2_stream_write(session, r->h2_stream, r->send_body, r->send_body_length);
+        if (!result && has_body && r->send_body_length >= r->total_length)
+            result = h2_stream_end_body(session, r->h2_stream);
+    }
+    h2_link_unlock(r->h2);
+    if (result) TRACE("%p: no stream (%s)\n", r->obj.handle, h2_result_name(result));
+    else h2_link_kick(r->h2);
+    r->h2_interim = 0;
+    return request_h2_error(result);
+}
+
+DWORD request_h2_write(struct request *r, const void *data, DWORD size)
+{
+    struct h2_conn *session = h2_link_session(r->h2);
+    enum h2_result result = H2_OK;
+    DWORD error;
+
+    if (!r->h2_stream) return ERROR_WINHTTP_CONNECTION_ERROR;
+    if (!r->h2_writing)
+    {
+        h2_link_lock(r->h2);
+        result = h2_stream_write(session, r->h2_stream, data, size);
+        if (!result && r->written + size >= r->total_length) result = h2_stream_end_body(session, r->h2_stream);
+        h2_link_unlock(r->h2);
+        if (result) return request_h2_error(result);
+        r->h2_writing = TRUE;
+        h2_link_kick(r->h2);
+    }
+    /* done when it is all framed: the stream's windows pace the writer */
+    if ((error = lock_when(r, body_sent, r->obj.settings.send_timeout))) return error;
+    result = h2_stream_error(r->h2_stream);
+    h2_link_unlock(r->h2);
+    r->h2_writing = FALSE;
+    return request_h2_error(result);
+}
+
+/* ---- the response head ---------------------------------------------------------------- */
+
+DWORD request_h2_wait_head(struct request *r)
+{
+    DWORD error;
+
+    if (!r->h2_stream) return ERROR_SUCCESS;
+    if ((error = lock_when(r, has_final_head, 0)))
+        return error == ERROR_WINHTTP_TIMEOUT ? ERROR_SUCCESS : error;
+    h2_link_unlock(r->h2);
+    return ERROR_SUCCESS;       /* a failure is kept by the stream for the receive */
+}
+
+/* The head as the HTTP/1.1 parser would give it, and its raw text:
+ * "HTTP/2 <status>", then the fields as received. */
+static DWORD copy_head(const struct h2_head *h2, struct h2_response_head *out)
+{
+    size_t size = 16, at;
+
+    out->headers = heap_alloc_zero((h2->count + 1) * sizeof(*out->headers));
+    for (size_t i = 0; i < h2->count; i++) size += h2->fields[i].name_len + h2->fields[i].value_len + 4;
+    out->raw = heap_alloc(size + 2);
+    if (!out->headers || !out->raw) return ERROR_OUTOFMEMORY;
+    at = sprintf(out->raw, "HTTP/2 %03d\r\n", h2->status);
+    for (size_t i = 0; i < h2->count; i++)
+    {
+        const struct h2_field *f = &h2->fields[i];
+
+        out->headers[i].name = out->raw + at;
+        out->headers[i].name_len = f->name_len;
+        memcpy(out->raw + at, f->name, f->name_len);
+        at += f->name_len;
+        memcpy(out->raw + at, ": ", 2);
+        at += 2;
+        out->headers[i].value = out->raw + at;
+        out->headers[i].value_len = f->value_len;
+        memcpy(out->raw + at, f->value, f->value_len);
+        at += f->value_len;
+        memcpy(out->raw + at, "\r\n", 2);
+        at += 2;
+    }
+    memcpy(out->raw + at, "\r\n", 3);
+    out->raw_len = at + 2;
+    out->head.version_major = 2;
+    out->head.version_minor = 0;
+    out->head.status = h2->status;
+    out->head.reason = "";
+    out->head.reason_len = 0;
+    out->head.headers = out->headers;
+    out->head.header_count = h2->count;
+    return ERROR_SUCCESS;
+}
+
+void request_h2_head_free(struct h2_response_head *head)
+{
+    heap_free(head->headers);
+    heap_free(head->raw);
+    memset(head, 0, sizeof(*head));
+}
+
+DWORD request_h2_read_head(struct request *r, int timeout, struct h2_response_head *out)
+{
+    const struct h2_head *head;
+    enum h2_result result;
+    DWORD error;
+
+    memset(out, 0, sizeof(*out));
+    if (!r->h2_stream) return ERROR_WINHTTP_CONNECTION_ERROR;
+    for (;;)
+    {
+        DWORD status;
+
+        if ((error = lock_when(r, has_head, timeout))) return error;
+        if (h2_stream_interim_count(r->h2_stream) > r->h2_interim)
+        {
+            /* each 1xx head the stream kept count of, reported as it came */
+            r->h2_interim = h2_stream_interim_count(r->h2_stream);
+            status = h2_stream_interim(r->h2_stream)->status;
+            h2_link_unlock(r->h2);
+            if (++r->interim_heads > r->obj.settings.max_status_continue)
+            {
+                WARN("more than %lu interim responses\n", r->obj.settings.max_status_continue);
+                return ERROR_WINHTTP_INVALID_SERVER_RESPONSE;
+            }
+            notify(&r->obj, WINHTTP_CALLBACK_STATUS_INTERMEDIATE_RESPONSE, &status, sizeof(status));
+            continue;
+        }
+        break;
+    }
+    if ((head = h2_stream_head(r->h2_stream))) error = copy_head(head, out);
+    else if ((result = h2_stream_error(r->h2_stream))) error = request_h2_error(result);
+    h2_link_unlock(r->h2);
+    return error;
+}
+
+/* ---- the response body ---------------------------------------------------------------- */
+
+DWORD request_h2_read(struct request *r, void *buffer, DWORD size, DWORD *read, BOOL *end)
+{
+    struct h2_conn *session = h2_link_session(r->h2);
+    enum h2_result result;
+    BOOL window;
+    size_t got;
+    DWORD error;
+
+    *read = 0;
+    *end = FALSE;
+    if ((error = lock_when(r, has_body_news, r->obj.settings.receive_timeout))) return error;
+    result = h2_stream_read(session, r->h2_stream, buffer, size, &got);
+    window = h2_wants_write(session);     /* reading reopened the window */
+    h2_link_unlock(r->h2);
+    if (window) h2_link_kick(r->h2);
+    *read = (DWORD)got;
+    *end = result == H2_END;
+    return request_h2_error(result == H2_WAIT ? H2_OK : result);
+}
+
+DWORD request_h2_available(struct request *r, DWORD *available, BOOL *end)
+{
+    size_t read;
+    enum h2_result result;
+    DWORD error;
+
+    *available = 0;
+    *end = FALSE;
+    if ((error = lock_when(r, has_body_news, r->obj.settings.receive_timeout))) return error;
+    *available = (DWORD)min(h2_stream_buffered(r->h2_stream), 0xffffffff);
+    result = *available ? H2_OK : h2_stream_read(h2_link_session(r->h2), r->h2_stream, NULL, 0, &read);
+    h2_link_unlock(r->h2);
+    *end = result == H2_END;
+    return request_h2_error(result == H2_WAIT ? H2_OK : result);
+}
+
+void request_h2_finish(struct request *r)
+{
+    const struct h2_head *trailers;
+
+    /* trailers become queryable with WINHTTP_QUERY_FLAG_TRAILERS, as over HTTP/1.1 */
+    if (r->h2 && r->h2_stream && (trailers = h2_stream_trailers(r->h2_stream)))
+    {
+        for (size_t i = 0; i < trailers->count; i++)
+        {
+            const struct h2_field *f = &trailers->fields[i];
+            WCHAR *name = heap_alloc((f->name_len + 1) * sizeof(WCHAR));
+            WCHAR *value = heap_alloc((f->value_len + 1) * sizeof(WCHAR));
+
+            if (name && value)
+            {
+                name[MultiByteToWideChar(CP_ACP, 0, f->name, (int)f->name_len, name, (int)f->name_len)] = 0;
+                value[MultiByteToWideChar(CP_ACP, 0, f->value, (int)f->value_len, value, (int)f->value_len)] = 0;
+                header_list_append(&r->response.trailers, name, value);
+            }
+            heap_free(name);
+            heap_free(value);
+        }
+    }
+    request_h2_release(r);
+}

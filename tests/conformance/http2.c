@@ -1,0 +1,551 @@
+/* HTTP/2 against a real server: nginx's HTTP/2 over TLS on loopback (the
+ * "h2" server of WINHTTP_TEST_TLS, serving the site of tests/conformance/
+ * nginx.c; tools/with-nginx --tls starts it, and its test CA must be
+ * trusted by the system the program runs on).
+ *
+ * WINHTTP_OPTION_ENABLE_HTTP_PROTOCOL on the session or the request offers
+ * h2; WINHTTP_OPTION_HTTP_PROTOCOL_USED says whether the response came
+ * over it.  Every request API works unchanged over HTTP/2: many requests
+ * share one connection (nginx's X-Connection serial is the same), sync and
+ * async, bodies both ways, redirects, decompression, and closing a request
+ * resets only its stream.  Cases whose server is not named say "skip". */
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "harness.h"
+#include "winhttp.h"
+
+#define HELLO_TEXT "Hello from nginx.\nThis file is fetched by tests/conformance/nginx.c.\n"
+#define BIG_SIZE (16u << 20)
+#define WAIT_MS 10000
+
+static WCHAR server_host[64];
+static INTERNET_PORT server_port;
+
+/* Finds h2 in WINHTTP_TEST_TLS; says "skip" and returns FALSE if it is not there. */
+static BOOL have_server(void)
+{
+    static WCHAR list[2048];
+    WCHAR *entry, *next, *colon;
+    DWORD length = GetEnvironmentVariableW(L"WINHTTP_TEST_TLS", list, ARRAYSIZE(list));
+
+    if (length && length < ARRAYSIZE(list))
+        for (entry = list; entry && *entry; entry = next)
+        {
+            if ((next = wcschr(entry, ';'))) *next++ = 0;
+            if (wcsncmp(entry, L"h2=", 3) || !(colon = wcsrchr(entry, ':'))) continue;
+            *colon = 0;
+            lstrcpynW(server_host, entry + 3, ARRAYSIZE(server_host));
+            server_port = (INTERNET_PORT)wcstoul(colon + 1, NULL, 10);
+            return TRUE;
+        }
+    skip("WINHTTP_TEST_TLS names no \"h2\" server (tools/with-nginx --tls sets it)");
+    return FALSE;
+}
+
+static BYTE big_byte(DWORD offset)
+{
+    return (BYTE)(offset + (offset >> 8) + (offset >> 16));
+}
+
+struct server { HINTERNET session, connect; };
+
+/* A session (async or not) with HTTP/2 enabled on it when h2 is set. */
+static struct server open_server(DWORD flags, BOOL h2)
+{
+    DWORD protocols = WINHTTP_PROTOCOL_FLAG_HTTP2;
+    struct server s;
+
+    s.session = WinHttpOpen(L"conformance/http2", WINHTTP_ACCESS_TYPE_NO_PROXY, NULL, NULL, flags);
+    ok(s.session != NULL, "WinHttpOpen failed: %lu", GetLastError());
+    ok(WinHttpSetTimeouts(s.session, 5000, 5000, 10000, 10000), "SetTimeouts failed: %lu", GetLastError());
+    if (h2)
+        ok(WinHttpSetOption(s.session, WINHTTP_OPTION_ENABLE_HTTP_PROTOCOL, &protocols, sizeof(protocols)),
+           "ENABLE_HTTP_PROTOCOL on the session failed: %lu", GetLastError());
+    s.connect = WinHttpConnect(s.session, server_host, server_port, 0);
+    ok(s.connect != NULL, "WinHttpConnect failed: %lu", GetLastError());
+    return s;
+}
+
+static void close_server(struct server *s)
+{
+    WinHttpCloseHandle(s->connect);
+    WinHttpCloseHandle(s->session);
+}
+
+static HINTERNET open_request(struct server *s, const WCHAR *verb, const WCHAR *path)
+{
+    HINTERNET request = WinHttpOpenRequest(s->connect, verb, path, NULL, NULL, NULL, WINHTTP_FLAG_SECURE);
+
+    ok(request != NULL, "OpenRequest %ls %ls failed: %lu", verb, path, GetLastError());
+    return request;
+}
+
+/* Synchronous: sends with an optional body and receives the head. */
+static HINTERNET send_request(struct server *s, const WCHAR *verb, const WCHAR *path, const void *body,
+                              DWORD size)
+{
+    HINTERNET request = open_request(s, verb, path);
+
+    if (!request) return NULL;
+    if (!WinHttpSendRequest(request, NULL, 0, (void *)body, size, size, 0) || !WinHttpReceiveResponse(request, NULL))
+    {
+        ok(FALSE, "%ls %ls failed: %lu", verb, path, GetLastError());
+        WinHttpCloseHandle(request);
+        return NULL;
+    }
+    return request;
+}
+
+static DWORD query_dword(HINTERNET request, DWORD level, const WCHAR *name)
+{
+    DWORD value = 0, size = sizeof(value);
+
+    if (!WinHttpQueryHeaders(request, level | WINHTTP_QUERY_FLAG_NUMBER, name, &value, &size, NULL)) return ~0u;
+    return value;
+}
+
+static DWORD status_of(HINTERNET request)
+{
+    return query_dword(request, WINHTTP_QUERY_STATUS_CODE, WINHTTP_HEADER_NAME_BY_INDEX);
+}
+
+/* nginx's connection serial: the same for every stream of one connection. */
+static DWORD connection_of(HINTERNET request)
+{
+    return query_dword(request, WINHTTP_QUERY_CUSTOM, L"X-Connection");
+}
+
+static DWORD protocol_used(HINTERNET request)
+{
+    DWORD used = 0xdeadbeef, size = sizeof(used);
+
+    ok(WinHttpQueryOption(request, WINHTTP_OPTION_HTTP_PROTOCOL_USED, &used, &size),
+       "HTTP_PROTOCOL_USED failed: %lu", GetLastError());
+    ok_int(size, sizeof(DWORD));
+    return used;
+}
+
+/* Reads the body to its end, keeping up to capacity bytes; its length. */
+static DWORD read_body(HINTERNET request, char *buffer, DWORD capacity)
+{
+    char scratch[8192];
+    DWORD total = 0, got;
+
+    for (;;)
+    {
+        char *into = total < capacity ? buffer + total : scratch;
+        DWORD size = into == scratch ? sizeof(scratch) : capacity - total;
+
+        if (!WinHttpReadData(request, into, size, &got))
+        {
+            ok(FALSE, "ReadData failed after %lu bytes: %lu", total, GetLastError());
+            return total;
+        }
+        if (!got) return total;
+        total += got;
+    }
+}
+
+/* GETs path over h2 and checks status and body; the serving connection. */
+static DWORD get_text(struct server *s, const WCHAR *path, DWORD want_status, const char *want_body)
+{
+    char body[1024];
+    DWORD length, connection;
+    HINTERNET request = send_request(s, L"GET", path, NULL, 0);
+
+    if (!request) return ~0u;
+    ok_int(status_of(request), want_status);
+    ok_int(protocol_used(request), WINHTTP_PROTOCOL_FLAG_HTTP2);
+    length = read_body(request, body, sizeof(body));
+    if (want_body)
+        ok(length == strlen(want_body) && !memcmp(body, want_body, length), "GET %ls: body %.*s", path,
+           (int)min(length, sizeof(body)), body);
+    connection = connection_of(request);
+    WinHttpCloseHandle(request);
+    return connection;
+}
+
+/* ---- the options --------------------------------------------------------------------- */
+
+static void test_options(void)
+{
+    HINTERNET session, connect, request;
+    DWORD value, size;
+
+    session = WinHttpOpen(L"conformance/http2", WINHTTP_ACCESS_TYPE_NO_PROXY, NULL, NULL, 0);
+    connect = WinHttpConnect(session, L"127.0.0.1", 443, 0);
+    request = WinHttpOpenRequest(connect, NULL, L"/", NULL, NULL, NULL, WINHTTP_FLAG_SECURE);
+    ok(session && connect && request, "handles: %lu", GetLastError());
+
+    value = WINHTTP_PROTOCOL_FLAG_HTTP2;
+    ok(WinHttpSetOption(session, WINHTTP_OPTION_ENABLE_HTTP_PROTOCOL, &value, sizeof(value)),
+       "session: %lu", GetLastError());
+    ok(WinHttpSetOption(request, WINHTTP_OPTION_ENABLE_HTTP_PROTOCOL, &value, sizeof(value)),
+       "request: %lu", GetLastError());
+    value = 0;
+    ok(WinHttpSetOption(request, WINHTTP_OPTION_ENABLE_HTTP_PROTOCOL, &value, sizeof(value)),
+       "request, none: %lu", GetLastError());
+    value = 0x80;
+    SetLastError(0xdeadbeef);
+    ok_bool_err(WinHttpSetOption(request, WINHTTP_OPTION_ENABLE_HTTP_PROTOCOL, &value, sizeof(value)), FALSE,
+                ERROR_INVALID_PARAMETER);
+    /* as every DWORD option: a buffer of another size is too small */
+    value = WINHTTP_PROTOCOL_FLAG_HTTP2;
+    SetLastError(0xdeadbeef);
+    ok_bool_err(WinHttpSetOption(request, WINHTTP_OPTION_ENABLE_HTTP_PROTOCOL, &value, 2), FALSE,
+                ERROR_INSUFFICIENT_BUFFER);
+
+    /* nothing sent yet: no protocol used */
+    value = 0xdeadbeef;
+    size = sizeof(value);
+    ok(WinHttpQueryOption(request, WINHTTP_OPTION_HTTP_PROTOCOL_USED, &value, &size), "USED: %lu",
+       GetLastError());
+    ok_int(value, 0);
+    size = sizeof(value);
+    SetLastError(0xdeadbeef);
+    ok_bool_err(WinHttpQueryOption(session, WINHTTP_OPTION_HTTP_PROTOCOL_USED, &value, &size), FALSE,
+                ERROR_WINHTTP_INCORRECT_HANDLE_TYPE);
+    WinHttpCloseHandle(request);
+    WinHttpCloseHandle(connect);
+    WinHttpCloseHandle(session);
+}
+
+/* ---- synchronous ----------------------------------------------------------------------- */
+
+static void test_get(void)
+{
+    struct server s;
+    HINTERNET request;
+    WCHAR text[256];
+    DWORD size, length;
+    char body[256];
+
+    if (!have_server()) return;
+    s = open_server(0, TRUE);
+    if (!(request = send_request(&s, L"GET", L"/hello.txt", NULL, 0))) goto done;
+    ok_int(status_of(request), 200);
+    ok_int(protocol_used(request), WINHTTP_PROTOCOL_FLAG_HTTP2);
+    /* HTTP/2 sends lower-case names; queries stay case-insensitive */
+    size = sizeof(text);
+    ok(WinHttpQueryHeaders(request, WINHTTP_QUERY_CONTENT_TYPE, NULL, text, &size, NULL), "Content-Type: %lu",
+       GetLastError());
+    ok_wstr(text, L"text/plain");
+    ok_int(query_dword(request, WINHTTP_QUERY_CONTENT_LENGTH, NULL), strlen(HELLO_TEXT));
+    length = read_body(request, body, sizeof(body));
+    ok(length == strlen(HELLO_TEXT) && !memcmp(body, HELLO_TEXT, length), "body %.*s", (int)length, body);
+    WinHttpCloseHandle(request);
+done:
+    close_server(&s);
+}
+
+/* Requests one after another share the connection; a 404 and a HEAD too. */
+static void test_one_connection(void)
+{
+    struct server s;
+    HINTERNET request;
+    DWORD first, length;
+    char body[64];
+
+    if (!have_server()) return;
+    s = open_server(0, TRUE);
+    first = get_text(&s, L"/hello.txt", 200, HELLO_TEXT);
+    ok(first != ~0u, "no X-Connection");
+    for (int i = 0; i < 5; i++) ok_int(get_text(&s, L"/hello.txt", 200, HELLO_TEXT), first);
+    ok_int(get_text(&s, L"/no-such-file", 404, NULL), first);
+    if ((request = send_request(&s, L"HEAD", L"/hello.txt", NULL, 0)))
+    {
+        ok_int(status_of(request), 200);
+        ok_int(query_dword(request, WINHTTP_QUERY_CONTENT_LENGTH, NULL), strlen(HELLO_TEXT));
+        length = read_body(request, body, sizeof(body));
+        ok_int(length, 0);
+        ok_int(connection_of(request), first);
+        WinHttpCloseHandle(request);
+    }
+    close_server(&s);
+}
+
+/* Enabled on the request alone; and not enabled: HTTP/1.1 to the same server. */
+static void test_request_option(void)
+{
+    DWORD value = WINHTTP_PROTOCOL_FLAG_HTTP2;
+    struct server s;
+    HINTERNET request;
+
+    if (!have_server()) return;
+    s = open_server(0, FALSE);
+    if ((request = open_request(&s, L"GET", L"/hello.txt")))
+    {
+        ok(WinHttpSetOption(request, WINHTTP_OPTION_ENABLE_HTTP_PROTOCOL, &value, sizeof(value)), "set: %lu",
+           GetLastError());
+        ok(WinHttpSendRequest(request, NULL, 0, NULL, 0, 0, 0) && WinHttpReceiveResponse(request, NULL),
+           "send: %lu", GetLastError());
+        ok_int(protocol_used(request), WINHTTP_PROTOCOL_FLAG_HTTP2);
+        WinHttpCloseHandle(request);
+    }
+    if ((request = send_request(&s, L"GET", L"/hello.txt", NULL, 0)))
+    {
+        WCHAR version[32];
+        DWORD size = sizeof(version);
+
+        ok_int(status_of(request), 200);
+        ok_int(protocol_used(request), 0);
+        ok(WinHttpQueryHeaders(request, WINHTTP_QUERY_VERSION, NULL, version, &size, NULL), "version: %lu",
+           GetLastError());
+        ok_wstr(version, L"HTTP/1.1");
+        WinHttpCloseHandle(request);
+    }
+    close_server(&s);
+}
+
+/* A body with the send, and one written with WriteData (nginx echoes it). */
+static void test_post(void)
+{
+    static const char data[] = "a body for nginx to echo";
+    struct server s;
+    HINTERNET request;
+    DWORD length, written;
+    char body[128];
+
+    if (!have_server()) return;
+    s = open_server(0, TRUE);
+    if ((request = send_request(&s, L"POST", L"/echo", data, sizeof(data) - 1)))
+    {
+        ok_int(status_of(request), 200);
+        ok_int(protocol_used(request), WINHTTP_PROTOCOL_FLAG_HTTP2);
+        length = read_body(request, body, sizeof(body));
+        ok(length == sizeof(data) - 1 && !memcmp(body, data, length), "echo %.*s", (int)length, body);
+        WinHttpCloseHandle(request);
+    }
+    if ((request = open_request(&s, L"POST", L"/echo")))
+    {
+        ok(WinHttpSendRequest(request, NULL, 0, NULL, 0, sizeof(data) - 1, 0), "send: %lu", GetLastError());
+        ok(WinHttpWriteData(request, data, 10, &written), "write: %lu", GetLastError());
+        ok_int(written, 10);
+        ok(WinHttpWriteData(request, data + 10, sizeof(data) - 11, &written), "write: %lu", GetLastError());
+        ok_int(written, sizeof(data) - 11);
+        ok(WinHttpReceiveResponse(request, NULL), "receive: %lu", GetLastError());
+        ok_int(status_of(request), 200);
+        length = read_body(request, body, sizeof(body));
+        ok(length == sizeof(data) - 1 && !memcmp(body, data, length), "echo %.*s", (int)length, body);
+        WinHttpCloseHandle(request);
+    }
+    close_server(&s);
+}
+
+/* 16 MiB read to the end, every byte checked. */
+static void test_large_file(void)
+{
+    struct server s;
+    HINTERNET request;
+    BYTE *buffer = malloc(256 * 1024);
+    DWORD total = 0, got, bad = ~0u;
+
+    if (!have_server()) { free(buffer); return; }
+    s = open_server(0, TRUE);
+    if ((request = send_request(&s, L"GET", L"/gen/big.bin", NULL, 0)))
+    {
+        ok_int(status_of(request), 200);
+        while (WinHttpReadData(request, buffer, 256 * 1024, &got) && got)
+        {
+            for (DWORD i = 0; i < got && bad == ~0u; i++)
+                if (buffer[i] != big_byte(total + i)) bad = total + i;
+            total += got;
+        }
+        ok_int(total, BIG_SIZE);
+        ok(bad == ~0u, "wrong byte at %lu", bad);
+        WinHttpCloseHandle(request);
+    }
+    close_server(&s);
+    free(buffer);
+}
+
+/* Closing a request in the middle of its body resets its stream only:
+ * the next request goes on the same connection. */
+static void test_close_mid_body(void)
+{
+    struct server s;
+    HINTERNET request;
+    char buffer[4096];
+    DWORD got, connection = ~0u;
+
+    if (!have_server()) return;
+    s = open_server(0, TRUE);
+    if ((request = send_request(&s, L"GET", L"/gen/big.bin", NULL, 0)))
+    {
+        ok(WinHttpReadData(request, buffer, sizeof(buffer), &got) && got, "read: %lu", GetLastError());
+        connection = connection_of(request);
+        WinHttpCloseHandle(request);
+    }
+    ok_int(get_text(&s, L"/hello.txt", 200, HELLO_TEXT), connection);
+    close_server(&s);
+}
+
+/* A redirect is followed over the same connection; a gzip body decoded. */
+static void test_redirect_and_gzip(void)
+{
+    DWORD decompression = WINHTTP_DECOMPRESSION_FLAG_ALL, length, total = 0, got;
+    struct server s;
+    HINTERNET request;
+    char body[256];
+    BYTE *buffer;
+
+    if (!have_server()) return;
+    s = open_server(0, TRUE);
+    ok_int(get_text(&s, L"/scripts/redirect", 200, HELLO_TEXT) != ~0u, TRUE);
+    if ((request = open_request(&s, L"GET", L"/gzip-gen/big.bin")))
+    {
+        ok(WinHttpSetOption(request, WINHTTP_OPTION_DECOMPRESSION, &decompression, sizeof(decompression)),
+           "DECOMPRESSION: %lu", GetLastError());
+        ok(WinHttpSendRequest(request, NULL, 0, NULL, 0, 0, 0) && WinHttpReceiveResponse(request, NULL), "send: %lu",
+           GetLastError());
+        ok_int(protocol_used(request), WINHTTP_PROTOCOL_FLAG_HTTP2);
+        buffer = malloc(65536);
+        while (WinHttpReadData(request, buffer, 65536, &got) && got) total += got;
+        ok_int(total, BIG_SIZE);
+        free(buffer);
+        WinHttpCloseHandle(request);
+    }
+    if ((request = send_request(&s, L"GET", L"/query?a=1&b=two", NULL, 0)))
+    {
+        length = read_body(request, body, sizeof(body));
+        ok(length == 9 && !memcmp(body, "a=1&b=two", 9), "query %.*s", (int)length, body);
+        WinHttpCloseHandle(request);
+    }
+    close_server(&s);
+}
+
+/* ---- asynchronous ------------------------------------------------------------------------ */
+
+struct async_request
+{
+    HINTERNET request;
+    HANDLE done;
+    DWORD error;            /* REQUEST_ERROR's, or 0 */
+    DWORD status, connection, length, protocol;
+    char buffer[4096];
+    char order[64];         /* one letter per completion: S R H D... */
+    LONG order_length;
+};
+
+static void note(struct async_request *a, char c)
+{
+    LONG i = InterlockedIncrement(&a->order_length) - 1;
+    if (i < (LONG)sizeof(a->order) - 1) a->order[i] = c;
+}
+
+static void CALLBACK async_callback(HINTERNET handle, DWORD_PTR context, DWORD status, void *info, DWORD length)
+{
+    struct async_request *a = (struct async_request *)context;
+
+    switch (status)
+    {
+    case WINHTTP_CALLBACK_STATUS_SENDREQUEST_COMPLETE:
+        note(a, 'S');
+        if (!WinHttpReceiveResponse(handle, NULL)) { a->error = GetLastError(); SetEvent(a->done); }
+        break;
+    case WINHTTP_CALLBACK_STATUS_HEADERS_AVAILABLE:
+        note(a, 'H');
+        a->status = status_of(handle);
+        a->connection = connection_of(handle);
+        a->protocol = protocol_used(handle);
+        if (!WinHttpReadData(handle, a->buffer, sizeof(a->buffer), NULL)) { a->error = GetLastError(); SetEvent(a->done); }
+        break;
+    case WINHTTP_CALLBACK_STATUS_READ_COMPLETE:
+        if (!length)
+        {
+            note(a, 'E');
+            SetEvent(a->done);
+            break;
+        }
+        a->length += length;
+        if (!WinHttpReadData(handle, a->buffer, sizeof(a->buffer), NULL)) { a->error = GetLastError(); SetEvent(a->done); }
+        break;
+    case WINHTTP_CALLBACK_STATUS_REQUEST_ERROR:
+        note(a, 'X');
+        a->error = ((WINHTTP_ASYNC_RESULT *)info)->dwError;
+        SetEvent(a->done);
+        break;
+    }
+}
+
+static BOOL start_async(struct server *s, struct async_request *a, const WCHAR *path)
+{
+    memset(a, 0, sizeof(*a));
+    a->done = CreateEventW(NULL, TRUE, FALSE, NULL);
+    if (!(a->request = open_request(s, L"GET", path))) return FALSE;
+    WinHttpSetStatusCallback(a->request, async_callback, WINHTTP_CALLBACK_FLAG_ALL_COMPLETIONS, 0);
+    ok(WinHttpSendRequest(a->request, NULL, 0, NULL, 0, 0, (DWORD_PTR)a), "send %ls: %lu", path, GetLastError());
+    return TRUE;
+}
+
+/* Many requests in flight at once, each a stream of one connection. */
+static void test_async_many(void)
+{
+    enum { COUNT = 32 };
+    struct async_request *a = calloc(COUNT, sizeof(*a));
+    struct server s;
+
+    if (!have_server()) { free(a); return; }
+    s = open_server(WINHTTP_FLAG_ASYNC, TRUE);
+    /* the first makes the connection; the others find it */
+    start_async(&s, &a[0], L"/hello.txt");
+    ok(WaitForSingleObject(a[0].done, WAIT_MS) == WAIT_OBJECT_0, "the first request did not end");
+    for (int i = 1; i < COUNT; i++) start_async(&s, &a[i], i % 4 ? L"/hello.txt" : L"/gen/big.bin");
+    for (int i = 0; i < COUNT; i++)
+    {
+        ok(WaitForSingleObject(a[i].done, WAIT_MS) == WAIT_OBJECT_0, "request %d did not end", i);
+        ok(!a[i].error, "request %d: error %lu", i, a[i].error);
+        ok_int(a[i].status, 200);
+        ok_int(a[i].protocol, WINHTTP_PROTOCOL_FLAG_HTTP2);
+        ok_int(a[i].length, i && !(i % 4) ? BIG_SIZE : strlen(HELLO_TEXT));
+        ok_int(a[i].connection, a[0].connection);
+        ok(!strcmp(a[i].order, "SHE"), "request %d: completions %s", i, a[i].order);
+        WinHttpCloseHandle(a[i].request);
+        CloseHandle(a[i].done);
+    }
+    close_server(&s);
+    free(a);
+}
+
+/* Closing an asynchronous request whose response is still coming: it ends
+ * with ERROR_WINHTTP_OPERATION_CANCELLED or not at all, and the connection
+ * carries the next. */
+static void test_async_close(void)
+{
+    struct async_request a, b;
+    struct server s;
+
+    if (!have_server()) return;
+    s = open_server(WINHTTP_FLAG_ASYNC, TRUE);
+    if (start_async(&s, &a, L"/gen/big.bin"))
+    {
+        Sleep(50);
+        WinHttpCloseHandle(a.request);
+        /* a read from its callback after the close meets the closed handle */
+        if (WaitForSingleObject(a.done, WAIT_MS) == WAIT_OBJECT_0 && a.error)
+            ok(a.error == ERROR_WINHTTP_OPERATION_CANCELLED || a.error == ERROR_INVALID_HANDLE, "error %lu",
+               a.error);
+    }
+    if (start_async(&s, &b, L"/hello.txt"))
+    {
+        ok(WaitForSingleObject(b.done, WAIT_MS) == WAIT_OBJECT_0, "the next request did not end");
+        ok(!b.error, "error %lu", b.error);
+        ok_int(b.length, strlen(HELLO_TEXT));
+        ok_int(b.protocol, WINHTTP_PROTOCOL_FLAG_HTTP2);
+        WinHttpCloseHandle(b.request);
+    }
+    CloseHandle(a.done);
+    CloseHandle(b.done);
+    close_server(&s);
+}
+
+TEST_CASES(TEST(test_options), TEST(test_get), TEST(test_one_connection), TEST(test_request_option),
+           TEST(test_post), TEST(test_large_file), TEST(test_close_mid_body), TEST(test_redirect_and_gzip),
+           TEST(test_async_many), TEST(test_async_close));
+
+int main(int argc, char **argv)
+{
+    return harness_main(argc, argv, test_cases);
+}

@@ -25,7 +25,11 @@ struct h2_link
     BOOL failed;                    /* the connection ended: no more I/O */
     LONG runs;                      /* rendezvous of the driver's runner and those who kick it */
     struct h2_waiter *timed;        /* asynchronous waits with a timeout */
-    TP_TIMER *timer;                /* ticks while there are */
+    struct h2_waiter *room;         /* asynchronous waits for a stream to start */
+    TP_TIMER *timer;                /* ticks while there are waits with a timeout, or keepalive */
+    TP_WORK *kicker;                /* runs the driver for the timer: the timer callback never does */
+    DWORD keepalive;                /* ms between PINGs; 0: none */
+    ULONGLONG last_ping;
 };
 
 static SRWLOCK links_lock = SRWLOCK_INIT;
@@ -46,6 +50,7 @@ void h2_link_release(struct h2_link *link)
         WaitForThreadpoolTimerCallbacks(link->timer, TRUE);
         CloseThreadpoolTimer(link->timer);
     }
+    if (link->kicker) CloseThreadpoolWork(link->kicker);    /* its callbacks each held a reference */
     connection_close(link->conn);
     h2_conn_free(link->session);
     heap_free(link->in);
@@ -172,6 +177,14 @@ static void drive(struct h2_link *link, struct h2_waiter **wake)
         w->next_wake = *wake;
         *wake = w;
     }
+    /* a stream ended, or no stream will ever start here: those queued try again */
+    if (link->room && (link->failed || h2_can_submit(link->session) != H2_ERR_TOO_MANY_STREAMS))
+        while ((w = link->room))
+        {
+            h2_link_unwait(link, w);
+            w->next_wake = *wake;
+            *wake = w;
+        }
     dead = link->failed || h2_can_submit(link->session) == H2_ERR_CLOSING;
     WakeAllConditionVariable(&link->changed);
     ReleaseSRWLockExclusive(&link->lock);
@@ -228,10 +241,52 @@ void h2_link_kick(struct h2_link *link)
 void h2_link_unwait(struct h2_link *link, struct h2_waiter *waiter)
 {
     waiter->waiting = FALSE;
+    if (waiter->room_prev)
+    {
+        if ((*waiter->room_prev = waiter->room_next)) waiter->room_next->room_prev = waiter->room_prev;
+        waiter->room_prev = NULL;
+        waiter->room_next = NULL;
+    }
     if (!waiter->timed_prev) return;
     if ((*waiter->timed_prev = waiter->timed_next)) waiter->timed_next->timed_prev = waiter->timed_prev;
     waiter->timed_prev = NULL;
     waiter->timed_next = NULL;
+}
+
+/* A reference, unless the link is already going. */
+static BOOL link_try_addref(struct h2_link *link)
+{
+    LONG refs = link->refs;
+
+    while (refs)
+    {
+        LONG seen = InterlockedCompareExchange(&link->refs, refs + 1, refs);
+        if (seen == refs) return TRUE;
+        refs = seen;
+    }
+    return FALSE;
+}
+
+static void CALLBACK kick_work(TP_CALLBACK_INSTANCE *instance, void *context, TP_WORK *work)
+{
+    struct h2_link *link = context;
+
+    run(link, TRUE);
+    h2_link_release(link);
+}
+
+/* WINHTTP_OPTION_HTTP2_KEEPALIVE's PING; TRUE when the driver must send it.
+ * A server that answered neither of the last two is gone. */
+static BOOL keepalive(struct h2_link *link, ULONGLONG now)
+{
+    link->last_ping = now;
+    if (h2_pings_unanswered(link->session) >= 2)
+    {
+        WARN("link %p: PINGs unanswered\n", link);
+        fail(link, ERROR_WINHTTP_TIMEOUT);
+        return FALSE;
+    }
+    return !h2_ping(link->session);
 }
 
 /* The waits whose time is up are woken, on the pool (never on this
@@ -242,6 +297,7 @@ static void CALLBACK tick(TP_CALLBACK_INSTANCE *instance, void *context, TP_TIME
     struct h2_link *link = context;
     struct h2_waiter *w, *next, *wake = NULL;
     ULONGLONG now = GetTickCount64();
+    BOOL kick;
 
     AcquireSRWLockExclusive(&link->lock);
     for (w = link->timed; w; w = next)
@@ -253,9 +309,24 @@ static void CALLBACK tick(TP_CALLBACK_INSTANCE *instance, void *context, TP_TIME
         w->next_wake = wake;
         wake = w;
     }
-    if (!link->timed) SetThreadpoolTimer(link->timer, NULL, 0, 0);
+    kick = link->keepalive && !link->failed && now - link->last_ping >= link->keepalive && keepalive(link, now);
+    if (!link->timed && !link->keepalive) SetThreadpoolTimer(link->timer, NULL, 0, 0);
     ReleaseSRWLockExclusive(&link->lock);
     if (wake && !TrySubmitThreadpoolCallback(wake_on_pool, wake, task_environment())) wake_all(wake);
+    /* the driver runs elsewhere, holding a reference taken while the link
+     * is sure to be alive (its end waits for this callback) */
+    if (kick && link_try_addref(link)) SubmitThreadpoolWork(link->kicker);
+}
+
+static void start_ticking(struct h2_link *link)
+{
+    FILETIME due;
+    LARGE_INTEGER when;
+
+    when.QuadPart = -(LONGLONG)LINK_TICK_MS * 10000;
+    due.dwLowDateTime = when.LowPart;
+    due.dwHighDateTime = when.HighPart;
+    SetThreadpoolTimer(link->timer, &due, LINK_TICK_MS, LINK_TICK_MS / 2);
 }
 
 DWORD h2_link_wait(struct h2_link *link, struct h2_waiter *waiter, BOOL async, int timeout)
@@ -265,22 +336,8 @@ DWORD h2_link_wait(struct h2_link *link, struct h2_waiter *waiter, BOOL async, i
         waiter->waiting = TRUE;
         waiter->timed_out = FALSE;
         if (timeout <= 0) return ERROR_IO_PENDING;
-        if (!link->timer && !(link->timer = CreateThreadpoolTimer(tick, link, task_environment())))
-        {
-            waiter->waiting = FALSE;
-            return ERROR_OUTOFMEMORY;
-        }
         waiter->deadline = GetTickCount64() + timeout;
-        if (!link->timed)
-        {
-            FILETIME due;
-            LARGE_INTEGER when;
-
-            when.QuadPart = -(LONGLONG)LINK_TICK_MS * 10000;
-            due.dwLowDateTime = when.LowPart;
-            due.dwHighDateTime = when.HighPart;
-            SetThreadpoolTimer(link->timer, &due, LINK_TICK_MS, LINK_TICK_MS / 2);
-        }
+        if (!link->timed && !link->keepalive) start_ticking(link);
         if ((waiter->timed_next = link->timed)) link->timed->timed_prev = &waiter->timed_next;
         waiter->timed_prev = &link->timed;
         link->timed = waiter;
@@ -291,31 +348,46 @@ DWORD h2_link_wait(struct h2_link *link, struct h2_waiter *waiter, BOOL async, i
     return GetLastError() == ERROR_TIMEOUT ? ERROR_WINHTTP_TIMEOUT : ERROR_SUCCESS;
 }
 
+DWORD h2_link_wait_room(struct h2_link *link, struct h2_waiter *waiter, BOOL async, int timeout)
+{
+    DWORD error = h2_link_wait(link, waiter, async, timeout);
+
+    if (error == ERROR_IO_PENDING)
+    {
+        if ((waiter->room_next = link->room)) link->room->room_prev = &waiter->room_next;
+        waiter->room_prev = &link->room;
+        link->room = waiter;
+    }
+    return error;
+}
+
 /* ---- the links ------------------------------------------------------------------- */
 
-DWORD h2_link_create(struct connection *conn, DWORD stream_window, struct h2_link **out)
+DWORD h2_link_create(struct connection *conn, const struct h2_link_config *config, struct h2_link **out)
 {
     struct h2_link *link = heap_alloc_zero(sizeof(*link));
     struct h2_settings settings;
-    enum h2_result result;
 
     *out = NULL;
-    if (!link || !(link->in = heap_alloc(LINK_RECEIVE_SIZE)))
+    if (!link)
     {
-        heap_free(link);
-        connection_close(conn);
-        return ERROR_OUTOFMEMORY;
-    }
-    h2_settings_default(&settings);
-    if (stream_window) settings.stream_window = stream_window;
-    if ((result = h2_conn_new(&link->session, &settings, NULL)))
-    {
-        heap_free(link->in);
-        heap_free(link);
         connection_close(conn);
         return ERROR_OUTOFMEMORY;
     }
     link->conn = conn;
+    link->refs = 1;
+    h2_settings_default(&settings);
+    if (config->stream_window) settings.stream_window = config->stream_window;
+    if (!(link->in = heap_alloc(LINK_RECEIVE_SIZE)) || h2_conn_new(&link->session, &settings, NULL) ||
+        !(link->timer = CreateThreadpoolTimer(tick, link, task_environment())) ||
+        !(link->kicker = CreateThreadpoolWork(kick_work, link, task_environment())))
+    {
+        h2_link_release(link);
+        return ERROR_OUTOFMEMORY;
+    }
+    link->keepalive = config->keepalive;
+    link->last_ping = GetTickCount64();
+    if (link->keepalive) start_ticking(link);
     link->refs = 2;     /* the caller's and the list's */
     InitializeSRWLock(&link->lock);
     InitializeConditionVariable(&link->changed);
@@ -332,30 +404,34 @@ DWORD h2_link_create(struct connection *conn, DWORD stream_window, struct h2_lin
     return ERROR_SUCCESS;
 }
 
-/* Whether a stream more fits on it now; closes one idle too long. */
-static BOOL has_room(struct h2_link *link)
+/* Whether a stream more may start on it now (H2_OK), or once one of its
+ * streams ends (H2_ERR_TOO_MANY_STREAMS); else it is ending. */
+static enum h2_result room_for_stream(struct h2_link *link)
 {
     enum h2_result result;
 
     AcquireSRWLockExclusive(&link->lock);
     result = link->failed ? H2_ERR_CLOSING : h2_can_submit(link->session);
     ReleaseSRWLockExclusive(&link->lock);
-    return result == H2_OK;
+    return result;
 }
 
-struct h2_link *h2_link_find(const struct route *route, const struct trust_key *trust)
+struct h2_link *h2_link_find(const struct route *route, const struct trust_key *trust, BOOL queue)
 {
-    struct h2_link *link, *found = NULL;
+    struct h2_link *link, *found = NULL, *full = NULL;
 
     AcquireSRWLockShared(&links_lock);
     for (link = links; link && !found; link = link->next)
     {
-        if (!route_shares_connection(&link->conn->route, route) ||
-            memcmp(&link->conn->trust, trust, sizeof(*trust)) || !has_room(link))
+        enum h2_result room;
+
+        if (!route_shares_connection(&link->conn->route, route) || memcmp(&link->conn->trust, trust, sizeof(*trust)))
             continue;
-        h2_link_addref(link);
-        found = link;
+        if ((room = room_for_stream(link)) == H2_OK) found = link;
+        else if (room == H2_ERR_TOO_MANY_STREAMS && queue && !full) full = link;
     }
+    if (!found) found = full;
+    if (found) h2_link_addref(found);
     ReleaseSRWLockShared(&links_lock);
     return found;
 }

@@ -36,6 +36,7 @@ struct h2_waiter
     BOOL timed_out;                 /* its wait's timeout came first */
     ULONGLONG deadline;             /* GetTickCount64; 0: no timeout */
     struct h2_waiter *timed_next, **timed_prev;     /* among the link's waits with a timeout */
+    struct h2_waiter *room_next, **room_prev;       /* among those waiting for a stream to start */
     void (*wake)(void *context);
     void *context;
 };
@@ -44,11 +45,18 @@ struct h2_link;
 
 /* The connection's handshake chose h2: a link takes it over (the caller's
  * reference on the link; the connection is the link's from then on, also
- * on failure). */
-DWORD h2_link_create(struct connection *conn, DWORD stream_window, struct h2_link **out);
+ * on failure).  With keepalive, a PING goes out every so often, and a link
+ * whose PINGs go unanswered twice is ended (its streams fail). */
+struct h2_link_config
+{
+    DWORD stream_window;        /* a stream's receive window; 0: the default */
+    DWORD keepalive;            /* ms between PINGs (WINHTTP_OPTION_HTTP2_KEEPALIVE); 0: none */
+};
+DWORD h2_link_create(struct connection *conn, const struct h2_link_config *config, struct h2_link **out);
 /* A live link to route accepted under trust with room for another stream,
- * referenced; NULL when there is none. */
-struct h2_link *h2_link_find(const struct route *route, const struct trust_key *trust);
+ * or, with queue, one whose streams are all in use (the request waits
+ * for one, h2_link_wait's for_room); referenced, or NULL. */
+struct h2_link *h2_link_find(const struct route *route, const struct trust_key *trust, BOOL queue);
 void h2_link_addref(struct h2_link *link);
 void h2_link_release(struct h2_link *link);
 
@@ -66,6 +74,9 @@ struct connection *h2_link_connection(struct h2_link *link);
  * sleeps until the link has news (ERROR_SUCCESS: look again) or timeout ms
  * pass (ERROR_WINHTTP_TIMEOUT).  0 or less: no limit. */
 DWORD h2_link_wait(struct h2_link *link, struct h2_waiter *waiter, BOOL async, int timeout);
+/* The same for a request waiting for the server's concurrent streams to
+ * leave room for its own (woken when one may start, or the link ends). */
+DWORD h2_link_wait_room(struct h2_link *link, struct h2_waiter *waiter, BOOL async, int timeout);
 /* With the lock held: the waiter waits no more (its stream is going). */
 void h2_link_unwait(struct h2_link *link, struct h2_waiter *waiter);
 /* After submitting, writing or cancelling: the driver sends what there is. */

@@ -45,6 +45,9 @@ struct settings
     BYTE client_cert_hash[20];      /* its SHA-1 thumbprint: pooled connections and sessions go by it */
     DWORD http_protocols;           /* WINHTTP_OPTION_ENABLE_HTTP_PROTOCOL: WINHTTP_PROTOCOL_FLAG_* */
     DWORD h2_receive_window;        /* WINHTTP_OPTION_HTTP2_RECEIVE_WINDOW: a stream's; 0: the default */
+    DWORD no_stream_queue;          /* WINHTTP_OPTION_DISABLE_STREAM_QUEUE (BOOL): a new connection when streams run out */
+    DWORD h2_keepalive;             /* WINHTTP_OPTION_HTTP2_KEEPALIVE: ms between PINGs on an idle link; 0: none */
+    DWORD protocol_required;        /* WINHTTP_OPTION_HTTP_PROTOCOL_REQUIRED (BOOL): no fallback to HTTP/1.1 */
     DWORD connect_retries;          /* WINHTTP_OPTION_CONNECT_RETRIES: kept; every address is tried once */
     DWORD passport_flags;           /* WINHTTP_OPTION_CONFIGURE_PASSPORT_AUTH */
     DWORD ws_receive_buffer_size;   /* WINHTTP_OPTION_WEB_SOCKET_RECEIVE_BUFFER_SIZE */

@@ -168,6 +168,8 @@ struct request
     BOOL h2_writing;            /* WriteData: the data is in the stream, waiting to go out */
     BOOL h2_no_wait;            /* nested in a callback (operation.c): never wait */
     unsigned int h2_interim;    /* interim heads reported */
+    DWORD h2_error_code;        /* WINHTTP_OPTION_STREAM_ERROR_CODE: the last send's stream's */
+    BOOL h2_refused;            /* the server asked for HTTP/1.1 (HTTP_1_1_REQUIRED): not offered again */
 };
 
 static inline struct request *request_from_object(struct object *obj) { return (struct request *)obj; }
@@ -314,6 +316,9 @@ BOOL request_h2_wanted(struct request *request);
 /* SEND_ACQUIRE: a live HTTP/2 connection along the route with room takes
  * the request (TRUE), instead of a connection of its own. */
 BOOL request_h2_attach(struct request *request);
+/* WINHTTP_OPTION_HTTP_PROTOCOL_REQUIRED: the request's exchange is HTTP/2,
+ * or it fails. */
+DWORD request_h2_check_protocol(struct request *request);
 /* The request's new connection chose h2: it becomes a shared link. */
 DWORD request_h2_adopt(struct request *request);
 /* The connection the request's bytes go over: its own, or its link's. */

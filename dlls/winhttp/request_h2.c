@@ -48,7 +48,23 @@ DWORD request_h2_error(enum h2_result result)
 
 BOOL request_h2_wanted(struct request *r)
 {
-    return (r->obj.settings.http_protocols & WINHTTP_PROTOCOL_FLAG_HTTP2) && r->route.secure && !r->upgrade;
+    return (r->obj.settings.http_protocols & WINHTTP_PROTOCOL_FLAG_HTTP2) && r->route.secure && !r->upgrade &&
+           !r->h2_refused;
+}
+
+/* RFC 9113 8.1.1: HTTP_1_1_REQUIRED (0xd), as servers answer a request
+ * they will only authenticate over HTTP/1.1 (NTLM, Negotiate, client
+ * certificates after the handshake): the request goes again over HTTP/1.1. */
+#define H2_HTTP_1_1_REQUIRED 0xd
+
+DWORD request_h2_check_protocol(struct request *r)
+{
+    if (!r->obj.settings.protocol_required || !(r->obj.settings.http_protocols & WINHTTP_PROTOCOL_FLAG_HTTP2) || r->h2)
+        return ERROR_SUCCESS;
+    /* WINHTTP_OPTION_HTTP_PROTOCOL_REQUIRED: no HTTP/1.1 instead (the
+     * error is our choice; none is documented) */
+    WARN("HTTP/2 required, not negotiated\n");
+    return ERROR_WINHTTP_CANNOT_CONNECT;
 }
 
 BOOL request_h2_attach(struct request *r)
@@ -56,7 +72,8 @@ BOOL request_h2_attach(struct request *r)
     struct trust_key trust = connection_trust_key(&r->obj.settings, TRUE);
     struct h2_link *link;
 
-    if (!request_h2_wanted(r) || !(link = h2_link_find(&r->route, &trust))) return FALSE;
+    if (!request_h2_wanted(r) || !(link = h2_link_find(&r->route, &trust, !r->obj.settings.no_stream_queue)))
+        return FALSE;
     TRACE("%p: a stream on link %p\n", r->obj.handle, link);
     AcquireSRWLockExclusive(&r->conn_lock);
     r->h2 = link;
@@ -71,7 +88,9 @@ DWORD request_h2_adopt(struct request *r)
     struct h2_link *link;
     DWORD error;
 
-    if ((error = h2_link_create(conn, r->obj.settings.h2_receive_window, &link))) return error;
+    struct h2_link_config config = { r->obj.settings.h2_receive_window, r->obj.settings.h2_keepalive };
+
+    if ((error = h2_link_create(conn, &config, &link))) return error;
     AcquireSRWLockExclusive(&r->conn_lock);
     r->h2 = link;
     ReleaseSRWLockExclusive(&r->conn_lock);
@@ -98,6 +117,8 @@ void request_h2_release(struct request *r)
     if (stream)
     {
         h2_link_lock(link);
+        if (h2_stream_error(stream) == H2_ERR_RESET || h2_stream_error(stream) == H2_ERR_GOAWAY)
+            r->h2_error_code = h2_stream_error_code(stream);
         h2_link_unwait(link, &r->h2_waiter);
         h2_stream_release(h2_link_session(link), stream);
         h2_link_unlock(link);
@@ -122,7 +143,7 @@ void request_h2_cancel(struct request *r)
 /* ---- waiting -------------------------------------------------------------------- */
 
 /* What a step waits for on the stream: TRUE once it is there (or the
- * stream failed: the step reads why). */
+ * stream failed: the step reads why).  Without a stream: room for one. */
 typedef BOOL (*stream_ready)(struct request *r, struct h2_stream *stream);
 
 /* Waits, the link locked, until ready or the timeout: ERROR_SUCCESS with
@@ -137,7 +158,7 @@ static DWORD lock_when(struct request *r, stream_ready ready, int timeout)
     h2_link_lock(r->h2);
     for (;;)
     {
-        if (ready(r, r->h2_stream) || h2_stream_error(r->h2_stream))
+        if (ready(r, r->h2_stream) || (r->h2_stream && h2_stream_error(r->h2_stream)))
         {
             r->h2_waiter.timed_out = FALSE;
             return ERROR_SUCCESS;
@@ -149,7 +170,8 @@ static DWORD lock_when(struct request *r, stream_ready ready, int timeout)
         {
             r->h2_waiter.wake = wake_request;
             r->h2_waiter.context = r;
-            error = h2_link_wait(r->h2, &r->h2_waiter, TRUE, timeout);
+            error = r->h2_stream ? h2_link_wait(r->h2, &r->h2_waiter, TRUE, timeout)
+                                 : h2_link_wait_room(r->h2, &r->h2_waiter, TRUE, timeout);
         }
         else
         {
@@ -189,6 +211,11 @@ static BOOL body_sent(struct request *r, struct h2_stream *stream)
     return !h2_stream_unsent(stream);
 }
 
+static BOOL room_for_stream(struct request *r, struct h2_stream *none)
+{
+    return h2_can_submit(h2_link_session(r->h2)) != H2_ERR_TOO_MANY_STREAMS;
+}
+
 /* ---- sending ----------------------------------------------------------------------- */
 
 DWORD request_h2_send(struct request *r)
@@ -196,8 +223,13 @@ DWORD request_h2_send(struct request *r)
     struct h2_conn *session;
     enum h2_result result;
     BOOL has_body = r->total_length > 0;
+    DWORD error;
 
-    h2_link_lock(r->h2);
+    /* the server's streams all in use: the request waits its turn without
+     * a thread, as a request waits for a connection slot
+     * (WINHTTP_OPTION_DISABLE_STREAM_QUEUE: another connection instead) */
+    if (r->obj.settings.no_stream_queue) h2_link_lock(r->h2);
+    else if ((error = lock_when(r, room_for_stream, r->obj.settings.connect_timeout))) return error;
     session = h2_link_session(r->h2);
     result = h2_submit_http1(session, "https", r->sent_head.data, r->head_length, has_body, &r->h2_stream);
     if (!result)
@@ -330,7 +362,14 @@ DWORD request_h2_read_head(struct request *r, int timeout, struct h2_response_he
         break;
     }
     if ((head = h2_stream_head(r->h2_stream))) error = copy_head(head, out);
-    else if ((result = h2_stream_error(r->h2_stream))) error = request_h2_error(result);
+    else if ((result = h2_stream_error(r->h2_stream)) == H2_ERR_RESET &&
+             h2_stream_error_code(r->h2_stream) == H2_HTTP_1_1_REQUIRED)
+    {
+        TRACE("%p: the server wants HTTP/1.1\n", r->obj.handle);
+        r->h2_refused = TRUE;
+        error = ERROR_RETRY;
+    }
+    else if (result) error = request_h2_error(result);
     h2_link_unlock(r->h2);
     return error;
 }

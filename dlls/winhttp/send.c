@@ -185,6 +185,7 @@ static DWORD send_step(struct request *r)
         request_h2_release(r);
         request_drop_unless_pinned(r);
         r->h2_used = FALSE;
+        r->h2_error_code = 0;
         r->upgraded = FALSE;
         response_clear(&r->response);
         body_free(&r->body);
@@ -203,6 +204,8 @@ static DWORD send_step(struct request *r)
     case SEND_ACQUIRE:
         /* a stream on a shared HTTP/2 connection, or a connection of its own */
         if ((r->conn || !request_h2_attach(r)) && (error = request_acquire_connection(r))) return error;
+        /* a pooled connection is HTTP/1.1 */
+        if (r->conn_reused && (error = request_h2_check_protocol(r))) return error;
         /* the head knows its connection: one already logged in needs no
          * handshake (auth_handshake.c) */
         if ((error = build_head(r, &r->sent_head))) return error;
@@ -226,6 +229,7 @@ static DWORD send_step(struct request *r)
             return ERROR_NO_MORE_ITEMS;
         }
         if (r->conn->h2 && (error = request_h2_adopt(r))) return error;
+        if ((error = request_h2_check_protocol(r))) return error;
         r->send_phase = SEND_HEAD;
         return ERROR_SUCCESS;
 
@@ -237,8 +241,21 @@ static DWORD send_step(struct request *r)
         r->head_length = r->sent_head.len;
         if (r->h2)
         {
+            r->send_phase = SEND_HEAD_WAIT;
+            return ERROR_SUCCESS;
+        }
+        /* the head, and the body when it is small, go out in one send */
+        r->body_with_head = r->send_body_length && r->send_body_length <= 64 * 1024 &&
+                            http_buf_append(&r->sent_head, r->send_body, r->send_body_length) == HTTP_DONE;
+        r->send_phase = SEND_HEAD_WAIT;
+        return ERROR_SUCCESS;
+
+    case SEND_HEAD_WAIT:
+        if (r->h2)
+        {
             /* a stream: the head and the body go out as the link sends */
-            if ((error = request_h2_send(r)) == ERROR_RETRY)
+            if ((error = request_h2_send(r)) == ERROR_IO_PENDING) return error;
+            if (error == ERROR_RETRY)
             {
                 request_h2_release(r);
                 r->send_phase = SEND_ACQUIRE;
@@ -249,13 +266,6 @@ static DWORD send_step(struct request *r)
             r->stats[WinHttpRequestHeadersSize] = r->head_length;
             break;
         }
-        /* the head, and the body when it is small, go out in one send */
-        r->body_with_head = r->send_body_length && r->send_body_length <= 64 * 1024 &&
-                            http_buf_append(&r->sent_head, r->send_body, r->send_body_length) == HTTP_DONE;
-        r->send_phase = SEND_HEAD_WAIT;
-        return ERROR_SUCCESS;
-
-    case SEND_HEAD_WAIT:
         error = connection_send(r->conn, r->sent_head.data, r->sent_head.len, timeout);
         if (error == ERROR_IO_PENDING) return error;
         r->sent_head.len = r->head_length;     /* keep only the head, for queries */

@@ -8,7 +8,10 @@
  * over it.  Every request API works unchanged over HTTP/2: many requests
  * share one connection (nginx's X-Connection serial is the same), sync and
  * async, bodies both ways, redirects, decompression, and closing a request
- * resets only its stream.  Cases whose server is not named say "skip". */
+ * resets only its stream.  The server allows 8 streams at a time: more
+ * requests than that wait for one (WINHTTP_OPTION_DISABLE_STREAM_QUEUE:
+ * they open connections instead).  Cases whose server is not named say
+ * "skip"; WINHTTP_TEST_TLS's "valid" server is the same site without h2. */
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -23,25 +26,33 @@
 static WCHAR server_host[64];
 static INTERNET_PORT server_port;
 
-/* Finds h2 in WINHTTP_TEST_TLS; says "skip" and returns FALSE if it is not there. */
-static BOOL have_server(void)
+/* Finds NAME in WINHTTP_TEST_TLS (the h2 server, by default, into
+ * server_host and server_port); says "skip" and returns FALSE if it is not there. */
+static BOOL find_server(const WCHAR *name, WCHAR *host, DWORD host_count, INTERNET_PORT *port)
 {
     static WCHAR list[2048];
     WCHAR *entry, *next, *colon;
+    size_t name_length = wcslen(name);
     DWORD length = GetEnvironmentVariableW(L"WINHTTP_TEST_TLS", list, ARRAYSIZE(list));
 
     if (length && length < ARRAYSIZE(list))
         for (entry = list; entry && *entry; entry = next)
         {
             if ((next = wcschr(entry, ';'))) *next++ = 0;
-            if (wcsncmp(entry, L"h2=", 3) || !(colon = wcsrchr(entry, ':'))) continue;
+            if (wcsncmp(entry, name, name_length) || entry[name_length] != '=' || !(colon = wcsrchr(entry, ':')))
+                continue;
             *colon = 0;
-            lstrcpynW(server_host, entry + 3, ARRAYSIZE(server_host));
-            server_port = (INTERNET_PORT)wcstoul(colon + 1, NULL, 10);
+            lstrcpynW(host, entry + name_length + 1, host_count);
+            *port = (INTERNET_PORT)wcstoul(colon + 1, NULL, 10);
             return TRUE;
         }
-    skip("WINHTTP_TEST_TLS names no \"h2\" server (tools/with-nginx --tls sets it)");
+    skip("WINHTTP_TEST_TLS names no \"%ls\" server (tools/with-nginx --tls sets it)", name);
     return FALSE;
+}
+
+static BOOL have_server(void)
+{
+    return find_server(L"h2", server_host, ARRAYSIZE(server_host), &server_port);
 }
 
 static BYTE big_byte(DWORD offset)
@@ -207,6 +218,35 @@ static void test_options(void)
     SetLastError(0xdeadbeef);
     ok_bool_err(WinHttpQueryOption(session, WINHTTP_OPTION_HTTP_PROTOCOL_USED, &value, &size), FALSE,
                 ERROR_WINHTTP_INCORRECT_HANDLE_TYPE);
+    /* the last send's stream was not reset */
+    value = 0xdeadbeef;
+    size = sizeof(value);
+    ok(WinHttpQueryOption(request, WINHTTP_OPTION_STREAM_ERROR_CODE, &value, &size), "STREAM_ERROR_CODE: %lu",
+       GetLastError());
+    ok_int(value, 0);
+
+    /* the session's HTTP/2 settings */
+    value = 20000;
+    ok(WinHttpSetOption(session, WINHTTP_OPTION_HTTP2_KEEPALIVE, &value, sizeof(value)), "KEEPALIVE: %lu",
+       GetLastError());
+    value = 0;
+    size = sizeof(value);
+    ok(WinHttpQueryOption(session, WINHTTP_OPTION_HTTP2_KEEPALIVE, &value, &size), "KEEPALIVE: %lu", GetLastError());
+    ok_int(value, 20000);
+    value = TRUE;
+    ok(WinHttpSetOption(session, WINHTTP_OPTION_DISABLE_STREAM_QUEUE, &value, sizeof(value)), "STREAM_QUEUE: %lu",
+       GetLastError());
+    ok(WinHttpSetOption(request, WINHTTP_OPTION_HTTP_PROTOCOL_REQUIRED, &value, sizeof(value)), "REQUIRED: %lu",
+       GetLastError());
+    {
+        WINHTTP_HTTP2_RECEIVE_WINDOW window = { 1 << 20, 1 << 19 };
+
+        ok(WinHttpSetOption(session, WINHTTP_OPTION_HTTP2_RECEIVE_WINDOW, &window, sizeof(window)), "WINDOW: %lu",
+           GetLastError());
+        SetLastError(0xdeadbeef);
+        ok_bool_err(WinHttpSetOption(session, WINHTTP_OPTION_HTTP2_RECEIVE_WINDOW, &window, sizeof(window) - 1), FALSE,
+                    ERROR_INVALID_PARAMETER);
+    }
     WinHttpCloseHandle(request);
     WinHttpCloseHandle(connect);
     WinHttpCloseHandle(session);
@@ -299,6 +339,48 @@ static void test_request_option(void)
     close_server(&s);
 }
 
+/* WINHTTP_OPTION_HTTP_PROTOCOL_REQUIRED: to a server without h2 the
+ * request fails rather than fall back; to one with it, it goes. */
+static void test_protocol_required(void)
+{
+    DWORD on = TRUE, protocols = WINHTTP_PROTOCOL_FLAG_HTTP2;
+    WCHAR host[64];
+    INTERNET_PORT port;
+    HINTERNET session, connect, request;
+
+    if (!have_server() || !find_server(L"valid", host, ARRAYSIZE(host), &port)) return;
+    session = WinHttpOpen(L"conformance/http2", WINHTTP_ACCESS_TYPE_NO_PROXY, NULL, NULL, 0);
+    WinHttpSetTimeouts(session, 5000, 5000, 10000, 10000);
+    WinHttpSetOption(session, WINHTTP_OPTION_ENABLE_HTTP_PROTOCOL, &protocols, sizeof(protocols));
+    connect = WinHttpConnect(session, host, port, 0);
+    request = WinHttpOpenRequest(connect, NULL, L"/hello.txt", NULL, NULL, NULL, WINHTTP_FLAG_SECURE);
+    ok(request != NULL, "OpenRequest: %lu", GetLastError());
+    ok(WinHttpSetOption(request, WINHTTP_OPTION_HTTP_PROTOCOL_REQUIRED, &on, sizeof(on)), "REQUIRED: %lu",
+       GetLastError());
+    SetLastError(0xdeadbeef);
+    ok(!WinHttpSendRequest(request, NULL, 0, NULL, 0, 0, 0), "sent over HTTP/1.1");
+    WinHttpCloseHandle(request);
+    /* without the option: HTTP/1.1, and HTTP_PROTOCOL_USED says so */
+    request = WinHttpOpenRequest(connect, NULL, L"/hello.txt", NULL, NULL, NULL, WINHTTP_FLAG_SECURE);
+    ok(WinHttpSendRequest(request, NULL, 0, NULL, 0, 0, 0) && WinHttpReceiveResponse(request, NULL), "send: %lu",
+       GetLastError());
+    ok_int(status_of(request), 200);
+    ok_int(protocol_used(request), 0);
+    WinHttpCloseHandle(request);
+    WinHttpCloseHandle(connect);
+
+    connect = WinHttpConnect(session, server_host, server_port, 0);
+    request = WinHttpOpenRequest(connect, NULL, L"/hello.txt", NULL, NULL, NULL, WINHTTP_FLAG_SECURE);
+    ok(WinHttpSetOption(request, WINHTTP_OPTION_HTTP_PROTOCOL_REQUIRED, &on, sizeof(on)), "REQUIRED: %lu",
+       GetLastError());
+    ok(WinHttpSendRequest(request, NULL, 0, NULL, 0, 0, 0) && WinHttpReceiveResponse(request, NULL), "send: %lu",
+       GetLastError());
+    ok_int(protocol_used(request), WINHTTP_PROTOCOL_FLAG_HTTP2);
+    WinHttpCloseHandle(request);
+    WinHttpCloseHandle(connect);
+    WinHttpCloseHandle(session);
+}
+
 /* A body with the send, and one written with WriteData (nginx echoes it). */
 static void test_post(void)
 {
@@ -334,9 +416,11 @@ static void test_post(void)
     close_server(&s);
 }
 
-/* 16 MiB read to the end, every byte checked. */
+/* 16 MiB read to the end, every byte checked, through a stream window of
+ * 1 MiB (WINHTTP_OPTION_HTTP2_RECEIVE_WINDOW). */
 static void test_large_file(void)
 {
+    WINHTTP_HTTP2_RECEIVE_WINDOW window = { 1 << 20, 1 << 19 };
     struct server s;
     HINTERNET request;
     BYTE *buffer = malloc(256 * 1024);
@@ -344,6 +428,8 @@ static void test_large_file(void)
 
     if (!have_server()) { free(buffer); return; }
     s = open_server(0, TRUE);
+    ok(WinHttpSetOption(s.session, WINHTTP_OPTION_HTTP2_RECEIVE_WINDOW, &window, sizeof(window)), "window: %lu",
+       GetLastError());
     if ((request = send_request(&s, L"GET", L"/gen/big.bin", NULL, 0)))
     {
         ok_int(status_of(request), 200);
@@ -509,6 +595,36 @@ static void test_async_many(void)
     free(a);
 }
 
+/* WINHTTP_OPTION_DISABLE_STREAM_QUEUE: requests beyond the server's 8
+ * streams open another connection rather than wait. */
+static void test_async_no_queue(void)
+{
+    enum { COUNT = 12 };
+    struct async_request *a = calloc(COUNT, sizeof(*a));
+    DWORD on = TRUE, others = 0;
+    struct server s;
+
+    if (!have_server()) { free(a); return; }
+    s = open_server(WINHTTP_FLAG_ASYNC, TRUE);
+    ok(WinHttpSetOption(s.session, WINHTTP_OPTION_DISABLE_STREAM_QUEUE, &on, sizeof(on)), "set: %lu", GetLastError());
+    start_async(&s, &a[0], L"/hello.txt");
+    ok(WaitForSingleObject(a[0].done, WAIT_MS) == WAIT_OBJECT_0, "the first request did not end");
+    for (int i = 1; i < COUNT; i++) start_async(&s, &a[i], L"/gen/big.bin");
+    for (int i = 0; i < COUNT; i++)
+    {
+        ok(WaitForSingleObject(a[i].done, WAIT_MS) == WAIT_OBJECT_0, "request %d did not end", i);
+        ok(!a[i].error, "request %d: error %lu", i, a[i].error);
+        ok_int(a[i].protocol, WINHTTP_PROTOCOL_FLAG_HTTP2);
+        ok_int(a[i].length, i ? BIG_SIZE : strlen(HELLO_TEXT));
+        if (a[i].connection != a[0].connection) others++;
+        WinHttpCloseHandle(a[i].request);
+        CloseHandle(a[i].done);
+    }
+    ok(others > 0, "11 large downloads in flight, 8 streams: all on one connection");
+    close_server(&s);
+    free(a);
+}
+
 /* Closing an asynchronous request whose response is still coming: it ends
  * with ERROR_WINHTTP_OPERATION_CANCELLED or not at all, and the connection
  * carries the next. */
@@ -543,7 +659,7 @@ static void test_async_close(void)
 
 TEST_CASES(TEST(test_options), TEST(test_get), TEST(test_one_connection), TEST(test_request_option),
            TEST(test_post), TEST(test_large_file), TEST(test_close_mid_body), TEST(test_redirect_and_gzip),
-           TEST(test_async_many), TEST(test_async_close));
+           TEST(test_protocol_required), TEST(test_async_many), TEST(test_async_no_queue), TEST(test_async_close));
 
 int main(int argc, char **argv)
 {

@@ -59,8 +59,7 @@ struct h2_conn
     struct h2_stream *streams;
     struct h2_stream *signalled;        /* streams with news for the engine, newest first */
     unsigned int open_streams;          /* submitted and not yet closed by nghttp2 */
-    const uint8_t *out;                 /* bytes from nghttp2_session_mem_send not yet taken */
-    size_t out_len;
+    struct bytes out;                   /* frames from nghttp2_session_mem_send not yet taken */
     unsigned int pings_sent, pings_acked;
     int settings_received;
     int goaway_received;
@@ -249,7 +248,7 @@ static void conn_fail(struct h2_conn *conn, enum h2_result error)
 static enum h2_result conn_fatal(struct h2_conn *conn, int rv)
 {
     conn->dead = 1;
-    conn->out_len = 0;
+    conn->out.start = conn->out.end = 0;
     conn_fail(conn, rv == NGHTTP2_ERR_NOMEM ? H2_ERR_NOMEM : H2_ERR_PROTOCOL);
     return conn->error;
 }
@@ -563,6 +562,7 @@ void h2_conn_free(struct h2_conn *conn)
     /* first nghttp2, whose queued DATA still points at the streams */
     nghttp2_session_del(conn->session);
     while (conn->streams) stream_unlink_free(conn, conn->streams);
+    bytes_free(conn, &conn->out);
     conn_free_mem(conn, conn);
 }
 
@@ -576,25 +576,31 @@ enum h2_result h2_recv(struct h2_conn *conn, const void *data, size_t len)
     return H2_OK;
 }
 
+/* nghttp2 serializes a frame a call: as many as fit in this go out
+ * together, one socket call for many streams' frames. */
+#define OUTPUT_BATCH (64 * 1024)
+
 enum h2_result h2_output(struct h2_conn *conn, const uint8_t **data, size_t *len)
 {
+    const uint8_t *frame;
     ssize_t rv;
 
-    if (!conn->out_len && !conn->dead)
+    while (!conn->dead && bytes_len(&conn->out) < OUTPUT_BATCH)
     {
-        if ((rv = nghttp2_session_mem_send(conn->session, &conn->out)) < 0) conn_fatal(conn, (int)rv);
-        else conn->out_len = (size_t)rv;
+        if ((rv = nghttp2_session_mem_send(conn->session, &frame)) < 0) conn_fatal(conn, (int)rv);
+        else if (!rv) break;
+        else if (bytes_append(conn, &conn->out, frame, (size_t)rv)) conn_fatal(conn, NGHTTP2_ERR_NOMEM);
     }
-    *data = conn->out;
-    *len = conn->out_len;
+    *data = conn->out.data + conn->out.start;
+    *len = bytes_len(&conn->out);
     return conn->dead ? conn->error : H2_OK;
 }
 
 void h2_output_done(struct h2_conn *conn, size_t len)
 {
-    if (len > conn->out_len) len = conn->out_len;
-    conn->out += len;
-    conn->out_len -= len;
+    if (len > bytes_len(&conn->out)) len = bytes_len(&conn->out);
+    conn->out.start += len;
+    if (conn->out.start == conn->out.end) conn->out.start = conn->out.end = 0;
 }
 
 int h2_wants_read(const struct h2_conn *conn)
@@ -604,7 +610,7 @@ int h2_wants_read(const struct h2_conn *conn)
 
 int h2_wants_write(const struct h2_conn *conn)
 {
-    return conn->out_len || (!conn->dead && nghttp2_session_want_write(conn->session));
+    return bytes_len(&conn->out) || (!conn->dead && nghttp2_session_want_write(conn->session));
 }
 
 enum h2_result h2_conn_error(const struct h2_conn *conn) { return conn->error; }

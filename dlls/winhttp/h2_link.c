@@ -6,6 +6,12 @@
 
 /* What one receive reads: TLS records decrypted straight into it. */
 #define LINK_RECEIVE_SIZE (256 * 1024)
+/* A stream's receive window unless WINHTTP_OPTION_HTTP2_RECEIVE_WINDOW
+ * says otherwise, and the connection's: large, so that a download is not
+ * held to a window a round trip (under Wine a WINDOW_UPDATE costs a
+ * wineserver call); the connection's bounds what all streams buffer. */
+#define LINK_STREAM_WINDOW (4 * 1024 * 1024)
+#define LINK_CONNECTION_WINDOW (32 * 1024 * 1024)
 /* How often the timeouts of asynchronous waits are looked at, while any. */
 #define LINK_TICK_MS 100
 
@@ -24,6 +30,9 @@ struct h2_link
     BOOL receiving, sending;        /* an operation is in flight (it holds a reference) */
     BOOL failed;                    /* the connection ended: no more I/O */
     LONG runs;                      /* rendezvous of the driver's runner and those who kick it */
+    LONG batching;                  /* threads waking requests (wake_batch) */
+    LONG kick_pending;              /* a kick waits for the batch to end */
+    LONG kick_scheduled;            /* the kicker is submitted and has not started */
     struct h2_waiter *timed;        /* asynchronous waits with a timeout */
     struct h2_waiter *room;         /* asynchronous waits for a stream to start */
     TP_TIMER *timer;                /* ticks while there are waits with a timeout, or keepalive */
@@ -209,19 +218,37 @@ static void CALLBACK wake_on_pool(TP_CALLBACK_INSTANCE *instance, void *context)
     wake_all(context);
 }
 
+static void run(struct h2_link *link, BOOL on_pool);
+
+/* Wakes the requests with news on this thread.  What they submit from
+ * their callbacks meanwhile waits (h2_link_kick), to go out together after
+ * them: one send for many streams, while completions keep driving the
+ * link on other threads. */
+static void wake_batch(struct h2_link *link, struct h2_waiter *wake)
+{
+    InterlockedIncrement(&link->batching);
+    wake_all(wake);
+    InterlockedDecrement(&link->batching);
+    if (InterlockedExchange(&link->kick_pending, 0)) run(link, TRUE);
+}
+
 /* One runner at a time; a kick or a completion meanwhile makes it go round
- * again.  The requests woken run on: on this thread when it is the pool's
- * (an I/O completion), else on the pool, never inside a request's call.
- * The caller holds a reference. */
+ * again (once, however many came).  The requests woken run on once the
+ * runner is done: on this thread when it is the pool's (an I/O
+ * completion), else on the pool, never inside a request's call.  The
+ * caller holds a reference. */
 static void run(struct h2_link *link, BOOL on_pool)
 {
     struct h2_waiter *wake = NULL;
 
     if (InterlockedIncrement(&link->runs) > 1) return;
-    do drive(link, &wake);
-    while (InterlockedDecrement(&link->runs));
+    do
+    {
+        InterlockedExchange(&link->runs, 1);
+        drive(link, &wake);
+    } while (InterlockedDecrement(&link->runs));
     if (!wake) return;
-    if (on_pool || !TrySubmitThreadpoolCallback(wake_on_pool, wake, task_environment())) wake_all(wake);
+    if (on_pool || !TrySubmitThreadpoolCallback(wake_on_pool, wake, task_environment())) wake_batch(link, wake);
 }
 
 static void on_io(void *context)
@@ -233,9 +260,21 @@ static void on_io(void *context)
     h2_link_release(link);
 }
 
-void h2_link_kick(struct h2_link *link)
+void h2_link_kick(struct h2_link *link, BOOL soon)
 {
-    run(link, FALSE);
+    /* during a batch of wakes, the batch's end runs it (wake_batch) */
+    InterlockedExchange(&link->kick_pending, 1);
+    if (link->batching) return;
+    if (soon)
+    {
+        if (!InterlockedExchange(&link->kick_scheduled, 1))
+        {
+            h2_link_addref(link);
+            SubmitThreadpoolWork(link->kicker);
+        }
+        return;
+    }
+    if (InterlockedExchange(&link->kick_pending, 0)) run(link, FALSE);
 }
 
 void h2_link_unwait(struct h2_link *link, struct h2_waiter *waiter)
@@ -267,10 +306,14 @@ static BOOL link_try_addref(struct h2_link *link)
     return FALSE;
 }
 
+/* A kick for later (h2_link_kick), or the keepalive's: each submission
+ * holds a reference. */
 static void CALLBACK kick_work(TP_CALLBACK_INSTANCE *instance, void *context, TP_WORK *work)
 {
     struct h2_link *link = context;
 
+    InterlockedExchange(&link->kick_scheduled, 0);
+    InterlockedExchange(&link->kick_pending, 0);
     run(link, TRUE);
     h2_link_release(link);
 }
@@ -377,7 +420,8 @@ DWORD h2_link_create(struct connection *conn, const struct h2_link_config *confi
     link->conn = conn;
     link->refs = 1;
     h2_settings_default(&settings);
-    if (config->stream_window) settings.stream_window = config->stream_window;
+    settings.stream_window = config->stream_window ? config->stream_window : LINK_STREAM_WINDOW;
+    settings.connection_window = max(LINK_CONNECTION_WINDOW, settings.stream_window);
     if (!(link->in = heap_alloc(LINK_RECEIVE_SIZE)) || h2_conn_new(&link->session, &settings, NULL) ||
         !(link->timer = CreateThreadpoolTimer(tick, link, task_environment())) ||
         !(link->kicker = CreateThreadpoolWork(kick_work, link, task_environment())))

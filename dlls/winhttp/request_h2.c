@@ -122,7 +122,7 @@ void request_h2_release(struct request *r)
         h2_link_unwait(link, &r->h2_waiter);
         h2_stream_release(h2_link_session(link), stream);
         h2_link_unlock(link);
-        h2_link_kick(link);     /* its RST_STREAM or WINDOW_UPDATE goes out */
+        h2_link_kick(link, TRUE);   /* its RST_STREAM or WINDOW_UPDATE goes out */
     }
     h2_link_release(link);
 }
@@ -137,7 +137,7 @@ void request_h2_cancel(struct request *r)
         h2_stream_cancel(h2_link_session(r->h2), r->h2_stream);
         h2_link_unlock(r->h2);
     }
-    h2_link_kick(r->h2);        /* sends the reset, and wakes the request */
+    h2_link_kick(r->h2, TRUE);  /* sends the reset, and wakes the request */
 }
 
 /* ---- waiting -------------------------------------------------------------------- */
@@ -242,7 +242,7 @@ DWORD request_h2_send(struct request *r)
     }
     h2_link_unlock(r->h2);
     if (result) TRACE("%p: no stream (%s)\n", r->obj.handle, h2_result_name(result));
-    else h2_link_kick(r->h2);
+    else h2_link_kick(r->h2, is_async(r));
     r->h2_interim = 0;
     return request_h2_error(result);
 }
@@ -262,7 +262,7 @@ DWORD request_h2_write(struct request *r, const void *data, DWORD size)
         h2_link_unlock(r->h2);
         if (result) return request_h2_error(result);
         r->h2_writing = TRUE;
-        h2_link_kick(r->h2);
+        h2_link_kick(r->h2, is_async(r));
     }
     /* done when it is all framed: the stream's windows pace the writer */
     if ((error = lock_when(r, body_sent, r->obj.settings.send_timeout))) return error;
@@ -390,7 +390,7 @@ DWORD request_h2_read(struct request *r, void *buffer, DWORD size, DWORD *read, 
     result = h2_stream_read(session, r->h2_stream, buffer, size, &got);
     window = h2_wants_write(session);     /* reading reopened the window */
     h2_link_unlock(r->h2);
-    if (window) h2_link_kick(r->h2);
+    if (window) h2_link_kick(r->h2, is_async(r));
     *read = (DWORD)got;
     *end = result == H2_END;
     return request_h2_error(result == H2_WAIT ? H2_OK : result);

@@ -209,14 +209,21 @@ struct winhttp
 };
 
 /* BENCH_PROXY=host:port in the environment: every request goes through
- * that proxy (WINHTTP_ACCESS_TYPE_NAMED_PROXY). */
+ * that proxy (WINHTTP_ACCESS_TYPE_NAMED_PROXY).  BENCH_HTTP2=1: HTTP/2 is
+ * enabled on the session (WINHTTP_OPTION_ENABLE_HTTP_PROTOCOL). */
 static HINTERNET open_session(DWORD flags)
 {
     static WCHAR proxy[256];
+    DWORD protocols = WINHTTP_PROTOCOL_FLAG_HTTP2;
+    HINTERNET session;
 
     if (!GetEnvironmentVariableW(L"BENCH_PROXY", proxy, ARRAYSIZE(proxy)) || !proxy[0])
-        return WinHttpOpen(L"bench", WINHTTP_ACCESS_TYPE_NO_PROXY, NULL, NULL, flags);
-    return WinHttpOpen(L"bench", WINHTTP_ACCESS_TYPE_NAMED_PROXY, proxy, NULL, flags);
+        session = WinHttpOpen(L"bench", WINHTTP_ACCESS_TYPE_NO_PROXY, NULL, NULL, flags);
+    else session = WinHttpOpen(L"bench", WINHTTP_ACCESS_TYPE_NAMED_PROXY, proxy, NULL, flags);
+    if (session && GetEnvironmentVariableW(L"BENCH_HTTP2", NULL, 0) &&
+        !WinHttpSetOption(session, WINHTTP_OPTION_ENABLE_HTTP_PROTOCOL, &protocols, sizeof(protocols)))
+        fprintf(stderr, "warning: WINHTTP_OPTION_ENABLE_HTTP_PROTOCOL: error %lu\n", GetLastError());
+    return session;
 }
 
 static BOOL winhttp_open(const char *url, struct winhttp *w)

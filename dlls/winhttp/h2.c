@@ -57,7 +57,8 @@ struct h2_conn
     nghttp2_mem mem;
     struct h2_settings settings;
     struct h2_stream *streams;
-    struct h2_stream *signalled;        /* streams with news for the engine, newest first */
+    struct h2_stream *signalled;        /* streams with news for the engine, oldest first */
+    struct h2_stream **signalled_tail;
     unsigned int open_streams;          /* submitted and not yet closed by nghttp2 */
     struct bytes out;                   /* frames from nghttp2_session_mem_send not yet taken */
     unsigned int pings_sent, pings_acked;
@@ -115,9 +116,12 @@ static int bytes_append(struct h2_conn *conn, struct bytes *b, const void *data,
         size_t used = bytes_len(b), cap = b->cap ? b->cap : 4096;
         uint8_t *grown;
 
-        if (b->start && b->cap - used >= len)
+        /* compacting moves no more than the reader freed (so each byte moves
+         * O(1) times however the reads and the frames interleave); else
+         * the buffer grows */
+        if (b->start >= used && b->cap - used >= len)
         {
-            memmove(b->data, b->data + b->start, used);   /* room enough once compacted */
+            memmove(b->data, b->data + b->start, used);
             b->start = 0;
             b->end = used;
         }
@@ -192,7 +196,7 @@ static void stream_unlink_free(struct h2_conn *conn, struct h2_stream *s)
         struct h2_stream **link = &conn->signalled;
 
         while (*link != s) link = &(*link)->next_signalled;
-        *link = s->next_signalled;
+        if (!(*link = s->next_signalled)) conn->signalled_tail = link;
     }
     if (s->prev) s->prev->next = s->next;
     else conn->streams = s->next;
@@ -224,8 +228,10 @@ static void stream_signal(struct h2_stream *s)
 {
     if (s->signalled || s->released) return;
     s->signalled = 1;
-    s->next_signalled = s->conn->signalled;
-    s->conn->signalled = s;
+    s->next_signalled = NULL;
+    if (!s->conn->signalled) s->conn->signalled_tail = &s->conn->signalled;
+    *s->conn->signalled_tail = s;
+    s->conn->signalled_tail = &s->next_signalled;
 }
 
 static void stream_fail(struct h2_stream *s, enum h2_result error, uint32_t code)
@@ -882,7 +888,7 @@ void *h2_next_signalled(struct h2_conn *conn)
 
     while ((s = conn->signalled))
     {
-        conn->signalled = s->next_signalled;
+        if (!(conn->signalled = s->next_signalled)) conn->signalled_tail = &conn->signalled;
         s->signalled = 0;
         if (s->user && !s->released) return s->user;
     }

@@ -164,7 +164,7 @@ static BOOL drive_receive(struct h2_link *link, LONG *released)
  * the streams with news, added to *wake. */
 static void drive(struct h2_link *link, struct h2_waiter **wake)
 {
-    struct h2_waiter *w;
+    struct h2_waiter *w, **tail = wake;
     LONG released = 0;
     BOOL dead;
 
@@ -179,20 +179,24 @@ static void drive(struct h2_link *link, struct h2_waiter **wake)
     /* a session that has ended sends its GOAWAY, then is done */
     if (!link->failed && h2_conn_error(link->session) && !h2_wants_write(link->session) && !link->sending)
         fail(link, ERROR_WINHTTP_CONNECTION_ERROR);
+    /* woken in the order their news came (FIFO), after any already listed */
+    while (*tail) tail = &(*tail)->next_wake;
     while ((w = h2_next_signalled(link->session)))
     {
         if (!w->waiting) continue;
         h2_link_unwait(link, w);
-        w->next_wake = *wake;
-        *wake = w;
+        w->next_wake = NULL;
+        *tail = w;
+        tail = &w->next_wake;
     }
     /* a stream ended, or no stream will ever start here: those queued try again */
     if (link->room && (link->failed || h2_can_submit(link->session) != H2_ERR_TOO_MANY_STREAMS))
         while ((w = link->room))
         {
             h2_link_unwait(link, w);
-            w->next_wake = *wake;
-            *wake = w;
+            w->next_wake = NULL;
+            *tail = w;
+            tail = &w->next_wake;
         }
     dead = link->failed || h2_can_submit(link->session) == H2_ERR_CLOSING;
     WakeAllConditionVariable(&link->changed);

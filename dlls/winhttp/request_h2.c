@@ -279,7 +279,9 @@ DWORD request_h2_wait_head(struct request *r)
     DWORD error;
 
     if (!r->h2_stream) return ERROR_SUCCESS;
-    if ((error = lock_when(r, has_final_head, 0)))
+    /* as over HTTP/1.1, a server that does not answer within the receive
+     * timeout ends the wait; the receive then meets the timeout itself */
+    if ((error = lock_when(r, has_final_head, r->obj.settings.receive_timeout)))
         return error == ERROR_WINHTTP_TIMEOUT ? ERROR_SUCCESS : error;
     h2_link_unlock(r->h2);
     return ERROR_SUCCESS;       /* a failure is kept by the stream for the receive */

@@ -2,7 +2,9 @@
  * process counters leak checks use. */
 #define PSAPI_VERSION 2     /* GetProcessMemoryInfo is kernel32's K32GetProcessMemoryInfo */
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "harness.h"
 #include <psapi.h>
@@ -93,4 +95,26 @@ SIZE_T harness_private_bytes(void)
 
     if (!GetProcessMemoryInfo(GetCurrentProcess(), &counters, sizeof(counters))) return 0;
     return counters.PagefileUsage;
+}
+
+BOOL harness_tls_server(const WCHAR *name, WCHAR *host, DWORD host_count, WORD *port)
+{
+    static WCHAR list[2048];
+    WCHAR *entry, *next, *colon;
+    size_t name_length = wcslen(name);
+    DWORD length = GetEnvironmentVariableW(L"WINHTTP_TEST_TLS", list, ARRAYSIZE(list));
+
+    if (length && length < ARRAYSIZE(list))
+        for (entry = list; entry && *entry; entry = next)
+        {
+            if ((next = wcschr(entry, ';'))) *next++ = 0;
+            if (wcsncmp(entry, name, name_length) || entry[name_length] != '=' || !(colon = wcsrchr(entry, ':')))
+                continue;
+            *colon = 0;
+            lstrcpynW(host, entry + name_length + 1, host_count);
+            *port = (WORD)wcstoul(colon + 1, NULL, 10);
+            return TRUE;
+        }
+    skip("WINHTTP_TEST_TLS names no \"%ls\" server (tools/with-nginx --tls sets it)", name);
+    return FALSE;
 }

@@ -61,6 +61,11 @@ int harness_case_failed(void);
            #got ": got %ls, want %ls", got_ ? got_ : L"(null)", want_ ? want_ : L"(null)"); \
     } while (0)
 
+/* A server named in WINHTTP_TEST_TLS ("NAME=HOST:PORT;...", as
+ * tools/with-nginx --tls sets it); says "skip" and returns FALSE when it
+ * names none. */
+BOOL harness_tls_server(const WCHAR *name, WCHAR *host, DWORD host_count, WORD *port);
+
 /* For leak checks: the process's handles and private bytes, measured in a
  * way that works on Windows and under Wine. */
 DWORD harness_handle_count(void);

@@ -26,33 +26,9 @@
 static WCHAR server_host[64];
 static INTERNET_PORT server_port;
 
-/* Finds NAME in WINHTTP_TEST_TLS (the h2 server, by default, into
- * server_host and server_port); says "skip" and returns FALSE if it is not there. */
-static BOOL find_server(const WCHAR *name, WCHAR *host, DWORD host_count, INTERNET_PORT *port)
-{
-    static WCHAR list[2048];
-    WCHAR *entry, *next, *colon;
-    size_t name_length = wcslen(name);
-    DWORD length = GetEnvironmentVariableW(L"WINHTTP_TEST_TLS", list, ARRAYSIZE(list));
-
-    if (length && length < ARRAYSIZE(list))
-        for (entry = list; entry && *entry; entry = next)
-        {
-            if ((next = wcschr(entry, ';'))) *next++ = 0;
-            if (wcsncmp(entry, name, name_length) || entry[name_length] != '=' || !(colon = wcsrchr(entry, ':')))
-                continue;
-            *colon = 0;
-            lstrcpynW(host, entry + name_length + 1, host_count);
-            *port = (INTERNET_PORT)wcstoul(colon + 1, NULL, 10);
-            return TRUE;
-        }
-    skip("WINHTTP_TEST_TLS names no \"%ls\" server (tools/with-nginx --tls sets it)", name);
-    return FALSE;
-}
-
 static BOOL have_server(void)
 {
-    return find_server(L"h2", server_host, ARRAYSIZE(server_host), &server_port);
+    return harness_tls_server(L"h2", server_host, ARRAYSIZE(server_host), &server_port);
 }
 
 static BYTE big_byte(DWORD offset)
@@ -348,7 +324,7 @@ static void test_protocol_required(void)
     INTERNET_PORT port;
     HINTERNET session, connect, request;
 
-    if (!have_server() || !find_server(L"valid", host, ARRAYSIZE(host), &port)) return;
+    if (!have_server() || !harness_tls_server(L"valid", host, ARRAYSIZE(host), &port)) return;
     session = WinHttpOpen(L"conformance/http2", WINHTTP_ACCESS_TYPE_NO_PROXY, NULL, NULL, 0);
     WinHttpSetTimeouts(session, 5000, 5000, 10000, 10000);
     WinHttpSetOption(session, WINHTTP_OPTION_ENABLE_HTTP_PROTOCOL, &protocols, sizeof(protocols));

@@ -58,27 +58,9 @@ struct endpoint
     INTERNET_PORT port;
 };
 
-/* Finds NAME in WINHTTP_TEST_TLS; says "skip" and returns FALSE if it is not there. */
 static BOOL find_server(const WCHAR *name, struct endpoint *out)
 {
-    static WCHAR list[2048];
-    WCHAR *entry, *next, *colon;
-    size_t name_length = wcslen(name);
-    DWORD length = GetEnvironmentVariableW(L"WINHTTP_TEST_TLS", list, ARRAYSIZE(list));
-
-    if (length && length < ARRAYSIZE(list))
-        for (entry = list; entry && *entry; entry = next)
-        {
-            if ((next = wcschr(entry, ';'))) *next++ = 0;
-            if (wcsncmp(entry, name, name_length) || entry[name_length] != '=') continue;
-            if (!(colon = wcsrchr(entry, ':'))) break;
-            *colon = 0;
-            lstrcpynW(out->host, entry + name_length + 1, ARRAYSIZE(out->host));
-            out->port = (INTERNET_PORT)wcstoul(colon + 1, NULL, 10);
-            return TRUE;
-        }
-    skip("WINHTTP_TEST_TLS names no \"%ls\" server (tools/with-nginx --tls sets it)", name);
-    return FALSE;
+    return harness_tls_server(name, out->host, ARRAYSIZE(out->host), &out->port);
 }
 
 /* ---- what the status callback saw -------------------------------------------------- */

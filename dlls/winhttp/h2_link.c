@@ -101,6 +101,21 @@ static void fail(struct h2_link *link, DWORD error)
     connection_cancel(link->conn);      /* the other direction's operation in flight ends too */
 }
 
+/* An operation started (ERROR_IO_PENDING) holds a reference until it is
+ * collected; TRUE while it is in flight. */
+static BOOL track(struct h2_link *link, BOOL *in_flight, DWORD error, LONG *released)
+{
+    if (error == ERROR_IO_PENDING)
+    {
+        if (!*in_flight) h2_link_addref(link);
+        *in_flight = TRUE;
+        return TRUE;
+    }
+    if (*in_flight) (*released)++;
+    *in_flight = FALSE;
+    return FALSE;
+}
+
 /* Sends what the session has, as long as sends complete at once.  An
  * operation in flight is always collected, even once the link failed: it
  * holds a reference. */
@@ -115,14 +130,7 @@ static BOOL drive_send(struct h2_link *link, LONG *released)
         if (!link->out_len) return FALSE;
     }
     error = connection_send(link->conn, link->out, link->out_len, 0);
-    if (error == ERROR_IO_PENDING)
-    {
-        if (!link->sending) h2_link_addref(link);
-        link->sending = TRUE;
-        return FALSE;
-    }
-    if (link->sending) (*released)++;
-    link->sending = FALSE;
+    if (track(link, &link->sending, error, released)) return FALSE;
     if (error || link->failed)
     {
         fail(link, error);
@@ -141,15 +149,7 @@ static BOOL drive_receive(struct h2_link *link, LONG *released)
 
     if (link->failed && !link->receiving) return FALSE;
     error = connection_recv(link->conn, link->in, LINK_RECEIVE_SIZE, 0, &received);
-    if (error == ERROR_IO_PENDING)
-    {
-        if (!link->receiving) h2_link_addref(link);
-        link->receiving = TRUE;
-        return FALSE;
-    }
-    if (link->receiving) (*released)++;
-    link->receiving = FALSE;
-    if (link->failed) return FALSE;
+    if (track(link, &link->receiving, error, released) || link->failed) return FALSE;
     if (error || !received)
     {
         fail(link, error ? error : ERROR_WINHTTP_CONNECTION_ERROR);
@@ -294,6 +294,15 @@ void h2_link_unwait(struct h2_link *link, struct h2_waiter *waiter)
     if ((*waiter->timed_prev = waiter->timed_next)) waiter->timed_next->timed_prev = waiter->timed_prev;
     waiter->timed_prev = NULL;
     waiter->timed_next = NULL;
+}
+
+void h2_link_interrupt(struct h2_link *link, struct h2_waiter *waiter)
+{
+    if (!waiter->waiting) return;
+    h2_link_unwait(link, waiter);
+    waiter->next_wake = NULL;
+    if (!TrySubmitThreadpoolCallback(wake_on_pool, waiter, task_environment()))
+        ERR("request %p not woken\n", waiter->context);
 }
 
 /* A reference, unless the link is already going. */
@@ -454,7 +463,7 @@ DWORD h2_link_create(struct connection *conn, const struct h2_link_config *confi
 
 /* Whether a stream more may start on it now (H2_OK), or once one of its
  * streams ends (H2_ERR_TOO_MANY_STREAMS); else it is ending. */
-static enum h2_result room_for_stream(struct h2_link *link)
+static enum h2_result link_room(struct h2_link *link)
 {
     enum h2_result result;
 
@@ -475,7 +484,7 @@ struct h2_link *h2_link_find(const struct route *route, const struct trust_key *
 
         if (!route_shares_connection(&link->conn->route, route) || memcmp(&link->conn->trust, trust, sizeof(*trust)))
             continue;
-        if ((room = room_for_stream(link)) == H2_OK) found = link;
+        if ((room = link_room(link)) == H2_OK) found = link;
         else if (room == H2_ERR_TOO_MANY_STREAMS && queue && !full) full = link;
     }
     if (!found) found = full;

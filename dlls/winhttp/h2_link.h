@@ -79,6 +79,9 @@ DWORD h2_link_wait(struct h2_link *link, struct h2_waiter *waiter, BOOL async, i
 DWORD h2_link_wait_room(struct h2_link *link, struct h2_waiter *waiter, BOOL async, int timeout);
 /* With the lock held: the waiter waits no more (its stream is going). */
 void h2_link_unwait(struct h2_link *link, struct h2_waiter *waiter);
+/* With the lock held: an asynchronous waiter is woken now, on the pool (its
+ * request was closed). */
+void h2_link_interrupt(struct h2_link *link, struct h2_waiter *waiter);
 /* After submitting, writing, reading or cancelling: the driver sends what
  * there is, now on this thread, or soon on the pool, together with what
  * others submit meanwhile (one send for many streams: asynchronous

@@ -171,7 +171,9 @@ static DWORD read_h2_head(struct request *r)
     DWORD error = request_h2_read_head(r, head_read_timeout(r, r->head_deadline), &head);
 
     if (error == ERROR_IO_PENDING || error == STREAM_WOULD_BLOCK) return error;
-    r->nothing_received = error == ERROR_RETRY;
+    /* may_resend is HTTP/1.1's: a stream says itself whether the server
+     * took it (ERROR_RETRY when it did not) */
+    r->nothing_received = FALSE;
     if (!error)
     {
         r->head_bytes = (DWORD)head.raw_len;

@@ -67,6 +67,17 @@ DWORD request_h2_check_protocol(struct request *r)
     return ERROR_WINHTTP_CANNOT_CONNECT;
 }
 
+/* The request's link (its reference), under conn_lock: WinHttpCloseHandle
+ * may be cancelling. */
+static void set_link(struct request *r, struct h2_link *link)
+{
+    AcquireSRWLockExclusive(&r->conn_lock);
+    r->h2 = link;
+    ReleaseSRWLockExclusive(&r->conn_lock);
+    r->h2_waiter.wake = wake_request;
+    r->h2_waiter.context = r;
+}
+
 BOOL request_h2_attach(struct request *r)
 {
     struct trust_key trust = connection_trust_key(&r->obj.settings, TRUE);
@@ -75,25 +86,19 @@ BOOL request_h2_attach(struct request *r)
     if (!request_h2_wanted(r) || !(link = h2_link_find(&r->route, &trust, !r->obj.settings.no_stream_queue)))
         return FALSE;
     TRACE("%p: a stream on link %p\n", r->obj.handle, link);
-    AcquireSRWLockExclusive(&r->conn_lock);
-    r->h2 = link;
-    ReleaseSRWLockExclusive(&r->conn_lock);
+    set_link(r, link);
     r->conn_reused = TRUE;
     return TRUE;
 }
 
 DWORD request_h2_adopt(struct request *r)
 {
-    struct connection *conn = request_detach_connection(r);
+    struct h2_link_config config = { r->obj.settings.h2_receive_window, r->obj.settings.h2_keepalive };
     struct h2_link *link;
     DWORD error;
 
-    struct h2_link_config config = { r->obj.settings.h2_receive_window, r->obj.settings.h2_keepalive };
-
-    if ((error = h2_link_create(conn, &config, &link))) return error;
-    AcquireSRWLockExclusive(&r->conn_lock);
-    r->h2 = link;
-    ReleaseSRWLockExclusive(&r->conn_lock);
+    if ((error = h2_link_create(request_detach_connection(r), &config, &link))) return error;
+    set_link(r, link);
     return ERROR_SUCCESS;
 }
 
@@ -107,6 +112,7 @@ void request_h2_release(struct request *r)
     struct h2_link *link;
     struct h2_stream *stream;
 
+    if (!r->h2) return;     /* only the request's own thread sets it: no lock for HTTP/1.1's sends */
     AcquireSRWLockExclusive(&r->conn_lock);
     link = r->h2;
     stream = r->h2_stream;
@@ -131,12 +137,11 @@ void request_h2_cancel(struct request *r)
 {
     /* under conn_lock (WinHttpCloseHandle): the stream cannot go meanwhile */
     if (!r->h2) return;
-    if (r->h2_stream)
-    {
-        h2_link_lock(r->h2);
-        h2_stream_cancel(h2_link_session(r->h2), r->h2_stream);
-        h2_link_unlock(r->h2);
-    }
+    h2_link_lock(r->h2);
+    if (r->h2_stream) h2_stream_cancel(h2_link_session(r->h2), r->h2_stream);
+    /* a request queued for a stream has none to be woken by */
+    h2_link_interrupt(r->h2, &r->h2_waiter);
+    h2_link_unlock(r->h2);
     h2_link_kick(r->h2, TRUE);  /* sends the reset, and wakes the request */
 }
 
@@ -168,8 +173,6 @@ static DWORD lock_when(struct request *r, stream_ready ready, int timeout)
         else if (r->h2_no_wait) error = STREAM_WOULD_BLOCK;
         else if (is_async(r))
         {
-            r->h2_waiter.wake = wake_request;
-            r->h2_waiter.context = r;
             error = r->h2_stream ? h2_link_wait(r->h2, &r->h2_waiter, TRUE, timeout)
                                  : h2_link_wait_room(r->h2, &r->h2_waiter, TRUE, timeout);
         }
@@ -287,6 +290,15 @@ DWORD request_h2_wait_head(struct request *r)
     return ERROR_SUCCESS;       /* a failure is kept by the stream for the receive */
 }
 
+static const char *put(char *raw, size_t *at, const char *data, size_t len)
+{
+    const char *start = raw + *at;
+
+    memcpy(raw + *at, data, len);
+    *at += len;
+    return start;
+}
+
 /* The head as the HTTP/1.1 parser would give it, and its raw text:
  * "HTTP/2 <status>", then the fields as received. */
 static DWORD copy_head(const struct h2_head *h2, struct h2_response_head *out)
@@ -302,18 +314,12 @@ static DWORD copy_head(const struct h2_head *h2, struct h2_response_head *out)
     {
         const struct h2_field *f = &h2->fields[i];
 
-        out->headers[i].name = out->raw + at;
+        out->headers[i].name = put(out->raw, &at, f->name, f->name_len);
         out->headers[i].name_len = f->name_len;
-        memcpy(out->raw + at, f->name, f->name_len);
-        at += f->name_len;
-        memcpy(out->raw + at, ": ", 2);
-        at += 2;
-        out->headers[i].value = out->raw + at;
+        put(out->raw, &at, ": ", 2);
+        out->headers[i].value = put(out->raw, &at, f->value, f->value_len);
         out->headers[i].value_len = f->value_len;
-        memcpy(out->raw + at, f->value, f->value_len);
-        at += f->value_len;
-        memcpy(out->raw + at, "\r\n", 2);
-        at += 2;
+        put(out->raw, &at, "\r\n", 2);
     }
     memcpy(out->raw + at, "\r\n", 3);
     out->raw_len = at + 2;

@@ -633,9 +633,57 @@ static void test_async_close(void)
     close_server(&s);
 }
 
+/* Sends and stops: SENDREQUEST_COMPLETE (or REQUEST_ERROR) ends it, the
+ * response left unread, its stream held. */
+static void CALLBACK hold_callback(HINTERNET handle, DWORD_PTR context, DWORD status, void *info, DWORD length)
+{
+    struct async_request *a = (struct async_request *)context;
+
+    if (status == WINHTTP_CALLBACK_STATUS_REQUEST_ERROR) a->error = ((WINHTTP_ASYNC_RESULT *)info)->dwError;
+    if (status == WINHTTP_CALLBACK_STATUS_SENDREQUEST_COMPLETE || status == WINHTTP_CALLBACK_STATUS_REQUEST_ERROR)
+        SetEvent(a->done);
+}
+
+/* A request queued for one of the server's 8 streams, closed while it
+ * waits: it ends at once, cancelled, not when its wait would time out.
+ * (Before test_async_no_queue, whose extra connections would have room.) */
+static void test_async_close_queued(void)
+{
+    enum { HELD = 8 };
+    struct async_request *a = calloc(HELD + 1, sizeof(*a));
+    struct server s;
+    DWORD start;
+
+    if (!have_server()) { free(a); return; }
+    s = open_server(WINHTTP_FLAG_ASYNC, TRUE);
+    for (int i = 0; i <= HELD; i++)
+    {
+        a[i].done = CreateEventW(NULL, TRUE, FALSE, NULL);
+        a[i].request = open_request(&s, L"GET", L"/gen/big.bin");
+        WinHttpSetStatusCallback(a[i].request, hold_callback, WINHTTP_CALLBACK_FLAG_ALL_COMPLETIONS, 0);
+        ok(WinHttpSendRequest(a[i].request, NULL, 0, NULL, 0, 0, (DWORD_PTR)&a[i]), "send %d: %lu", i,
+           GetLastError());
+        if (i < HELD) ok(!WaitForSingleObject(a[i].done, WAIT_MS), "request %d: no completion", i);
+    }
+    ok(WaitForSingleObject(a[HELD].done, 300) == WAIT_TIMEOUT, "the ninth request was not queued");
+    start = GetTickCount();
+    WinHttpCloseHandle(a[HELD].request);
+    ok(!WaitForSingleObject(a[HELD].done, WAIT_MS), "the queued request never ended");
+    ok(GetTickCount() - start < 2000, "the queued request ended after %lu ms", GetTickCount() - start);
+    ok_int(a[HELD].error, ERROR_WINHTTP_OPERATION_CANCELLED);
+    for (int i = 0; i <= HELD; i++)
+    {
+        if (i < HELD) WinHttpCloseHandle(a[i].request);
+        CloseHandle(a[i].done);
+    }
+    close_server(&s);
+    free(a);
+}
+
 TEST_CASES(TEST(test_options), TEST(test_get), TEST(test_one_connection), TEST(test_request_option),
            TEST(test_post), TEST(test_large_file), TEST(test_close_mid_body), TEST(test_redirect_and_gzip),
-           TEST(test_protocol_required), TEST(test_async_many), TEST(test_async_no_queue), TEST(test_async_close));
+           TEST(test_protocol_required), TEST(test_async_many), TEST(test_async_close_queued), TEST(test_async_no_queue),
+           TEST(test_async_close));
 
 int main(int argc, char **argv)
 {

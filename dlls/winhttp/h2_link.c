@@ -39,6 +39,7 @@ struct h2_link
     TP_WORK *kicker;                /* runs the driver for the timer: the timer callback never does */
     DWORD keepalive;                /* ms between PINGs; 0: none */
     ULONGLONG last_ping;
+    const void *owner;              /* h2_link_config's */
 };
 
 static SRWLOCK links_lock = SRWLOCK_INIT;
@@ -443,6 +444,7 @@ DWORD h2_link_create(struct connection *conn, const struct h2_link_config *confi
         return ERROR_OUTOFMEMORY;
     }
     link->keepalive = config->keepalive;
+    link->owner = config->owner;
     link->last_ping = GetTickCount64();
     if (link->keepalive) start_ticking(link);
     link->refs = 2;     /* the caller's and the list's */
@@ -473,7 +475,8 @@ static enum h2_result link_room(struct h2_link *link)
     return result;
 }
 
-struct h2_link *h2_link_find(const struct route *route, const struct trust_key *trust, BOOL queue)
+struct h2_link *h2_link_find(const struct route *route, const struct trust_key *trust, const void *owner,
+                             BOOL queue)
 {
     struct h2_link *link, *found = NULL, *full = NULL;
 
@@ -482,7 +485,8 @@ struct h2_link *h2_link_find(const struct route *route, const struct trust_key *
     {
         enum h2_result room;
 
-        if (!route_shares_connection(&link->conn->route, route) || memcmp(&link->conn->trust, trust, sizeof(*trust)))
+        if (link->owner != owner || !route_shares_connection(&link->conn->route, route) ||
+            memcmp(&link->conn->trust, trust, sizeof(*trust)))
             continue;
         if ((room = link_room(link)) == H2_OK) found = link;
         else if (room == H2_ERR_TOO_MANY_STREAMS && queue && !full) full = link;
@@ -493,16 +497,19 @@ struct h2_link *h2_link_find(const struct route *route, const struct trust_key *
     return found;
 }
 
-void h2_link_close_all(void)
+/* Ends the listed links of an owner, or all of them. */
+static void close_links(BOOL all, const void *owner)
 {
-    struct h2_link *link;
+    struct h2_link *link, **at;
 
     for (;;)
     {
         AcquireSRWLockExclusive(&links_lock);
-        if ((link = links))
+        for (at = &links; *at && !all && (*at)->owner != owner; at = &(*at)->next)
+            ;
+        if ((link = *at))
         {
-            links = link->next;
+            *at = link->next;
             link->listed = FALSE;
         }
         ReleaseSRWLockExclusive(&links_lock);
@@ -512,4 +519,14 @@ void h2_link_close_all(void)
         ReleaseSRWLockExclusive(&link->lock);
         h2_link_release(link);
     }
+}
+
+void h2_link_close_owner(const void *owner)
+{
+    if (owner) close_links(FALSE, owner);
+}
+
+void h2_link_close_all(void)
+{
+    close_links(TRUE, NULL);
 }

@@ -16,6 +16,9 @@
  *
  * Links are process-wide, like the idle pool: a request whose route and
  * trust match one with room for a stream takes it instead of a connection.
+ * A session that keeps its own pool (WINHTTP_OPTION_DISABLE_GLOBAL_POOLING)
+ * keeps its own links too: they have it as their owner, are found only by
+ * its requests, and end when it does (h2_link_close_owner).
  */
 #ifndef WINHTTP_H2_LINK_H
 #define WINHTTP_H2_LINK_H
@@ -51,12 +54,16 @@ struct h2_link_config
 {
     DWORD stream_window;        /* a stream's receive window; 0: the default */
     DWORD keepalive;            /* ms between PINGs (WINHTTP_OPTION_HTTP2_KEEPALIVE); 0: none */
+    const void *owner;          /* the session whose own link it is; NULL: the process's */
 };
 DWORD h2_link_create(struct connection *conn, const struct h2_link_config *config, struct h2_link **out);
 /* A live link to route accepted under trust with room for another stream,
  * or, with queue, one whose streams are all in use (the request waits
  * for one, h2_link_wait's for_room); referenced, or NULL. */
-struct h2_link *h2_link_find(const struct route *route, const struct trust_key *trust, BOOL queue);
+struct h2_link *h2_link_find(const struct route *route, const struct trust_key *trust, const void *owner,
+                             BOOL queue);
+/* Ends the owner's links (its session is gone, and with it their requests). */
+void h2_link_close_owner(const void *owner);
 void h2_link_addref(struct h2_link *link);
 void h2_link_release(struct h2_link *link);
 

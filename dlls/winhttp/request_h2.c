@@ -46,10 +46,21 @@ DWORD request_h2_error(enum h2_result result)
     return ERROR_WINHTTP_CONNECTION_ERROR;
 }
 
+/* A body the application frames itself ("Transfer-Encoding: chunked" and
+ * chunks written with WinHttpWriteData): HTTP/2 has no such framing
+ * (RFC 9113 8.2.2), so the request goes over HTTP/1.1, where it works as
+ * written. */
+static BOOL sends_own_framing(struct request *r)
+{
+    int i = header_list_find(&r->headers, L"Transfer-Encoding", 0);
+
+    return i >= 0 && lstrcmpiW(r->headers.items[i].value, L"identity");
+}
+
 BOOL request_h2_wanted(struct request *r)
 {
     return (r->obj.settings.http_protocols & WINHTTP_PROTOCOL_FLAG_HTTP2) && r->route.secure && !r->upgrade &&
-           !r->h2_refused;
+           !r->h2_refused && !sends_own_framing(r);
 }
 
 /* RFC 9113 8.1.1: HTTP_1_1_REQUIRED (0xd), as servers answer a request
@@ -78,12 +89,20 @@ static void set_link(struct request *r, struct h2_link *link)
     r->h2_waiter.context = r;
 }
 
+/* The session's own links when it keeps its own pool, else the process's. */
+static const void *link_owner(struct request *r)
+{
+    struct session *session = request_session(r);
+
+    return InterlockedCompareExchange(&session->pool.private_idle, 0, 0) ? session : NULL;
+}
+
 BOOL request_h2_attach(struct request *r)
 {
     struct trust_key trust = connection_trust_key(&r->obj.settings, TRUE);
     struct h2_link *link;
 
-    if (!request_h2_wanted(r) || !(link = h2_link_find(&r->route, &trust, !r->obj.settings.no_stream_queue)))
+    if (!request_h2_wanted(r) || !(link = h2_link_find(&r->route, &trust, link_owner(r), !r->obj.settings.no_stream_queue)))
         return FALSE;
     TRACE("%p: a stream on link %p\n", r->obj.handle, link);
     set_link(r, link);
@@ -93,7 +112,8 @@ BOOL request_h2_attach(struct request *r)
 
 DWORD request_h2_adopt(struct request *r)
 {
-    struct h2_link_config config = { r->obj.settings.h2_receive_window, r->obj.settings.h2_keepalive };
+    struct h2_link_config config = { r->obj.settings.h2_receive_window, r->obj.settings.h2_keepalive,
+                                     link_owner(r) };
     struct h2_link *link;
     DWORD error;
 

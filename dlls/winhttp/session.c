@@ -2,6 +2,7 @@
 #include "session.h"
 #include "proxy_settings.h"
 #include "autoproxy.h"
+#include "h2_link.h"
 
 void settings_init_defaults(struct settings *s)
 {
@@ -40,6 +41,7 @@ static void session_destroy(struct object *obj)
     heap_free(session->auto_config_url);
     pac_cache_reset(obj, TRUE, TRUE);
     pool_destroy(&session->pool);
+    h2_link_close_owner(session);
     auth_cache_free(&session->auth_cache);
     cookie_jar_clear(&session->cookies);
     /* every child is gone and every callback has returned: the

@@ -25,6 +25,7 @@
 #include "recorder.h"
 #include "server.h"
 #include "winhttp.h"
+#include "mode.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -55,6 +55,7 @@ int harness_main(int argc, char **argv, const struct test_case *cases)
     int passed = 0, failed = 0;
 
     setvbuf(stdout, NULL, _IONBF, 0);
+    if (harness_http2_mode()) printf("mode http2: the scripted server behind nginx's HTTP/2 fronts\n");
     for (const struct test_case *c = cases; c->name; c++)
     {
         if (!selected(argc, argv, c->name)) continue;
@@ -117,4 +118,27 @@ BOOL harness_tls_server(const WCHAR *name, WCHAR *host, DWORD host_count, WORD *
         }
     skip("WINHTTP_TEST_TLS names no \"%ls\" server (tools/with-nginx --tls sets it)", name);
     return FALSE;
+}
+
+BOOL harness_http2_mode(void)
+{
+    char mode[16];
+    DWORD length = GetEnvironmentVariableA("WINHTTP_TEST_MODE", mode, sizeof(mode));
+
+    return length && length < sizeof(mode) && !strcmp(mode, "http2");
+}
+
+BOOL harness_h2_front(int i, WORD *front, WORD *backend)
+{
+    char list[512], *entry = list, *end;
+    DWORD length = GetEnvironmentVariableA("WINHTTP_TEST_H2_FRONTS", list, sizeof(list));
+
+    if (!length || length >= sizeof(list)) return FALSE;
+    for (; i > 0 && entry; i--)
+        if ((entry = strchr(entry, ';'))) entry++;
+    if (!entry || !*entry) return FALSE;
+    *front = (WORD)strtoul(entry, &end, 10);
+    if (*end != '=') return FALSE;
+    *backend = (WORD)strtoul(end + 1, NULL, 10);
+    return *front && *backend;
 }

@@ -66,6 +66,28 @@ int harness_case_failed(void);
  * names none. */
 BOOL harness_tls_server(const WCHAR *name, WCHAR *host, DWORD host_count, WORD *port);
 
+/* The programs that use the scripted server (server.h) also run in an
+ * HTTP/2 mode, chosen by WINHTTP_TEST_MODE=http2: the server listens
+ * behind one of nginx's HTTP/2 fronts (WINHTTP_TEST_H2_FRONTS,
+ * "FRONT=BACKEND;..." loopback ports, as tools/with-nginx --tls sets it)
+ * and the client asks for HTTP/2 over TLS on every request (mode.h), so
+ * the same cases run with HTTP/2 between the client and nginx. */
+BOOL harness_http2_mode(void);
+/* The i-th front's ports; FALSE past the last. */
+BOOL harness_h2_front(int i, WORD *front, WORD *backend);
+/* In a case about HTTP/1.1's own wire (framing, connection reuse, bytes the
+ * server sends as they are), HTTP/2 mode says "skip" with the reason and
+ * ends the case: through an HTTP/2 front that wire is nginx's, not the
+ * client's. */
+#define HTTP1_WIRE_ONLY(reason)                                   \
+    do {                                                          \
+        if (harness_http2_mode())                                 \
+        {                                                         \
+            skip("HTTP/1.1 wire only: %s", reason);               \
+            return;                                               \
+        }                                                         \
+    } while (0)
+
 /* For leak checks: the process's handles and private bytes, measured in a
  * way that works on Windows and under Wine. */
 DWORD harness_handle_count(void);

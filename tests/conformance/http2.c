@@ -11,7 +11,10 @@
  * resets only its stream.  The server allows 8 streams at a time: more
  * requests than that wait for one (WINHTTP_OPTION_DISABLE_STREAM_QUEUE:
  * they open connections instead).  Cases whose server is not named say
- * "skip"; WINHTTP_TEST_TLS's "valid" server is the same site without h2. */
+ * "skip"; WINHTTP_TEST_TLS's "valid" server is the same site without h2.
+ * Servers that break HTTP/2 (tools/tls-fault-server's h2-* servers: silent,
+ * garbage instead of frames, GOAWAY in the middle of a response, no flow
+ * control window) end the request with the documented errors, in time. */
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -680,10 +683,122 @@ static void test_async_close_queued(void)
     free(a);
 }
 
+/* ---- servers that break HTTP/2 (tools/tls-fault-server) ---------------------------- */
+
+/* A session with HTTP/2 enabled and every timeout timeout_ms, connected to
+ * the named fault server; FALSE (and "skip") when it is not named. */
+static BOOL open_fault_server(struct server *s, const WCHAR *name, int timeout_ms)
+{
+    DWORD protocols = WINHTTP_PROTOCOL_FLAG_HTTP2;
+    WCHAR host[64];
+    WORD port;
+
+    if (!harness_tls_server(name, host, ARRAYSIZE(host), &port)) return FALSE;
+    s->session = WinHttpOpen(L"conformance/http2", WINHTTP_ACCESS_TYPE_NO_PROXY, NULL, NULL, 0);
+    ok(s->session != NULL, "WinHttpOpen failed: %lu", GetLastError());
+    ok(WinHttpSetTimeouts(s->session, timeout_ms, timeout_ms, timeout_ms, timeout_ms), "SetTimeouts failed: %lu",
+       GetLastError());
+    ok(WinHttpSetOption(s->session, WINHTTP_OPTION_ENABLE_HTTP_PROTOCOL, &protocols, sizeof(protocols)),
+       "ENABLE_HTTP_PROTOCOL failed: %lu", GetLastError());
+    s->connect = WinHttpConnect(s->session, host, port, 0);
+    ok(s->connect != NULL, "WinHttpConnect failed: %lu", GetLastError());
+    return s->connect != NULL;
+}
+
+/* Sends (with body bytes of optional data) and receives; the error, 0 if
+ * both worked.  How long it took goes to *ms. */
+static DWORD fault_exchange(struct server *s, HINTERNET *request, DWORD body, DWORD *ms)
+{
+    char *data = body ? calloc(1, body) : NULL;
+    DWORD start = GetTickCount(), error = 0;
+
+    *request = open_request(s, body ? L"POST" : L"GET", L"/");
+    if (!*request) return ~0u;
+    if (!WinHttpSendRequest(*request, NULL, 0, data, body, body, 0) || !WinHttpReceiveResponse(*request, NULL))
+        error = GetLastError();
+    *ms = GetTickCount() - start;
+    free(data);
+    return error;
+}
+
+/* A server that never sends a byte, not even its SETTINGS: the response
+ * never comes, and the receive timeout ends the wait. */
+static void test_fault_silent(void)
+{
+    struct server s;
+    HINTERNET request;
+    DWORD ms;
+
+    if (!open_fault_server(&s, L"h2-silent", 1000)) return;
+    ok_int(fault_exchange(&s, &request, 0, &ms), ERROR_WINHTTP_TIMEOUT);
+    ok(ms >= 900 && ms < 5000, "gave up after %lu ms, want the 1000 ms timeout", ms);
+    WinHttpCloseHandle(request);
+    close_server(&s);
+}
+
+/* A server that answers the preface with HTTP/1.1 text: not HTTP/2. */
+static void test_fault_garbage(void)
+{
+    struct server s;
+    HINTERNET request;
+    DWORD ms;
+
+    if (!open_fault_server(&s, L"h2-garbage", 5000)) return;
+    ok_int(fault_exchange(&s, &request, 0, &ms), ERROR_WINHTTP_INVALID_SERVER_RESPONSE);
+    WinHttpCloseHandle(request);
+    close_server(&s);
+}
+
+/* GOAWAY in the middle of a response the server had begun (the stream is
+ * at or below its last stream id: processed, so never sent again), and the
+ * connection closed: the head and the bytes that came are the caller's,
+ * then the read fails with ERROR_WINHTTP_CONNECTION_ERROR. */
+static void test_fault_goaway_mid_response(void)
+{
+    struct server s;
+    HINTERNET request;
+    char buffer[4096];
+    DWORD ms, got, total = 0, error = 0;
+
+    if (!open_fault_server(&s, L"h2-goaway-mid", 5000)) return;
+    ok_int(fault_exchange(&s, &request, 0, &ms), 0);
+    ok_int(status_of(request), 200);
+    for (;;)
+    {
+        if (!WinHttpReadData(request, buffer, sizeof(buffer), &got))
+        {
+            error = GetLastError();
+            break;
+        }
+        if (!got) break;
+        total += got;
+    }
+    ok_int(error, ERROR_WINHTTP_CONNECTION_ERROR);
+    ok_int(total, 1000);
+    WinHttpCloseHandle(request);
+    close_server(&s);
+}
+
+/* A server that never opens a flow control window: a request body larger
+ * than the initial one (65,535 bytes) stalls, and the send timeout ends it. */
+static void test_fault_no_window(void)
+{
+    struct server s;
+    HINTERNET request;
+    DWORD ms;
+
+    if (!open_fault_server(&s, L"h2-no-window", 1000)) return;
+    ok_int(fault_exchange(&s, &request, 1 << 20, &ms), ERROR_WINHTTP_TIMEOUT);
+    ok(ms >= 900 && ms < 5000, "gave up after %lu ms, want the 1000 ms timeout", ms);
+    WinHttpCloseHandle(request);
+    close_server(&s);
+}
+
 TEST_CASES(TEST(test_options), TEST(test_get), TEST(test_one_connection), TEST(test_request_option),
            TEST(test_post), TEST(test_large_file), TEST(test_close_mid_body), TEST(test_redirect_and_gzip),
            TEST(test_protocol_required), TEST(test_async_many), TEST(test_async_close_queued), TEST(test_async_no_queue),
-           TEST(test_async_close));
+           TEST(test_async_close), TEST(test_fault_silent), TEST(test_fault_garbage),
+           TEST(test_fault_goaway_mid_response), TEST(test_fault_no_window));
 
 int main(int argc, char **argv)
 {

@@ -7,6 +7,7 @@
 #include "client.h"
 #include "server.h"
 #include "winhttp.h"
+#include "mode.h"
 
 #include <string.h>
 
@@ -135,6 +136,7 @@ static BOOL starts_with(const char *head, const char *prefix)
 
 static void test_get_default_headers(void)
 {
+    HTTP1_WIRE_ONLY("the request head's bytes as the server read them: nginx rebuilds them from the HTTP/2 request (lower-case names, no connection headers)");
     struct fixture f;
     char host[32];
     const char *head;
@@ -184,6 +186,7 @@ static void test_post_without_data(void)
 
 static void test_extra_headers(void)
 {
+    HTTP1_WIRE_ONLY("the request head's bytes as the server read them: nginx rebuilds them from the HTTP/2 request (lower-case names, no connection headers)");
     static const WCHAR headers[] = L"X-One: 1\r\nX-Two: two\r\n";
     struct fixture f;
     struct script *c;
@@ -224,6 +227,7 @@ static void test_extra_headers(void)
 
 static void test_optional_data(void)
 {
+    HTTP1_WIRE_ONLY("the request head's bytes as the server read them: nginx rebuilds them from the HTTP/2 request (lower-case names, no connection headers)");
     static char data[] = "name=value";
     struct fixture f;
     struct script *c;
@@ -417,6 +421,7 @@ static void test_write_data_after_receive(void)
 
 static void test_http10_request(void)
 {
+    HTTP1_WIRE_ONLY("an HTTP/1.0 request line: HTTP/2 has no version to choose");
     struct fixture f;
     struct script *c;
     HINTERNET request;
@@ -438,6 +443,7 @@ static void test_http10_request(void)
 
 static void test_referrer_and_accept(void)
 {
+    HTTP1_WIRE_ONLY("the request head's bytes as the server read them: nginx rebuilds them from the HTTP/2 request (lower-case names, no connection headers)");
     static const WCHAR *types[] = { L"text/html", L"application/json", NULL };
     struct fixture f;
     struct script *c;
@@ -522,6 +528,7 @@ static void test_object_name_gets_slash(void)
  * their NUL, as with -1 (native; a published POST sample relies on it). */
 static void test_send_headers_length_zero(void)
 {
+    HTTP1_WIRE_ONLY("the request head's bytes as the server read them: nginx rebuilds them from the HTTP/2 request (lower-case names, no connection headers)");
     struct fixture f;
     struct script *c;
     HINTERNET request;
@@ -615,6 +622,7 @@ static void test_chunked_body(void)
  * the next response cleanly, and the trailer can be queried. */
 static void test_chunked_extensions_trailers(void)
 {
+    HTTP1_WIRE_ONLY("chunk extensions and trailers of an HTTP/1.1 body: nginx 1.22 passes neither on");
     struct fixture f;
     struct script *c;
     HINTERNET request;
@@ -661,6 +669,7 @@ static void test_close_delimited_body(void)
 
 static void test_http10_response(void)
 {
+    HTTP1_WIRE_ONLY("the server's HTTP/1.0 status line: over HTTP/2 the version is HTTP/2");
     struct fixture f;
     HINTERNET request;
     WCHAR version[16];
@@ -733,6 +742,7 @@ static void test_304_no_body(void)
 /* 1xx interim responses are skipped: the application sees the final one. */
 static void test_interim_responses(void)
 {
+    HTTP1_WIRE_ONLY("1xx responses from the server: nginx 1.22 takes a backend's 1xx for its final response");
     struct fixture f;
 
     if (!fixture_open(&f)) return;
@@ -773,6 +783,7 @@ static void expect_invalid_response(const char *response)
 /* RFC 9112 6.3 (5): differing Content-Length values are unrecoverable. */
 static void test_conflicting_content_length(void)
 {
+    HTTP1_WIRE_ONLY("a malformed HTTP/1.1 response: nginx answers 502 for it");
     expect_invalid_response("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!");
 }
 
@@ -780,12 +791,14 @@ static void test_conflicting_content_length(void)
  * error" (response smuggling); this DLL refuses it. */
 static void test_content_length_with_chunked(void)
 {
+    HTTP1_WIRE_ONLY("a malformed HTTP/1.1 response: nginx answers 502 for it");
     expect_invalid_response("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n"
                             "5\r\nhello\r\n0\r\n\r\n");
 }
 
 static void test_chunk_size_overflow(void)
 {
+    HTTP1_WIRE_ONLY("a malformed HTTP/1.1 response: nginx answers 502 for it");
     expect_invalid_response("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
                             "1FFFFFFFFFFFFFFFFF\r\nabc\r\n0\r\n\r\n");
 }
@@ -823,12 +836,14 @@ static void test_empty_reason_phrase(void)
 /* RFC 9112 2.2: a recipient may take a bare LF as a line end. */
 static void test_bare_lf_line_ends(void)
 {
+    HTTP1_WIRE_ONLY("bare LF line ends in the response head: nginx rewrites the head");
     expect_status_text("HTTP/1.1 200 Fine\nContent-Length: 2\n\nok", L"Fine");
 }
 
 /* RFC 9112 5.2: a user agent replaces obs-fold with SP before using the value. */
 static void test_obs_fold(void)
 {
+    HTTP1_WIRE_ONLY("obsolete line folding in the response head: nginx answers 502 for it");
     struct fixture f;
     HINTERNET request;
     WCHAR value[64];
@@ -1129,6 +1144,7 @@ static void test_resend(void)
  * request, and the request does not ask for a persistent one. */
 static void test_disable_keep_alive(void)
 {
+    HTTP1_WIRE_ONLY("connections per request (WINHTTP_DISABLE_KEEP_ALIVE): HTTP/2's one connection is nginx's");
     struct fixture f;
     struct script *c;
     HINTERNET request;

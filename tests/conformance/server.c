@@ -648,6 +648,7 @@ static DWORD WINAPI accept_thread(void *arg)
 
 /* ---- the server's life ----------------------------------------------------------------- */
 
+/* Listens on 127.0.0.1:*port (0: one the system picks) and says which. */
 static SOCKET listen_on_loopback(unsigned short *port)
 {
     struct sockaddr_in address = { 0 };
@@ -657,6 +658,7 @@ static SOCKET listen_on_loopback(unsigned short *port)
     if (listener == INVALID_SOCKET) return INVALID_SOCKET;
     address.sin_family = AF_INET;
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    address.sin_port = htons(*port);
     if (bind(listener, (struct sockaddr *)&address, sizeof(address)) ||
         listen(listener, SOMAXCONN) ||
         getsockname(listener, (struct sockaddr *)&address, &length))
@@ -669,6 +671,25 @@ static SOCKET listen_on_loopback(unsigned short *port)
     return listener;
 }
 
+/* HTTP/2 mode: the first free backend port of nginx's fronts; clients
+ * are given its front's port. */
+static SOCKET listen_behind_front(unsigned short *port)
+{
+    WORD front, backend;
+    SOCKET listener;
+
+    for (int i = 0; harness_h2_front(i, &front, &backend); i++)
+    {
+        unsigned short bound = backend;
+
+        if ((listener = listen_on_loopback(&bound)) == INVALID_SOCKET) continue;
+        *port = front;
+        return listener;
+    }
+    fprintf(stderr, "server: no free backend in WINHTTP_TEST_H2_FRONTS\n");
+    return INVALID_SOCKET;
+}
+
 struct server *server_start(void)
 {
     struct server *server;
@@ -679,7 +700,8 @@ struct server *server_start(void)
     server->timeout = 10000;
     InitializeCriticalSection(&server->lock);
     server->stop_event = CreateEventW(NULL, TRUE, FALSE, NULL);
-    server->listener = listen_on_loopback(&server->port);
+    server->listener = harness_http2_mode() ? listen_behind_front(&server->port)
+                                            : listen_on_loopback(&server->port);
     if (server->listener != INVALID_SOCKET && server->stop_event)
         server->accept_thread = CreateThread(NULL, 0, accept_thread, server, 0, NULL);
     if (!server->accept_thread)

@@ -721,19 +721,26 @@ static DWORD fault_exchange(struct server *s, HINTERNET *request, DWORD body, DW
     return error;
 }
 
-/* A server that never sends a byte, not even its SETTINGS: the response
- * never comes, and the receive timeout ends the wait. */
-static void test_fault_silent(void)
+/* An exchange with the named server (a request body of body bytes) that
+ * the 1000 ms timeouts end: ERROR_WINHTTP_TIMEOUT, in about that time. */
+static void expect_timeout(const WCHAR *name, DWORD body)
 {
     struct server s;
     HINTERNET request;
     DWORD ms;
 
-    if (!open_fault_server(&s, L"h2-silent", 1000)) return;
-    ok_int(fault_exchange(&s, &request, 0, &ms), ERROR_WINHTTP_TIMEOUT);
-    ok(ms >= 900 && ms < 5000, "gave up after %lu ms, want the 1000 ms timeout", ms);
+    if (!open_fault_server(&s, name, 1000)) return;
+    ok_int(fault_exchange(&s, &request, body, &ms), ERROR_WINHTTP_TIMEOUT);
+    ok(ms >= 900 && ms < 5000, "%ls: gave up after %lu ms, want the 1000 ms timeout", name, ms);
     WinHttpCloseHandle(request);
     close_server(&s);
+}
+
+/* A server that never sends a byte, not even its SETTINGS: the response
+ * never comes, and the receive timeout ends the wait. */
+static void test_fault_silent(void)
+{
+    expect_timeout(L"h2-silent", 0);
 }
 
 /* A server that answers the preface with HTTP/1.1 text: not HTTP/2. */
@@ -783,15 +790,7 @@ static void test_fault_goaway_mid_response(void)
  * than the initial one (65,535 bytes) stalls, and the send timeout ends it. */
 static void test_fault_no_window(void)
 {
-    struct server s;
-    HINTERNET request;
-    DWORD ms;
-
-    if (!open_fault_server(&s, L"h2-no-window", 1000)) return;
-    ok_int(fault_exchange(&s, &request, 1 << 20, &ms), ERROR_WINHTTP_TIMEOUT);
-    ok(ms >= 900 && ms < 5000, "gave up after %lu ms, want the 1000 ms timeout", ms);
-    WinHttpCloseHandle(request);
-    close_server(&s);
+    expect_timeout(L"h2-no-window", 1 << 20);
 }
 
 TEST_CASES(TEST(test_options), TEST(test_get), TEST(test_one_connection), TEST(test_request_option),

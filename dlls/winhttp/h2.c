@@ -33,6 +33,8 @@ struct h2_stream
     size_t building_size;               /* its size as SETTINGS_MAX_HEADER_LIST_SIZE counts it */
     unsigned int interim_count;
     struct bytes received;              /* DATA not read yet: at most the stream's window */
+    unsigned char *direct;              /* h2_stream_give_direct: DATA goes here first */
+    size_t direct_size, direct_filled;
     struct bytes body;                  /* request body not yet framed */
     unsigned int has_body : 1;
     unsigned int body_ended : 1;
@@ -416,7 +418,16 @@ static int on_data_chunk_recv(nghttp2_session *session, uint8_t flags, int32_t s
         if (!conn->dead) nghttp2_session_consume(session, stream_id, len);
         return 0;
     }
-    if (bytes_append(conn, &s->received, data, len))
+    if (s->direct && !bytes_len(&s->received))
+    {
+        size_t n = len < s->direct_size - s->direct_filled ? len : s->direct_size - s->direct_filled;
+
+        memcpy(s->direct + s->direct_filled, data, n);
+        s->direct_filled += n;
+        data += n;
+        len -= n;
+    }
+    if (len && bytes_append(conn, &s->received, data, len))
     {
         stream_fail(s, H2_ERR_NOMEM, 0);
         nghttp2_submit_rst_stream(session, NGHTTP2_FLAG_NONE, stream_id, NGHTTP2_INTERNAL_ERROR);
@@ -942,6 +953,25 @@ enum h2_result h2_stream_read(struct h2_conn *conn, struct h2_stream *s, void *b
 }
 
 size_t h2_stream_buffered(const struct h2_stream *s) { return bytes_len(&s->received); }
+
+void h2_stream_give_direct(struct h2_stream *s, void *buf, size_t size)
+{
+    s->direct = buf;
+    s->direct_size = size;
+    s->direct_filled = 0;
+}
+
+size_t h2_stream_direct_filled(const struct h2_stream *s) { return s->direct_filled; }
+
+size_t h2_stream_take_direct(struct h2_conn *conn, struct h2_stream *s)
+{
+    size_t n = s->direct_filled;
+
+    s->direct = NULL;
+    s->direct_size = s->direct_filled = 0;
+    stream_consumed(conn, s, n);
+    return n;
+}
 
 enum h2_result h2_stream_error(const struct h2_stream *s) { return s->error; }
 

@@ -177,6 +177,15 @@ const struct h2_head *h2_stream_trailers(const struct h2_stream *stream);
 enum h2_result h2_stream_read(struct h2_conn *conn, struct h2_stream *stream, void *buf, size_t size, size_t *read);
 /* Body bytes received and not read yet. */
 size_t h2_stream_buffered(const struct h2_stream *stream);
+/* A reader's buffer that body bytes go straight into, rather than through
+ * the stream's own, while nothing is buffered ahead of them: one copy
+ * fewer for a reader that waits for them.  The buffer is the session's to
+ * fill until h2_stream_take_direct(), which ends it and counts the bytes
+ * in it as read (they come before any buffered since); how many are in it
+ * meanwhile: h2_stream_direct_filled(). */
+void h2_stream_give_direct(struct h2_stream *stream, void *buf, size_t size);
+size_t h2_stream_direct_filled(const struct h2_stream *stream);
+size_t h2_stream_take_direct(struct h2_conn *conn, struct h2_stream *stream);
 
 /* H2_OK, or why the stream failed; the HTTP/2 error code of a reset or GOAWAY. */
 enum h2_result h2_stream_error(const struct h2_stream *stream);

@@ -161,20 +161,23 @@ static BOOL drive_receive(struct h2_link *link, LONG *released)
     return TRUE;
 }
 
-/* One pass: I/O as far as it goes without waiting, then the waiters of
- * the streams with news, added to *wake. */
-static void drive(struct h2_link *link, struct h2_waiter **wake)
+/* One pass: sends as far as they go without waiting and at most one
+ * receive, then the waiters of the streams with news, added to *wake.
+ * TRUE when a receive came in: the caller goes on with another pass, and
+ * meanwhile, between passes, synchronous readers take what came (a
+ * download is not held up by the lock while the next bytes arrive). */
+static BOOL drive(struct h2_link *link, struct h2_waiter **wake)
 {
     struct h2_waiter *w, **tail = wake;
     LONG released = 0;
-    BOOL dead;
+    BOOL dead, received = FALSE;
 
     AcquireSRWLockExclusive(&link->lock);
     for (;;)
     {
         BOOL progress = drive_send(link, &released);
 
-        progress |= drive_receive(link, &released);
+        if ((received = drive_receive(link, &released))) break;
         if (!progress) break;
     }
     /* a session that has ended sends its GOAWAY, then is done */
@@ -205,6 +208,7 @@ static void drive(struct h2_link *link, struct h2_waiter **wake)
 
     if (dead) unlist(link);     /* new requests go elsewhere */
     while (released--) h2_link_release(link);
+    return received && !dead;
 }
 
 static void wake_all(struct h2_waiter *wake)
@@ -250,7 +254,8 @@ static void run(struct h2_link *link, BOOL on_pool)
     do
     {
         InterlockedExchange(&link->runs, 1);
-        drive(link, &wake);
+        while (drive(link, &wake))
+            ;
     } while (InterlockedDecrement(&link->runs));
     if (!wake) return;
     if (on_pool || !TrySubmitThreadpoolCallback(wake_on_pool, wake, task_environment())) wake_batch(link, wake);

@@ -226,7 +226,8 @@ static BOOL has_final_head(struct request *r, struct h2_stream *stream)
 static BOOL has_body_news(struct request *r, struct h2_stream *stream)
 {
     size_t read;
-    return h2_stream_buffered(stream) || h2_stream_read(h2_link_session(r->h2), stream, NULL, 0, &read) != H2_WAIT;
+    return h2_stream_buffered(stream) || h2_stream_direct_filled(stream) ||
+           h2_stream_read(h2_link_session(r->h2), stream, NULL, 0, &read) != H2_WAIT;
 }
 
 static BOOL body_sent(struct request *r, struct h2_stream *stream)
@@ -404,18 +405,49 @@ DWORD request_h2_read_head(struct request *r, int timeout, struct h2_response_he
 
 /* ---- the response body ---------------------------------------------------------------- */
 
+/* A synchronous reader about to wait for the body lends the link its
+ * buffer: what arrives meanwhile is decrypted into the link's and copied
+ * into it once (h2_stream_give_direct), not through the stream's.  An
+ * asynchronous one does not: its buffer may be read on another thread
+ * while it is not waiting. */
+static void lend_buffer(struct request *r, void *buffer, DWORD size)
+{
+    if (is_async(r) || r->h2_no_wait || !size) return;
+    h2_link_lock(r->h2);
+    if (!h2_stream_buffered(r->h2_stream) && !h2_stream_error(r->h2_stream))
+        h2_stream_give_direct(r->h2_stream, buffer, size);
+    h2_link_unlock(r->h2);
+}
+
 DWORD request_h2_read(struct request *r, void *buffer, DWORD size, DWORD *read, BOOL *end)
 {
     struct h2_conn *session = h2_link_session(r->h2);
-    enum h2_result result;
+    enum h2_result result = H2_OK;
+    size_t got = 0, more;
     BOOL window;
-    size_t got;
     DWORD error;
 
     *read = 0;
     *end = FALSE;
-    if ((error = lock_when(r, has_body_news, r->obj.settings.receive_timeout))) return error;
-    result = h2_stream_read(session, r->h2_stream, buffer, size, &got);
+    lend_buffer(r, buffer, size);
+    if ((error = lock_when(r, has_body_news, r->obj.settings.receive_timeout)))
+    {
+        /* bytes that came in the lent buffer before the wait ended are the caller's */
+        h2_link_lock(r->h2);
+        got = h2_stream_take_direct(session, r->h2_stream);
+        if (!got)
+        {
+            h2_link_unlock(r->h2);
+            return error;
+        }
+    }
+    else got = h2_stream_take_direct(session, r->h2_stream);
+    if (got < size)
+    {
+        result = h2_stream_read(session, r->h2_stream, (char *)buffer + got, size - got, &more);
+        if (got && result != H2_OK) result = H2_OK;    /* the end or an error: next time */
+        else got += more;
+    }
     window = h2_wants_write(session);     /* reading reopened the window */
     h2_link_unlock(r->h2);
     if (window) h2_link_kick(r->h2, is_async(r));

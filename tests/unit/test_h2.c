@@ -725,6 +725,60 @@ static void test_slow_reader(void)
     finish(c, srv);
 }
 
+/* A lent buffer takes the body's bytes first, as they come, and the rest
+ * waits in the stream's; taking it counts its bytes as read, so the
+ * window reopens; once bytes wait buffered, a new lent buffer gets none
+ * ahead of them. */
+static void test_direct(void)
+{
+    struct h2_settings settings;
+    struct h2_conn *c;
+    struct server *srv = server_new(NULL, 0);
+    static unsigned char body[100000], lent[30000], rest[100000];
+    struct h2_stream *s;
+    size_t n, got;
+
+    h2_settings_default(&settings);
+    settings.stream_window = 65535;
+    c = client_new(&settings);
+    fill(body, sizeof(body), 9);
+    s = submit_get(c, "/direct");
+    pump(c, srv);
+    h2_stream_give_direct(s, lent, sizeof(lent));
+    CHECK_INT(h2_stream_direct_filled(s), 0);
+    server_respond(srv, 1, "200", body, sizeof(body), 0);
+    pump(c, srv);
+    CHECK_INT(h2_stream_direct_filled(s), sizeof(lent));
+    CHECK(!memcmp(lent, body, sizeof(lent)));
+    /* the window's rest waits in the stream: the server stopped there */
+    CHECK_INT(h2_stream_buffered(s), 65535 - sizeof(lent));
+    CHECK(!h2_wants_write(c));
+    CHECK_INT(h2_stream_take_direct(c, s), sizeof(lent));
+    CHECK_INT(h2_stream_direct_filled(s), 0);
+    CHECK_INT(h2_stream_take_direct(c, s), 0);
+    /* bytes wait buffered: what comes while a buffer is lent goes after them */
+    got = sizeof(lent);
+    memcpy(rest, body, got);
+    h2_stream_give_direct(s, lent, sizeof(lent));
+    CHECK_INT(h2_stream_read(c, s, rest + got, 10000, &n), H2_OK);
+    got += n;
+    CHECK(h2_wants_write(c));     /* 40,000 of 65,535 read: WINDOW_UPDATE */
+    pump(c, srv);
+    CHECK_INT(h2_stream_direct_filled(s), 0);
+    CHECK_MSG(h2_stream_buffered(s) > 65535 - 40000, "%zu", h2_stream_buffered(s));
+    CHECK_INT(h2_stream_take_direct(c, s), 0);
+    for (int i = 0; i < 1000 && got < sizeof(body); i++)
+    {
+        if (h2_stream_read(c, s, rest + got, sizeof(rest) - got, &n) == H2_OK) got += n;
+        else pump(c, srv);
+    }
+    CHECK_INT(got, sizeof(body));
+    CHECK(!memcmp(rest, body, sizeof(body)));
+    CHECK_INT(h2_stream_read(c, s, rest, sizeof(rest), &n), H2_END);
+    h2_stream_release(c, s);
+    finish(c, srv);
+}
+
 /* Two streams share a connection window smaller than the data: one read
  * slowly still lets the other through once its unread bytes are given
  * back by a release. */
@@ -1321,6 +1375,7 @@ int main(void)
     test_many_streams();
     test_max_concurrent();
     test_slow_reader();
+    test_direct();
     test_release_returns_window();
     test_resets();
     test_goaway();

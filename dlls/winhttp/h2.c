@@ -69,6 +69,7 @@ struct h2_conn
     int32_t goaway_last_stream_id;
     uint32_t goaway_error_code;
     int goaway_sent;
+    size_t unacked;                     /* taken since the connection's last WINDOW_UPDATE (consumed) */
     int dead;                           /* nghttp2 failed fatally: call it no more */
     enum h2_result error;
 };
@@ -261,15 +262,36 @@ static enum h2_result conn_fatal(struct h2_conn *conn, int rv)
     return conn->error;
 }
 
-/* Tells nghttp2 the engine took n bytes of the stream's body, so that the
- * windows reopen (a WINDOW_UPDATE once half a window is read). */
-static void stream_consumed(struct h2_conn *conn, struct h2_stream *s, size_t n)
+/* Tells nghttp2 that n bytes of a stream's body were taken (read, or given
+ * up with the stream), so that the windows reopen.  nghttp2 sends a
+ * stream's WINDOW_UPDATE once half its window is taken; the connection's
+ * goes sooner, once a sixteenth of its window is: streams whose bytes wait
+ * unread hold their share of it meanwhile, and with several of them and
+ * half of the rest taken but not given back, a server whose connection
+ * window is shut holds a new stream's response too (nginx does). */
+static void consumed(struct h2_conn *conn, int32_t stream_id, size_t n)
 {
     int rv;
 
     if (!n || conn->dead) return;
     /* out of memory leaves the window shut for good: end the connection rather than hang */
-    if ((rv = nghttp2_session_consume(conn->session, s->id, n)) && nghttp2_is_fatal(rv)) conn_fatal(conn, rv);
+    if ((rv = nghttp2_session_consume(conn->session, stream_id, n)) && nghttp2_is_fatal(rv))
+    {
+        conn_fatal(conn, rv);
+        return;
+    }
+    conn->unacked += n;
+    if (conn->unacked < conn->settings.connection_window / 16) return;
+    /* counted against what nghttp2 would acknowledge itself: it sends no second one */
+    if ((rv = nghttp2_submit_window_update(conn->session, NGHTTP2_FLAG_NONE, 0, (int32_t)conn->unacked)) &&
+        nghttp2_is_fatal(rv))
+        conn_fatal(conn, rv);
+    else if (!rv) conn->unacked = 0;
+}
+
+static void stream_consumed(struct h2_conn *conn, struct h2_stream *s, size_t n)
+{
+    consumed(conn, s->id, n);
 }
 
 /* ---- nghttp2's callbacks ----------------------------------------------------------- */
@@ -415,7 +437,7 @@ static int on_data_chunk_recv(nghttp2_session *session, uint8_t flags, int32_t s
     if (!s || s->released || s->error)
     {
         /* nobody will read it: give its window back now */
-        if (!conn->dead) nghttp2_session_consume(session, stream_id, len);
+        consumed(conn, stream_id, len);
         return 0;
     }
     if (s->direct && !bytes_len(&s->received))
@@ -431,7 +453,7 @@ static int on_data_chunk_recv(nghttp2_session *session, uint8_t flags, int32_t s
     {
         stream_fail(s, H2_ERR_NOMEM, 0);
         nghttp2_submit_rst_stream(session, NGHTTP2_FLAG_NONE, stream_id, NGHTTP2_INTERNAL_ERROR);
-        nghttp2_session_consume(session, stream_id, len);
+        consumed(conn, stream_id, len);
     }
     else stream_signal(s);
     return 0;

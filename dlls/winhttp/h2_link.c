@@ -9,9 +9,12 @@
 /* A stream's receive window unless WINHTTP_OPTION_HTTP2_RECEIVE_WINDOW
  * says otherwise, and the connection's: large, so that a download is not
  * held to a window a round trip (under Wine a WINDOW_UPDATE costs a
- * wineserver call); the connection's bounds what all streams buffer. */
+ * wineserver call); the connection's bounds what all streams buffer, and
+ * is many streams' worth, so that streams whose bytes wait unread do not
+ * shut the others out (a server holds a new stream's response while the
+ * connection's window is shut: nginx does). */
 #define LINK_STREAM_WINDOW (4 * 1024 * 1024)
-#define LINK_CONNECTION_WINDOW (32 * 1024 * 1024)
+#define LINK_CONNECTION_WINDOW (64 * 1024 * 1024)
 /* How often the timeouts of asynchronous waits are looked at, while any. */
 #define LINK_TICK_MS 100
 

@@ -48,6 +48,8 @@ struct settings
     DWORD no_stream_queue;          /* WINHTTP_OPTION_DISABLE_STREAM_QUEUE (BOOL): a new connection when streams run out */
     DWORD h2_keepalive;             /* WINHTTP_OPTION_HTTP2_KEEPALIVE: ms between PINGs on an idle link; 0: none */
     DWORD protocol_required;        /* WINHTTP_OPTION_HTTP_PROTOCOL_REQUIRED (BOOL): no fallback to HTTP/1.1 */
+    DWORD h2_client_cert;           /* WINHTTP_OPTION_ENABLE_HTTP2_PLUS_CLIENT_CERT (BOOL): HTTP/2 with a client certificate */
+    DWORD h2_transfer_encoding;     /* WINHTTP_OPTION_HTTP2_PLUS_TRANSFER_ENCODING (BOOL): a chunked upload over HTTP/2 */
     DWORD connect_retries;          /* WINHTTP_OPTION_CONNECT_RETRIES: kept; every address is tried once */
     DWORD passport_flags;           /* WINHTTP_OPTION_CONFIGURE_PASSPORT_AUTH */
     DWORD ws_receive_buffer_size;   /* WINHTTP_OPTION_WEB_SOCKET_RECEIVE_BUFFER_SIZE */

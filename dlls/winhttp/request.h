@@ -166,6 +166,8 @@ struct request
     struct h2_waiter h2_waiter;
     BOOL h2_used;               /* WINHTTP_OPTION_HTTP_PROTOCOL_USED: the last send went over HTTP/2 */
     BOOL h2_writing;            /* WriteData: the data is in the stream, waiting to go out */
+    BOOL h2_dechunking;         /* the application's chunked body goes as DATA (HTTP2_PLUS_TRANSFER_ENCODING) */
+    struct http_chunked_decoder h2_dechunk;
     BOOL h2_no_wait;            /* nested in a callback (operation.c): never wait */
     unsigned int h2_interim;    /* interim heads reported */
     DWORD h2_error_code;        /* WINHTTP_OPTION_STREAM_ERROR_CODE: the last send's stream's */

@@ -48,8 +48,9 @@ DWORD request_h2_error(enum h2_result result)
 
 /* A body the application frames itself ("Transfer-Encoding: chunked" and
  * chunks written with WinHttpWriteData): HTTP/2 has no such framing
- * (RFC 9113 8.2.2), so the request goes over HTTP/1.1, where it works as
- * written. */
+ * (RFC 9113 8.2.2).  The request goes over HTTP/1.1, where it works as
+ * written, unless WINHTTP_OPTION_HTTP2_PLUS_TRANSFER_ENCODING is set: then
+ * the chunks' data goes as DATA frames (write_dechunked). */
 static BOOL sends_own_framing(struct request *r)
 {
     int i = header_list_find(&r->headers, L"Transfer-Encoding", 0);
@@ -57,10 +58,20 @@ static BOOL sends_own_framing(struct request *r)
     return i >= 0 && lstrcmpiW(r->headers.items[i].value, L"identity");
 }
 
+/* A client certificate goes with HTTP/2 only when the application says it
+ * may (WINHTTP_OPTION_ENABLE_HTTP2_PLUS_CLIENT_CERT: opt-in on native, our
+ * reading of it): HTTP/2 forbids the renegotiation servers use to ask for
+ * one late (RFC 9113 9.2.1), so the request goes over HTTP/1.1. */
+static BOOL has_client_cert(struct request *r)
+{
+    return r->obj.settings.client_cert && !r->obj.settings.h2_client_cert;
+}
+
 BOOL request_h2_wanted(struct request *r)
 {
     return (r->obj.settings.http_protocols & WINHTTP_PROTOCOL_FLAG_HTTP2) && r->route.secure && !r->upgrade &&
-           !r->h2_refused && !sends_own_framing(r);
+           !r->h2_refused && (!sends_own_framing(r) || r->obj.settings.h2_transfer_encoding) &&
+           !has_client_cert(r);
 }
 
 /* RFC 9113 8.1.1: HTTP_1_1_REQUIRED (0xd), as servers answer a request
@@ -139,6 +150,8 @@ void request_h2_release(struct request *r)
     r->h2 = NULL;
     r->h2_stream = NULL;
     ReleaseSRWLockExclusive(&r->conn_lock);
+    if (r->h2_dechunking) http_chunked_free(&r->h2_dechunk);
+    r->h2_dechunking = FALSE;
     if (!link) return;
     if (stream)
     {
@@ -242,11 +255,31 @@ static BOOL room_for_stream(struct request *r, struct h2_stream *none)
 
 /* ---- sending ----------------------------------------------------------------------- */
 
+/* The application's chunked framing off its bytes: the chunks' data goes
+ * on the stream, and the last chunk ends it (its trailer section is not
+ * sent).  Framing that is not chunked fails the write. */
+static enum h2_result write_dechunked(struct request *r, struct h2_conn *session, const void *data, size_t size)
+{
+    enum h2_result result = H2_OK;
+    enum http_result decoded;
+    size_t used, length;
+    char *out;
+
+    if (!size) return H2_OK;
+    if (!(out = heap_alloc(size))) return H2_ERR_NOMEM;
+    decoded = http_chunked_feed(&r->h2_dechunk, data, size, &used, out, size, &length);
+    if (decoded != HTTP_NEED_MORE && decoded != HTTP_DONE) result = H2_ERR_INVALID;
+    else if (length) result = h2_stream_write(session, r->h2_stream, out, length);
+    if (!result && decoded == HTTP_DONE) result = h2_stream_end_body(session, r->h2_stream);
+    heap_free(out);
+    return result;
+}
+
 DWORD request_h2_send(struct request *r)
 {
     struct h2_conn *session;
     enum h2_result result;
-    BOOL has_body = r->total_length > 0;
+    BOOL has_body, dechunk = sends_own_framing(r);
     DWORD error;
 
     /* the server's streams all in use: the request waits its turn without
@@ -255,13 +288,18 @@ DWORD request_h2_send(struct request *r)
     if (r->obj.settings.no_stream_queue) h2_link_lock(r->h2);
     else if ((error = lock_when(r, room_for_stream, r->obj.settings.connect_timeout))) return error;
     session = h2_link_session(r->h2);
+    if (r->h2_dechunking) http_chunked_free(&r->h2_dechunk);
+    if (dechunk) http_chunked_init(&r->h2_dechunk, 0);
+    r->h2_dechunking = dechunk;
+    has_body = dechunk || r->total_length > 0;
     result = h2_submit_http1(session, "https", r->sent_head.data, r->head_length, has_body, &r->h2_stream);
     if (!result)
     {
         r->h2_waiter.timed_out = FALSE;
         h2_stream_set_user(r->h2_stream, &r->h2_waiter);
-        if (r->send_body_length) result = h2_stream_write(session, r->h2_stream, r->send_body, r->send_body_length);
-        if (!result && has_body && r->send_body_length >= r->total_length)
+        if (dechunk) result = write_dechunked(r, session, r->send_body, r->send_body_length);
+        else if (r->send_body_length) result = h2_stream_write(session, r->h2_stream, r->send_body, r->send_body_length);
+        if (!result && !dechunk && has_body && r->send_body_length >= r->total_length)
             result = h2_stream_end_body(session, r->h2_stream);
     }
     h2_link_unlock(r->h2);
@@ -281,9 +319,15 @@ DWORD request_h2_write(struct request *r, const void *data, DWORD size)
     if (!r->h2_writing)
     {
         h2_link_lock(r->h2);
-        result = h2_stream_write(session, r->h2_stream, data, size);
-        if (!result && r->written + size >= r->total_length) result = h2_stream_end_body(session, r->h2_stream);
+        if (r->h2_dechunking) result = write_dechunked(r, session, data, size);
+        else
+        {
+            result = h2_stream_write(session, r->h2_stream, data, size);
+            if (!result && r->written + size >= r->total_length) result = h2_stream_end_body(session, r->h2_stream);
+        }
         h2_link_unlock(r->h2);
+        /* not chunked framing, or bytes after its end: the caller's mistake */
+        if (result == H2_ERR_INVALID && r->h2_dechunking) return ERROR_INVALID_PARAMETER;
         if (result) return request_h2_error(result);
         r->h2_writing = TRUE;
         h2_link_kick(r->h2, is_async(r));

@@ -395,6 +395,115 @@ static void test_post(void)
     close_server(&s);
 }
 
+static BOOL ok_receive(HINTERNET request)
+{
+    BOOL ret = WinHttpReceiveResponse(request, NULL);
+
+    ok(ret, "ReceiveResponse failed: %lu", GetLastError());
+    return ret;
+}
+
+static BOOL ok_receive_sent(HINTERNET request)
+{
+    BOOL ret = WinHttpSendRequest(request, NULL, 0, NULL, 0, 0, 0);
+
+    ok(ret, "SendRequest failed: %lu", GetLastError());
+    return ret && ok_receive(request);
+}
+
+/* A chunked upload the application frames itself: over HTTP/1.1 unless
+ * WINHTTP_OPTION_HTTP2_PLUS_TRANSFER_ENCODING is set, then over HTTP/2 with
+ * the chunks' data as the body; framing that is not chunked fails the
+ * write with ERROR_INVALID_PARAMETER (this DLL's choice). */
+static DWORD chunked_upload(struct server *s, BOOL option, const char *const *pieces, char *body, DWORD size)
+{
+    static const WCHAR chunked[] = L"Transfer-Encoding: chunked";
+    HINTERNET request = open_request(s, L"POST", L"/echo");
+    DWORD length = 0, written, protocol = ~0u;
+
+    if (!request) return ~0u;
+    ok(WinHttpSetOption(request, WINHTTP_OPTION_HTTP2_PLUS_TRANSFER_ENCODING, &option, sizeof(option)),
+       "HTTP2_PLUS_TRANSFER_ENCODING: %lu", GetLastError());
+    ok(WinHttpSendRequest(request, chunked, ~0u, NULL, 0, 0, 0), "send: %lu", GetLastError());
+    for (; *pieces; pieces++)
+        ok(WinHttpWriteData(request, *pieces, strlen(*pieces), &written) && written == strlen(*pieces),
+           "write %s: %lu", *pieces, GetLastError());
+    if (ok_receive(request))
+    {
+        ok_int(status_of(request), 200);
+        protocol = protocol_used(request);
+        length = read_body(request, body, size - 1);
+    }
+    body[length] = 0;
+    WinHttpCloseHandle(request);
+    return protocol;
+}
+
+static void test_chunked_upload(void)
+{
+    static const char *const pieces[] = { "5\r\nhello\r\n", "6;ext=1\r\n world\r\n", "0\r\n\r\n", NULL };
+    struct server s;
+    HINTERNET request;
+    DWORD written, on = TRUE, value = 0xdeadbeef, size = sizeof(value);
+    char body[64];
+
+    if (!have_server()) return;
+    s = open_server(0, TRUE);
+    ok(WinHttpQueryOption(s.session, WINHTTP_OPTION_HTTP2_PLUS_TRANSFER_ENCODING, &value, &size) && !value,
+       "HTTP2_PLUS_TRANSFER_ENCODING: %lu, %lu", GetLastError(), value);
+    ok_int(chunked_upload(&s, FALSE, pieces, body, sizeof(body)), 0);
+    ok(!strcmp(body, "hello world"), "over HTTP/1.1: %s", body);
+    ok_int(chunked_upload(&s, TRUE, pieces, body, sizeof(body)), WINHTTP_PROTOCOL_FLAG_HTTP2);
+    ok(!strcmp(body, "hello world"), "over HTTP/2: %s", body);
+    if ((request = open_request(&s, L"POST", L"/echo")))
+    {
+        ok(WinHttpSetOption(request, WINHTTP_OPTION_HTTP2_PLUS_TRANSFER_ENCODING, &on, sizeof(on)), "set: %lu",
+           GetLastError());
+        ok(WinHttpSendRequest(request, L"Transfer-Encoding: chunked", ~0u, NULL, 0, 0, 0), "send: %lu",
+           GetLastError());
+        ok_bool_err(WinHttpWriteData(request, "not chunked", 11, &written), FALSE, ERROR_INVALID_PARAMETER);
+        WinHttpCloseHandle(request);
+    }
+    close_server(&s);
+}
+
+/* A client certificate set on a request keeps it on HTTP/1.1 unless
+ * WINHTTP_OPTION_ENABLE_HTTP2_PLUS_CLIENT_CERT allows HTTP/2 with it (the
+ * server never asks for it here: any certificate does, the server's own). */
+static void test_client_cert_option(void)
+{
+    struct server s;
+    HINTERNET request;
+    const CERT_CONTEXT *cert = NULL;
+    DWORD size = sizeof(cert), on = TRUE;
+
+    if (!have_server()) return;
+    s = open_server(0, TRUE);
+    if ((request = send_request(&s, L"GET", L"/hello.txt", NULL, 0)))
+    {
+        ok(WinHttpQueryOption(request, WINHTTP_OPTION_SERVER_CERT_CONTEXT, &cert, &size) && cert,
+           "SERVER_CERT_CONTEXT: %lu", GetLastError());
+        WinHttpCloseHandle(request);
+    }
+    for (int allowed = 0; cert && allowed < 2; allowed++)
+    {
+        if (allowed)
+            ok(WinHttpSetOption(s.session, WINHTTP_OPTION_ENABLE_HTTP2_PLUS_CLIENT_CERT, &on, sizeof(on)),
+               "ENABLE_HTTP2_PLUS_CLIENT_CERT: %lu", GetLastError());
+        if (!(request = open_request(&s, L"GET", L"/hello.txt"))) continue;
+        ok(WinHttpSetOption(request, WINHTTP_OPTION_CLIENT_CERT_CONTEXT, (void *)cert, sizeof(*cert)),
+           "CLIENT_CERT_CONTEXT: %lu", GetLastError());
+        if (ok_receive_sent(request))
+        {
+            ok_int(status_of(request), 200);
+            ok_int(protocol_used(request), allowed ? WINHTTP_PROTOCOL_FLAG_HTTP2 : 0);
+        }
+        WinHttpCloseHandle(request);
+    }
+    if (cert) CertFreeCertificateContext(cert);
+    close_server(&s);
+}
+
 /* 16 MiB read to the end, every byte checked, through a stream window of
  * 1 MiB (WINHTTP_OPTION_HTTP2_RECEIVE_WINDOW). */
 static void test_large_file(void)
@@ -796,7 +905,7 @@ static void test_fault_no_window(void)
 TEST_CASES(TEST(test_options), TEST(test_get), TEST(test_one_connection), TEST(test_request_option),
            TEST(test_post), TEST(test_large_file), TEST(test_close_mid_body), TEST(test_redirect_and_gzip),
            TEST(test_protocol_required), TEST(test_async_many), TEST(test_async_close_queued), TEST(test_async_no_queue),
-           TEST(test_async_close), TEST(test_fault_silent), TEST(test_fault_garbage),
+           TEST(test_async_close), TEST(test_chunked_upload), TEST(test_client_cert_option), TEST(test_fault_silent), TEST(test_fault_garbage),
            TEST(test_fault_goaway_mid_response), TEST(test_fault_no_window));
 
 int main(int argc, char **argv)

@@ -683,6 +683,7 @@ static void test_slow_reader(void)
     struct h2_stream *s;
     size_t total = 0, n, most = 0;
     enum h2_result r = H2_WAIT;
+    int over_window = 0;
 
     h2_settings_default(&settings);
     settings.stream_window = 32768;
@@ -704,9 +705,20 @@ static void test_slow_reader(void)
     memcpy(copy, buf, n);
     pump(c, srv);
     CHECK(srv->streams[0].resp_off < 40000);
+    /* a sixteenth of the connection's window taken: its WINDOW_UPDATE goes
+     * (the stream's waits for half the stream's) */
+    for (int i = 0; i < 2; i++)
+    {
+        CHECK_INT(h2_stream_read(c, s, buf, sizeof(buf), &n), H2_OK);
+        memcpy(copy + total, buf, n);
+        total += n;
+    }
+    CHECK(h2_wants_write(c));
     /* ...reading on does, and it all comes through, never more than a window buffered */
     for (int i = 0; i < 100000 && total < sizeof(big); i++)
     {
+        /* the connection's window never grows past what was set */
+        if (nghttp2_session_get_remote_window_size(srv->session) > 100000) over_window++;
         if (h2_stream_buffered(s) > most) most = h2_stream_buffered(s);
         r = h2_stream_read(c, s, buf, sizeof(buf), &n);
         if (r == H2_OK)
@@ -717,6 +729,7 @@ static void test_slow_reader(void)
         else pump(c, srv);
     }
     CHECK_INT(total, sizeof(big));
+    CHECK_INT(over_window, 0);
     CHECK_MSG(most <= 32768, "%zu", most);
     CHECK(!memcmp(copy, big, sizeof(big)));
     CHECK_INT(h2_stream_read(c, s, buf, sizeof(buf), &n), H2_END);

@@ -896,7 +896,7 @@ static BOOL query_extended_error(struct object *obj, const struct option_desc *d
 
 /* WINHTTP_OPTION_CONNECTION_STATS_V0/V1/V2: SIO_TCP_INFO of the
  * connection the request holds now (one that went back to the pool is no
- * longer the request's).  Wine 8 has no SIO_TCP_INFO: ERROR_NOT_SUPPORTED,
+ * longer the request's; over HTTP/2, the one its stream is on).  Wine 8 has no SIO_TCP_INFO: ERROR_NOT_SUPPORTED,
  * and WSAEOPNOTSUPP as the extended error. */
 static BOOL query_connection_stats(struct object *obj, const struct option_desc *desc, void *buffer, DWORD *size)
 {
@@ -904,12 +904,12 @@ static BOOL query_connection_stats(struct object *obj, const struct option_desc 
     DWORD version = desc->id == WINHTTP_OPTION_CONNECTION_STATS_V0 ? 0
                     : desc->id == WINHTTP_OPTION_CONNECTION_STATS_V1 ? 1 : 2;
     DWORD needed = socket_tcp_info_size(version), returned = 0, error;
+    struct connection *wire;
 
     if (!has_room(buffer, size, needed)) return FALSE;
     AcquireSRWLockExclusive(&request->conn_lock);
-    if (!request->conn) error = ERROR_WINHTTP_INCORRECT_HANDLE_STATE;
-    else error = socket_stream_tcp_info(request->conn->socket, version, buffer, version == 2 ? *size : needed,
-                                        &returned);
+    if (!(wire = request_wire(request))) error = ERROR_WINHTTP_INCORRECT_HANDLE_STATE;
+    else error = socket_stream_tcp_info(wire->socket, version, buffer, version == 2 ? *size : needed, &returned);
     ReleaseSRWLockExclusive(&request->conn_lock);
     if (error) return FAIL(error, FALSE);
     *size = returned;
@@ -1027,18 +1027,21 @@ static BOOL set_priority_hint(struct object *obj, const struct option_desc *desc
 
 /* WINHTTP_OPTION_TCP_PRIORITY_STATUS (request, query): documented as the
  * hinted priority of the socket; a DWORD here (the layout is not given):
- * the hint the socket of the request's connection took, the stack's normal
+ * the hint the socket of the request's connection (over HTTP/2, its
+ * stream's) took, the stack's normal
  * one when none was asked.  ERROR_WINHTTP_INCORRECT_HANDLE_STATE without a
  * connection; ERROR_NOT_SUPPORTED where the stack refused the hint (Wine 8),
  * its Winsock error then in EXTENDED_ERROR. */
 static BOOL query_priority_status(struct object *obj, const struct option_desc *desc, void *buffer, DWORD *size)
 {
     struct request *request = request_from_object(obj);
+    struct connection *wire;
     DWORD hint = 0, error;
 
     if (!has_room(buffer, size, sizeof(DWORD))) return FALSE;
     AcquireSRWLockExclusive(&request->conn_lock);
-    error = request->conn ? socket_stream_priority(request->conn->socket, &hint) : ERROR_WINHTTP_INCORRECT_HANDLE_STATE;
+    wire = request_wire(request);
+    error = wire ? socket_stream_priority(wire->socket, &hint) : ERROR_WINHTTP_INCORRECT_HANDLE_STATE;
     ReleaseSRWLockExclusive(&request->conn_lock);
     if (error) return FAIL(error, FALSE);
     return copy_out(&hint, sizeof(hint), buffer, size);

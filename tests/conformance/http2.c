@@ -411,6 +411,33 @@ static BOOL ok_receive_sent(HINTERNET request)
     return ret && ok_receive(request);
 }
 
+/* The options about a request's own connection answer for the one its
+ * stream is on: CONNECTION_STATS_V0 and TCP_PRIORITY_STATUS work, or are
+ * not supported by the system's stack (Wine 8), as over HTTP/1.1. */
+static void test_connection_options(void)
+{
+    static const DWORD options[] = { WINHTTP_OPTION_CONNECTION_STATS_V0, WINHTTP_OPTION_TCP_PRIORITY_STATUS };
+    struct server s;
+    HINTERNET request;
+    BYTE buffer[256];
+
+    if (!have_server()) return;
+    s = open_server(0, TRUE);
+    if ((request = send_request(&s, L"GET", L"/gen/big.bin", NULL, 0)))
+    {
+        ok_int(protocol_used(request), WINHTTP_PROTOCOL_FLAG_HTTP2);
+        for (DWORD i = 0; i < ARRAYSIZE(options); i++)
+        {
+            DWORD size = sizeof(buffer);
+            BOOL ret = WinHttpQueryOption(request, options[i], buffer, &size);
+
+            ok(ret || GetLastError() == ERROR_NOT_SUPPORTED, "option %lu: error %lu", options[i], GetLastError());
+        }
+        WinHttpCloseHandle(request);
+    }
+    close_server(&s);
+}
+
 /* A chunked upload the application frames itself: over HTTP/1.1 unless
  * WINHTTP_OPTION_HTTP2_PLUS_TRANSFER_ENCODING is set, then over HTTP/2 with
  * the chunks' data as the body; framing that is not chunked fails the
@@ -794,16 +821,17 @@ static void test_async_close_queued(void)
 
 /* ---- servers that break HTTP/2 (tools/tls-fault-server) ---------------------------- */
 
-/* A session with HTTP/2 enabled and every timeout timeout_ms, connected to
- * the named fault server; FALSE (and "skip") when it is not named. */
-static BOOL open_fault_server(struct server *s, const WCHAR *name, int timeout_ms)
+/* A session (flags: WinHttpOpen's) with HTTP/2 enabled and every timeout
+ * timeout_ms, connected to the named server of WINHTTP_TEST_TLS; FALSE
+ * (and "skip") when it is not named. */
+static BOOL open_named_server(struct server *s, const WCHAR *name, DWORD flags, int timeout_ms)
 {
     DWORD protocols = WINHTTP_PROTOCOL_FLAG_HTTP2;
     WCHAR host[64];
     WORD port;
 
     if (!harness_tls_server(name, host, ARRAYSIZE(host), &port)) return FALSE;
-    s->session = WinHttpOpen(L"conformance/http2", WINHTTP_ACCESS_TYPE_NO_PROXY, NULL, NULL, 0);
+    s->session = WinHttpOpen(L"conformance/http2", WINHTTP_ACCESS_TYPE_NO_PROXY, NULL, NULL, flags);
     ok(s->session != NULL, "WinHttpOpen failed: %lu", GetLastError());
     ok(WinHttpSetTimeouts(s->session, timeout_ms, timeout_ms, timeout_ms, timeout_ms), "SetTimeouts failed: %lu",
        GetLastError());
@@ -838,7 +866,7 @@ static void expect_timeout(const WCHAR *name, DWORD body)
     HINTERNET request;
     DWORD ms;
 
-    if (!open_fault_server(&s, name, 1000)) return;
+    if (!open_named_server(&s, name, 0, 1000)) return;
     ok_int(fault_exchange(&s, &request, body, &ms), ERROR_WINHTTP_TIMEOUT);
     ok(ms >= 900 && ms < 5000, "%ls: gave up after %lu ms, want the 1000 ms timeout", name, ms);
     WinHttpCloseHandle(request);
@@ -859,7 +887,7 @@ static void test_fault_garbage(void)
     HINTERNET request;
     DWORD ms;
 
-    if (!open_fault_server(&s, L"h2-garbage", 5000)) return;
+    if (!open_named_server(&s, L"h2-garbage", 0, 5000)) return;
     ok_int(fault_exchange(&s, &request, 0, &ms), ERROR_WINHTTP_INVALID_SERVER_RESPONSE);
     WinHttpCloseHandle(request);
     close_server(&s);
@@ -876,7 +904,7 @@ static void test_fault_goaway_mid_response(void)
     char buffer[4096];
     DWORD ms, got, total = 0, error = 0;
 
-    if (!open_fault_server(&s, L"h2-goaway-mid", 5000)) return;
+    if (!open_named_server(&s, L"h2-goaway-mid", 0, 5000)) return;
     ok_int(fault_exchange(&s, &request, 0, &ms), 0);
     ok_int(status_of(request), 200);
     for (;;)
@@ -902,11 +930,96 @@ static void test_fault_no_window(void)
     expect_timeout(L"h2-no-window", 1 << 20);
 }
 
+/* ---- nghttpd (tools/with-nginx's "nghttpd" server) --------------------------------- */
+
+/* One stream at a time (-m 1): requests beyond it wait for the stream
+ * before them to end, on the same connection, without a thread each; every
+ * byte of each 16 MiB body arrives. */
+static void test_nghttpd_one_stream(void)
+{
+    enum { COUNT = 5 };
+    struct async_request *a = calloc(COUNT, sizeof(*a));
+    struct server s;
+
+    if (!open_named_server(&s, L"nghttpd", WINHTTP_FLAG_ASYNC, 10000)) { free(a); return; }
+    /* the first makes the connection; the others find it, and queue */
+    start_async(&s, &a[0], L"/hello.txt");
+    ok(WaitForSingleObject(a[0].done, WAIT_MS) == WAIT_OBJECT_0, "the first request did not end");
+    for (int i = 1; i < COUNT; i++) start_async(&s, &a[i], L"/big.bin");
+    for (int i = 0; i < COUNT; i++)
+    {
+        ok(WaitForSingleObject(a[i].done, 30000) == WAIT_OBJECT_0, "request %d did not end", i);
+        ok(!a[i].error, "request %d: error %lu", i, a[i].error);
+        ok_int(a[i].status, 200);
+        ok_int(a[i].protocol, WINHTTP_PROTOCOL_FLAG_HTTP2);
+        ok_int(a[i].length, i ? BIG_SIZE : strlen(HELLO_TEXT));
+        WinHttpCloseHandle(a[i].request);
+        CloseHandle(a[i].done);
+    }
+    close_server(&s);
+    free(a);
+}
+
+/* Trailers from a real server (nginx sends none): queryable with
+ * WINHTTP_QUERY_FLAG_TRAILERS once the body is read, not before; not
+ * among the headers. */
+static void test_nghttpd_trailers(void)
+{
+    struct server s;
+    HINTERNET request;
+    WCHAR value[64];
+    DWORD size = sizeof(value);
+    char body[256];
+
+    if (!open_named_server(&s, L"nghttpd", 0, 10000)) return;
+    if ((request = send_request(&s, L"GET", L"/hello.txt", NULL, 0)))
+    {
+        ok_int(status_of(request), 200);
+        ok(!WinHttpQueryHeaders(request, WINHTTP_QUERY_CUSTOM, L"x-checksum", value, &size, NULL) &&
+           GetLastError() == ERROR_WINHTTP_HEADER_NOT_FOUND, "x-checksum among the headers: %lu", GetLastError());
+        ok_int(read_body(request, body, sizeof(body)), strlen(HELLO_TEXT));
+        size = sizeof(value);
+        ok(WinHttpQueryHeaders(request, WINHTTP_QUERY_CUSTOM | WINHTTP_QUERY_FLAG_TRAILERS, L"X-Checksum", value,
+                               &size, NULL), "trailer: %lu", GetLastError());
+        ok(!wcscmp(value, L"abc123"), "trailer %ls", value);
+        WinHttpCloseHandle(request);
+    }
+    close_server(&s);
+}
+
+/* An upload of 1 MiB to a server whose receive window is 16 KiB (-w 14):
+ * the body goes as its WINDOW_UPDATEs allow, and comes back whole
+ * (--echo-upload). */
+static void test_nghttpd_upload_window(void)
+{
+    enum { SIZE = 1 << 20 };
+    char *data = malloc(SIZE), *echo = malloc(SIZE + 1);
+    struct server s;
+    HINTERNET request;
+    DWORD length;
+
+    if (!open_named_server(&s, L"nghttpd", 0, 10000)) { free(data); free(echo); return; }
+    for (DWORD i = 0; i < SIZE; i++) data[i] = (char)big_byte(i);
+    if ((request = send_request(&s, L"POST", L"/hello.txt", data, SIZE)))
+    {
+        ok_int(status_of(request), 200);
+        ok_int(protocol_used(request), WINHTTP_PROTOCOL_FLAG_HTTP2);
+        length = read_body(request, echo, SIZE + 1);
+        ok(length == SIZE && !memcmp(echo, data, SIZE), "echoed %lu bytes, want %u", length, SIZE);
+        WinHttpCloseHandle(request);
+    }
+    close_server(&s);
+    free(data);
+    free(echo);
+}
+
 TEST_CASES(TEST(test_options), TEST(test_get), TEST(test_one_connection), TEST(test_request_option),
            TEST(test_post), TEST(test_large_file), TEST(test_close_mid_body), TEST(test_redirect_and_gzip),
            TEST(test_protocol_required), TEST(test_async_many), TEST(test_async_close_queued), TEST(test_async_no_queue),
-           TEST(test_async_close), TEST(test_chunked_upload), TEST(test_client_cert_option), TEST(test_fault_silent), TEST(test_fault_garbage),
-           TEST(test_fault_goaway_mid_response), TEST(test_fault_no_window));
+           TEST(test_async_close), TEST(test_chunked_upload), TEST(test_client_cert_option),
+           TEST(test_connection_options), TEST(test_fault_silent), TEST(test_fault_garbage),
+           TEST(test_fault_goaway_mid_response), TEST(test_fault_no_window), TEST(test_nghttpd_one_stream),
+           TEST(test_nghttpd_trailers), TEST(test_nghttpd_upload_window));
 
 int main(int argc, char **argv)
 {

@@ -5,8 +5,9 @@
  * list (per scheme, several entries) and the bypass list, the
  * WINHTTP_OPTION_PROXY option on sessions and requests, https through a
  * CONNECT tunnel (the CONNECT request itself; certificates checked against
- * the origin, never the proxy), a proxy refusing or breaking the CONNECT,
- * and what the status callbacks name when a proxy is used.
+ * the origin, never the proxy; HTTP/2 inside it), a proxy refusing or
+ * breaking the CONNECT, and what the status callbacks name when a proxy
+ * is used.
  *
  * Two kinds of proxy:
  *   - the scripted server of server.h playing the proxy, for exact control
@@ -1705,6 +1706,41 @@ static void squid_https_async(void)
     check_squid_https(TRUE);
 }
 
+/* HTTP/2 through squid's tunnel: ALPN inside the tunnel chooses h2 with
+ * nginx's "h2" server, and the response comes over it. */
+static void check_squid_http2(BOOL async)
+{
+    DWORD protocols = WINHTTP_PROTOCOL_FLAG_HTTP2, used = 0, size = sizeof(used);
+    struct endpoint proxy, server;
+    struct exchange x;
+    HINTERNET session;
+
+    if (!env_server(L"WINHTTP_TEST_SQUID", &proxy) || !tls_server(L"h2", &server)) return;
+    session = open_proxy_session(async, proxy.text, NULL);
+    ok(WinHttpSetOption(session, WINHTTP_OPTION_ENABLE_HTTP_PROTOCOL, &protocols, sizeof(protocols)),
+       "ENABLE_HTTP_PROTOCOL: %lu", GetLastError());
+    if (exchange_open(&x, session, async, L"127.0.0.1", server.port, L"/hello.txt", WINHTTP_FLAG_SECURE))
+    {
+        exchange_run(&x);
+        ok_response(&x, 200, HELLO_TEXT);
+        ok(WinHttpQueryOption(x.request, WINHTTP_OPTION_HTTP_PROTOCOL_USED, &used, &size), "PROTOCOL_USED: %lu",
+           GetLastError());
+        ok_int(used, WINHTTP_PROTOCOL_FLAG_HTTP2);
+    }
+    exchange_close(&x);
+    if (session) WinHttpCloseHandle(session);
+}
+
+static void squid_http2_sync(void)
+{
+    check_squid_http2(FALSE);
+}
+
+static void squid_http2_async(void)
+{
+    check_squid_http2(TRUE);
+}
+
 /* A certificate problem of the origin: its own error, or SECURE_FAILURE
  * with the bit in the callback (as tls.c accepts). */
 static void ok_name_mismatch(struct exchange *x)
@@ -1959,6 +1995,8 @@ int main(int argc, char **argv)
         TEST(squid_https_name_mismatch_sync),
         TEST(squid_https_name_mismatch_async),
         TEST(squid_https_big),
+        TEST(squid_http2_sync),
+        TEST(squid_http2_async),
         TEST(tinyproxy_https_sync),
         TEST(tinyproxy_https_async),
         TEST(tinyproxy_https_name_mismatch),

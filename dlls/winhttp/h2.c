@@ -289,11 +289,6 @@ static void consumed(struct h2_conn *conn, int32_t stream_id, size_t n)
     else if (!rv) conn->unacked = 0;
 }
 
-static void stream_consumed(struct h2_conn *conn, struct h2_stream *s, size_t n)
-{
-    consumed(conn, s->id, n);
-}
-
 /* ---- nghttp2's callbacks ----------------------------------------------------------- */
 
 static int on_begin_headers(nghttp2_session *session, const nghttp2_frame *frame, void *user)
@@ -966,7 +961,7 @@ enum h2_result h2_stream_read(struct h2_conn *conn, struct h2_stream *s, void *b
     if (bytes_len(&s->received) && size)
     {
         *read = bytes_take(&s->received, buf, size);
-        stream_consumed(conn, s, *read);   /* only now: a slow reader keeps the window shut */
+        consumed(conn, s->id, *read);   /* only now: a slow reader keeps the window shut */
         return H2_OK;
     }
     if (s->error) return s->error;
@@ -991,7 +986,7 @@ size_t h2_stream_take_direct(struct h2_conn *conn, struct h2_stream *s)
 
     s->direct = NULL;
     s->direct_size = s->direct_filled = 0;
-    stream_consumed(conn, s, n);
+    consumed(conn, s->id, n);
     return n;
 }
 
@@ -1011,7 +1006,7 @@ void h2_stream_release(struct h2_conn *conn, struct h2_stream *s)
 {
     if (!s) return;
     /* what was never read gives its share of the connection's window back */
-    stream_consumed(conn, s, bytes_len(&s->received));
+    consumed(conn, s->id, bytes_len(&s->received));
     bytes_free(conn, &s->received);
     if (s->closed || conn->dead)
     {

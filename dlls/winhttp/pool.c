@@ -25,7 +25,7 @@ static struct pool_idle global_idle = { SRWLOCK_INIT, NULL };
 
 static struct pool_idle *idle_of(struct pool *pool)
 {
-    return InterlockedCompareExchange(&pool->private_idle, 0, 0) ? &pool->own : &global_idle;
+    return pool_is_private(pool) ? &pool->own : &global_idle;
 }
 
 /* How well an idle connection serves a request's
@@ -154,6 +154,11 @@ void pool_set_private(struct pool *pool, BOOL on)
 {
     TRACE("%p: %s pool\n", pool, on ? "a private" : "the process's");
     InterlockedExchange(&pool->private_idle, !!on);
+}
+
+BOOL pool_is_private(struct pool *pool)
+{
+    return InterlockedCompareExchange(&pool->private_idle, 0, 0) != 0;
 }
 
 void pool_destroy(struct pool *pool)

@@ -46,6 +46,8 @@ void pool_destroy(struct pool *pool);
  * requests take and leave idle connections in its own list, not the
  * process's. */
 void pool_set_private(struct pool *pool, BOOL on);
+/* Whether it keeps its own idle connections (and HTTP/2 links). */
+BOOL pool_is_private(struct pool *pool);
 
 /* Takes a slot for a connection along the route.  Returns an idle pooled
  * connection if there is a live one accepted under trust that fits the

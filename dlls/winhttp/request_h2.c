@@ -105,7 +105,7 @@ static const void *link_owner(struct request *r)
 {
     struct session *session = request_session(r);
 
-    return InterlockedCompareExchange(&session->pool.private_idle, 0, 0) ? session : NULL;
+    return pool_is_private(&session->pool) ? session : NULL;
 }
 
 BOOL request_h2_attach(struct request *r)
@@ -268,7 +268,8 @@ static enum h2_result write_dechunked(struct request *r, struct h2_conn *session
     if (!size) return H2_OK;
     if (!(out = heap_alloc(size))) return H2_ERR_NOMEM;
     decoded = http_chunked_feed(&r->h2_dechunk, data, size, &used, out, size, &length);
-    if (decoded != HTTP_NEED_MORE && decoded != HTTP_DONE) result = H2_ERR_INVALID;
+    /* bytes after the last chunk are as wrong as bad framing */
+    if ((decoded != HTTP_NEED_MORE && decoded != HTTP_DONE) || used < size) result = H2_ERR_INVALID;
     else if (length) result = h2_stream_write(session, r->h2_stream, out, length);
     if (!result && decoded == HTTP_DONE) result = h2_stream_end_body(session, r->h2_stream);
     heap_free(out);

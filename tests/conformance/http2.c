@@ -491,6 +491,16 @@ static void test_chunked_upload(void)
         ok_bool_err(WinHttpWriteData(request, "not chunked", 11, &written), FALSE, ERROR_INVALID_PARAMETER);
         WinHttpCloseHandle(request);
     }
+    /* bytes after the last chunk are refused the same way */
+    if ((request = open_request(&s, L"POST", L"/echo")))
+    {
+        ok(WinHttpSetOption(request, WINHTTP_OPTION_HTTP2_PLUS_TRANSFER_ENCODING, &on, sizeof(on)), "set: %lu",
+           GetLastError());
+        ok(WinHttpSendRequest(request, L"Transfer-Encoding: chunked", ~0u, NULL, 0, 0, 0), "send: %lu",
+           GetLastError());
+        ok_bool_err(WinHttpWriteData(request, "0\r\n\r\nextra", 10, &written), FALSE, ERROR_INVALID_PARAMETER);
+        WinHttpCloseHandle(request);
+    }
     close_server(&s);
 }
 

@@ -466,12 +466,26 @@ static DWORD chunked_upload(struct server *s, BOOL option, const char *const *pi
     return protocol;
 }
 
+/* With HTTP2_PLUS_TRANSFER_ENCODING, a write that is not chunked framing
+ * fails with ERROR_INVALID_PARAMETER. */
+static void expect_write_refused(struct server *s, const char *bytes)
+{
+    HINTERNET request = open_request(s, L"POST", L"/echo");
+    DWORD written, on = TRUE;
+
+    if (!request) return;
+    ok(WinHttpSetOption(request, WINHTTP_OPTION_HTTP2_PLUS_TRANSFER_ENCODING, &on, sizeof(on)), "set: %lu",
+       GetLastError());
+    ok(WinHttpSendRequest(request, L"Transfer-Encoding: chunked", ~0u, NULL, 0, 0, 0), "send: %lu", GetLastError());
+    ok_bool_err(WinHttpWriteData(request, bytes, strlen(bytes), &written), FALSE, ERROR_INVALID_PARAMETER);
+    WinHttpCloseHandle(request);
+}
+
 static void test_chunked_upload(void)
 {
     static const char *const pieces[] = { "5\r\nhello\r\n", "6;ext=1\r\n world\r\n", "0\r\n\r\n", NULL };
     struct server s;
-    HINTERNET request;
-    DWORD written, on = TRUE, value = 0xdeadbeef, size = sizeof(value);
+    DWORD value = 0xdeadbeef, size = sizeof(value);
     char body[64];
 
     if (!have_server()) return;
@@ -482,25 +496,8 @@ static void test_chunked_upload(void)
     ok(!strcmp(body, "hello world"), "over HTTP/1.1: %s", body);
     ok_int(chunked_upload(&s, TRUE, pieces, body, sizeof(body)), WINHTTP_PROTOCOL_FLAG_HTTP2);
     ok(!strcmp(body, "hello world"), "over HTTP/2: %s", body);
-    if ((request = open_request(&s, L"POST", L"/echo")))
-    {
-        ok(WinHttpSetOption(request, WINHTTP_OPTION_HTTP2_PLUS_TRANSFER_ENCODING, &on, sizeof(on)), "set: %lu",
-           GetLastError());
-        ok(WinHttpSendRequest(request, L"Transfer-Encoding: chunked", ~0u, NULL, 0, 0, 0), "send: %lu",
-           GetLastError());
-        ok_bool_err(WinHttpWriteData(request, "not chunked", 11, &written), FALSE, ERROR_INVALID_PARAMETER);
-        WinHttpCloseHandle(request);
-    }
-    /* bytes after the last chunk are refused the same way */
-    if ((request = open_request(&s, L"POST", L"/echo")))
-    {
-        ok(WinHttpSetOption(request, WINHTTP_OPTION_HTTP2_PLUS_TRANSFER_ENCODING, &on, sizeof(on)), "set: %lu",
-           GetLastError());
-        ok(WinHttpSendRequest(request, L"Transfer-Encoding: chunked", ~0u, NULL, 0, 0, 0), "send: %lu",
-           GetLastError());
-        ok_bool_err(WinHttpWriteData(request, "0\r\n\r\nextra", 10, &written), FALSE, ERROR_INVALID_PARAMETER);
-        WinHttpCloseHandle(request);
-    }
+    expect_write_refused(&s, "not chunked");
+    expect_write_refused(&s, "0\r\n\r\nextra");    /* bytes after the last chunk */
     close_server(&s);
 }
 
